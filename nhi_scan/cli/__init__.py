@@ -1,0 +1,67 @@
+"""The `nhi-scan` command line: a typer app whose commands are found by discovery of this package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from nhi_scan import __version__
+from nhi_scan.cli._common import err_console
+from nhi_scan.discovery import iter_modules
+from nhi_scan.errors import NhiScanError
+
+app = typer.Typer(
+    name="nhi-scan",
+    help=(
+        "Find and judge the non-human identities (NHIs) of cloud estates: keys, roles, service accounts, "
+        "agents — what they hold, how old and used their credentials are, and what is wrong with them.\n\n"
+        "Example: nhi-scan scan ./exports/ -f json -o report.json --fail-on high"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"nhi-scan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """nhi-scan: find and judge cloud non-human identities."""
+
+
+for _module in iter_modules(__name__):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point: run the app; input errors are one line on stderr with exit code 2, never a traceback."""
+    try:
+        app()
+    except NhiScanError as exc:
+        err_console.print(f"[red]error:[/] {exc}", markup=True, highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # last resort: one line unless debugging
+        if os.environ.get("NHI_SCAN_DEBUG"):
+            raise
+        err_console.print(
+            f"internal error: {type(exc).__name__}: {exc} (set NHI_SCAN_DEBUG=1 for a traceback and report it)",
+            markup=False,
+            highlight=False,
+        )
+        sys.exit(3)

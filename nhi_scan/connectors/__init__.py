@@ -1,0 +1,1 @@
+"""Connectors: turn provider documents (exported files or live API answers) into an Inventory."""

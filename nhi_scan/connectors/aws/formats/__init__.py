@@ -1,0 +1,1 @@
+"""AWS input formats, one module each (discovered by :func:`nhi_scan.connectors.formats.all_formats`)."""

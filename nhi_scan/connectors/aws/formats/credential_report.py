@@ -1,0 +1,174 @@
+"""The IAM credential report: CSV as decoded, or the `aws iam get-credential-report` JSON (base64 Content)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+from datetime import datetime
+
+from nhi_scan.connectors.aws.records import CertSlot, CredentialReport, CredentialReportRow, KeySlot
+from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.errors import InputError
+from nhi_scan.model import Provider
+from nhi_scan.timeutil import parse_timestamp
+
+COLUMNS = (
+    "user",
+    "arn",
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "password_last_changed",
+    "password_next_rotation",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_1_last_used_region",
+    "access_key_1_last_used_service",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+    "access_key_2_last_used_region",
+    "access_key_2_last_used_service",
+    "cert_1_active",
+    "cert_1_last_rotated",
+    "cert_2_active",
+    "cert_2_last_rotated",
+)
+#: Without these the report cannot say anything about keys: refuse it.
+REQUIRED = ("user", "arn", "access_key_1_active", "access_key_1_last_rotated")
+#: Values meaning "no value" (never used, not applicable, not tracked).
+_EMPTY = frozenset({"", "n/a", "no_information", "not_supported"})
+
+
+class _Row:
+    __slots__ = ("line", "source", "values")
+
+    def __init__(self, values: dict[str, str], source: str, line: int) -> None:
+        self.values = values
+        self.source = source
+        self.line = line
+
+    def text(self, column: str) -> str | None:
+        value = (self.values.get(column) or "").strip()
+        return None if value.lower() in _EMPTY else value
+
+    def flag(self, column: str) -> bool | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        lowered = value.lower()
+        if lowered in ("true", "false"):
+            return lowered == "true"
+        raise InputError(self.source, f"expected true or false, got {value[:30]!r}", field=column, line=self.line)
+
+    def time(self, column: str) -> datetime | None:
+        value = self.text(column)
+        try:
+            return parse_timestamp(value)
+        except ValueError:
+            raise InputError(
+                self.source, f"not a timestamp: {(value or '')[:40]!r}", field=column, line=self.line
+            ) from None
+
+
+def sniff_text(text: str) -> bool:
+    first = text.lstrip().split("\n", 1)[0].strip().lower()
+    return first.startswith("user,arn,")
+
+
+def sniff_json(value: object) -> bool:
+    return isinstance(value, dict) and "Content" in value and "ReportFormat" in value
+
+
+def _row(row: _Row) -> CredentialReportRow:
+    user = row.text("user")
+    arn = row.text("arn")
+    if not user:
+        raise InputError(row.source, "missing user name", field="user", line=row.line)
+    if not arn or not arn.startswith("arn:"):
+        raise InputError(row.source, f"not an ARN: {(arn or '')[:60]!r}", field="arn", line=row.line)
+    keys = tuple(
+        KeySlot(
+            index=i,
+            active=bool(row.flag(f"access_key_{i}_active")),
+            last_rotated=row.time(f"access_key_{i}_last_rotated"),
+            last_used=row.time(f"access_key_{i}_last_used_date"),
+            last_used_service=row.text(f"access_key_{i}_last_used_service"),
+            last_used_region=row.text(f"access_key_{i}_last_used_region"),
+        )
+        for i in (1, 2)
+    )
+    certs = tuple(
+        CertSlot(index=i, active=bool(row.flag(f"cert_{i}_active")), last_rotated=row.time(f"cert_{i}_last_rotated"))
+        for i in (1, 2)
+    )
+    return CredentialReportRow(
+        user=user,
+        arn=arn,
+        created=row.time("user_creation_time"),
+        password_enabled=row.flag("password_enabled"),
+        password_last_used=row.time("password_last_used"),
+        password_last_changed=row.time("password_last_changed"),
+        password_next_rotation=row.time("password_next_rotation"),
+        mfa_active=row.flag("mfa_active"),
+        keys=keys,
+        certs=certs,
+        line=row.line,
+    )
+
+
+def parse_csv(source: str, text: str) -> CredentialReport:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    missing_required = [column for column in REQUIRED if column not in header]
+    if missing_required:
+        raise InputError(
+            source,
+            "not an IAM credential report: CSV lacks the columns " + ", ".join(missing_required),
+            line=1,
+        )
+    reader.fieldnames = header
+    warnings = []
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        warnings.append(f"{source}: credential report lacks columns {', '.join(missing)}; those values are unknown")
+    rows = []
+    for raw in reader:
+        line = reader.line_num
+        if None in raw:
+            raise InputError(source, "more values than header columns", line=line)
+        if any(value is None for value in raw.values()):
+            raise InputError(source, "fewer values than header columns (truncated row?)", line=line)
+        rows.append(_row(_Row(raw, source, line)))
+    if not rows:
+        raise InputError(source, "credential report has a header but no rows")
+    return CredentialReport(rows=tuple(rows), warnings=tuple(warnings))
+
+
+def load(source: str, value: object) -> CredentialReport:
+    if isinstance(value, dict):
+        content = value.get("Content")
+        if not isinstance(content, str):
+            raise InputError(source, "expected base64 text", field="Content")
+        try:
+            value = base64.b64decode(content, validate=True).decode("utf-8-sig")
+        except (binascii.Error, UnicodeDecodeError):
+            raise InputError(source, "not base64-encoded CSV text", field="Content") from None
+    if not isinstance(value, str):
+        raise InputError(source, "expected CSV text")
+    return parse_csv(source, value)
+
+
+FORMAT = InputFormat(
+    name="aws-credential-report",
+    provider=Provider.AWS,
+    description="IAM credential report",
+    sniff_text=sniff_text,
+    sniff_json=sniff_json,
+    load=load,
+    suffixes=(".csv",),
+)

@@ -1,0 +1,169 @@
+"""`aws iam get-account-authorization-details` output: users, groups, roles and managed policies."""
+
+from __future__ import annotations
+
+from nhi_scan.connectors.aws.records import (
+    AttachedPolicy,
+    GaadDocument,
+    GroupRecord,
+    InlinePolicy,
+    ManagedPolicyRecord,
+    RoleRecord,
+    UserRecord,
+)
+from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.errors import InputError
+from nhi_scan.model import PolicyVersion, Provider
+
+_KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+
+
+def _is_page(value: object) -> bool:
+    return isinstance(value, dict) and any(key in value for key in _KEYS)
+
+
+def sniff(value: object) -> bool:
+    if isinstance(value, list):
+        return bool(value) and all(_is_page(page) for page in value)
+    return _is_page(value)
+
+
+def _name_from_arn(arn: str) -> str:
+    return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
+
+
+def _inline(entry: Fields, key: str) -> tuple[InlinePolicy, ...]:
+    policies = []
+    for item in entry.objects(key):
+        policies.append(InlinePolicy(name=item.string("PolicyName"), document=item.policy_document("PolicyDocument")))
+    return tuple(policies)
+
+
+def _attached(entry: Fields) -> tuple[AttachedPolicy, ...]:
+    result = []
+    for item in entry.objects("AttachedManagedPolicies"):
+        arn = item.string("PolicyArn")
+        result.append(AttachedPolicy(name=item.opt_str("PolicyName") or _name_from_arn(arn), arn=arn))
+    return tuple(result)
+
+
+def _boundary(entry: Fields) -> str | None:
+    boundary = entry.obj("PermissionsBoundary")
+    return boundary.opt_str("PermissionsBoundaryArn") if boundary else None
+
+
+def _user(entry: Fields) -> UserRecord:
+    arn = entry.string("Arn")
+    return UserRecord(
+        arn=arn,
+        name=entry.opt_str("UserName") or _name_from_arn(arn),
+        user_id=entry.opt_str("UserId"),
+        path=entry.opt_str("Path") or "/",
+        created=entry.timestamp("CreateDate"),
+        inline=_inline(entry, "UserPolicyList"),
+        groups=tuple(entry.strings("GroupList")),
+        attached=_attached(entry),
+        boundary_arn=_boundary(entry),
+        tags=entry.tags(),
+    )
+
+
+def _group(entry: Fields) -> GroupRecord:
+    arn = entry.string("Arn")
+    return GroupRecord(
+        arn=arn,
+        name=entry.opt_str("GroupName") or _name_from_arn(arn),
+        path=entry.opt_str("Path") or "/",
+        created=entry.timestamp("CreateDate"),
+        inline=_inline(entry, "GroupPolicyList"),
+        attached=_attached(entry),
+    )
+
+
+def _role(entry: Fields) -> RoleRecord:
+    arn = entry.string("Arn")
+    last_used = entry.obj("RoleLastUsed")
+    trust = entry.policy_document("AssumeRolePolicyDocument") if entry.has("AssumeRolePolicyDocument") else None
+    profiles = tuple(profile.string("Arn") for profile in entry.objects("InstanceProfileList"))
+    return RoleRecord(
+        arn=arn,
+        name=entry.opt_str("RoleName") or _name_from_arn(arn),
+        path=entry.opt_str("Path") or "/",
+        created=entry.timestamp("CreateDate"),
+        trust_document=trust,
+        inline=_inline(entry, "RolePolicyList"),
+        attached=_attached(entry),
+        boundary_arn=_boundary(entry),
+        tags=entry.tags(),
+        last_used_known=last_used is not None,
+        last_used=last_used.timestamp("LastUsedDate") if last_used else None,
+        last_used_region=last_used.opt_str("Region") if last_used else None,
+        instance_profiles=profiles,
+        description=entry.opt_str("Description"),
+    )
+
+
+def _policy(entry: Fields) -> ManagedPolicyRecord:
+    arn = entry.string("Arn")
+    default_id = entry.opt_str("DefaultVersionId")
+    versions = []
+    for version in entry.objects("PolicyVersionList"):
+        version_id = version.opt_str("VersionId") or "v?"
+        is_default = version.opt_bool("IsDefaultVersion")
+        versions.append(
+            PolicyVersion(
+                version_id=version_id,
+                document=version.policy_document("Document"),
+                is_default=is_default if is_default is not None else version_id == default_id,
+                created=version.timestamp("CreateDate"),
+            )
+        )
+    return ManagedPolicyRecord(
+        arn=arn,
+        name=entry.opt_str("PolicyName") or _name_from_arn(arn),
+        default_version_id=default_id,
+        attachment_count=entry.opt_int("AttachmentCount"),
+        versions=tuple(versions),
+    )
+
+
+def _page(page: Fields) -> GaadDocument:
+    warnings = []
+    if page.opt_bool("IsTruncated"):
+        warnings.append(
+            f"{page.source}: IsTruncated is true: this is one page of a paginated export; pass every page "
+            "(aws iam get-account-authorization-details paginates for you unless --max-items is set)"
+        )
+    return GaadDocument(
+        users=tuple(_user(e) for e in page.objects("UserDetailList")),
+        groups=tuple(_group(e) for e in page.objects("GroupDetailList")),
+        roles=tuple(_role(e) for e in page.objects("RoleDetailList")),
+        policies=tuple(_policy(e) for e in page.objects("Policies")),
+        warnings=tuple(warnings),
+    )
+
+
+def load(source: str, value: object) -> GaadDocument:
+    pages = value if isinstance(value, list) else [value]
+    documents = [
+        _page(Fields(page, source, f"[{i}]" if isinstance(value, list) else "")) for i, page in enumerate(pages)
+    ]
+    if not documents:
+        raise InputError(source, "empty list of GAAD pages")
+    return GaadDocument(
+        users=tuple(u for d in documents for u in d.users),
+        groups=tuple(g for d in documents for g in d.groups),
+        roles=tuple(r for d in documents for r in d.roles),
+        policies=tuple(p for d in documents for p in d.policies),
+        warnings=tuple(w for d in documents for w in d.warnings),
+    )
+
+
+FORMAT = InputFormat(
+    name="aws-gaad",
+    provider=Provider.AWS,
+    description="aws iam get-account-authorization-details",
+    sniff_json=sniff,
+    load=load,
+)

@@ -1,0 +1,47 @@
+"""Input formats: one module per recognised document kind, found by discovery under each provider."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from nhi_scan.discovery import iter_modules
+from nhi_scan.model import Provider
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputFormat:
+    """How to recognise one kind of document and load it into a typed payload.
+
+    ``sniff_json`` sees the decoded JSON value, ``sniff_text`` the text of a non-JSON file. ``load`` receives
+    the source name and the same value, validates it and returns a provider-specific payload, raising
+    :class:`~nhi_scan.errors.InputError` (naming the field) when it cannot.
+    """
+
+    name: str
+    provider: Provider
+    description: str
+    load: Callable[[str, object], object]
+    sniff_json: Callable[[object], bool] | None = None
+    sniff_text: Callable[[str], bool] | None = None
+    #: For text formats: file suffixes that claim this format even when sniffing fails (to report why).
+    suffixes: tuple[str, ...] = ()
+
+
+@cache
+def all_formats() -> tuple[InputFormat, ...]:
+    found: list[InputFormat] = []
+    for provider in Provider:
+        package = f"nhi_scan.connectors.{provider.value}.formats"
+        if importlib.util.find_spec(f"nhi_scan.connectors.{provider.value}") is None:
+            continue
+        if importlib.util.find_spec(package) is None:
+            continue
+        for module in iter_modules(package):
+            fmt = getattr(module, "FORMAT", None)
+            if not isinstance(fmt, InputFormat):
+                raise TypeError(f"{module.__name__} has no FORMAT of type InputFormat")
+            found.append(fmt)
+    return tuple(found)

@@ -1,0 +1,122 @@
+"""run_scan(): inputs -> documents -> Inventory -> IdentityGraph -> checks -> ScanResult."""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nhi_scan.checks import CheckContext, all_checks
+from nhi_scan.checks._base import Check
+from nhi_scan.connectors.loader import LoadedDocument, load_inputs
+from nhi_scan.errors import InputError
+from nhi_scan.graph import IdentityGraph
+from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
+from nhi_scan.settings import Settings
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+def parse_documents(documents: Sequence[LoadedDocument], settings: Settings) -> Inventory:
+    """Run each provider's pure parser over its documents and join the inventories."""
+    by_provider: dict[Provider, list[LoadedDocument]] = defaultdict(list)
+    for document in documents:
+        by_provider[document.format.provider].append(document)
+    parts: list[Inventory] = []
+    for provider, docs in sorted(by_provider.items()):
+        module = importlib.import_module(f"nhi_scan.connectors.{provider.value}.parse")
+        parts.append(module.parse(docs, owner_tag_keys=settings.owner_tag_keys))
+    return merge_inventories(parts)
+
+
+def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
+    if len(parts) == 1:
+        return parts[0]
+    return Inventory(
+        identities=tuple(i for p in parts for i in p.identities),
+        grants=tuple(g for p in parts for g in p.grants),
+        policies=tuple(x for p in parts for x in p.policies),
+        trusts=tuple(t for p in parts for t in p.trusts),
+        workloads=tuple(w for p in parts for w in p.workloads),
+        scopes=tuple(s for p in parts for s in p.scopes),
+        warnings=tuple(w for p in parts for w in p.warnings),
+    )
+
+
+def _no_usable_input(paths: Sequence[Path], sources: Sequence[Source]) -> InputError:
+    if not sources:
+        return InputError(", ".join(str(p) for p in paths), "no files found")
+    errors = [s for s in sources if s.status is SourceStatus.ERROR]
+    if len(sources) == 1:
+        return InputError(sources[0].path, sources[0].detail.split(": ", 1)[-1])
+    first = (errors or list(sources))[0]
+    return InputError(
+        ", ".join(str(p) for p in paths),
+        f"no usable export among {len(sources)} files (first problem: {first.detail})",
+    )
+
+
+def select_checks(providers: set[Provider], only: Sequence[str] = ()) -> list[Check]:
+    chosen = [c for c in all_checks() if providers.intersection(c.providers)]
+    if only:
+        wanted = set(only)
+        chosen = [c for c in chosen if c.id in wanted]
+    return chosen
+
+
+def run_checks(inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime) -> list[Finding]:
+    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now)
+    providers = {provider for provider, _ in inventory.scopes}
+    findings: list[Finding] = []
+    for check in select_checks(providers):
+        findings.extend(check.run(context))
+    findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
+    return findings
+
+
+def run_scan(
+    paths: Sequence[Path],
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    progress: Progress = _quiet,
+) -> ScanResult:
+    """Scan exported files/directories. Raises InputError when nothing usable was given."""
+    settings = settings or Settings()
+    started = datetime.now(UTC)
+    now = now or started
+    progress("reading inputs")
+    loaded = load_inputs(paths)
+    if not loaded.documents:
+        raise _no_usable_input(paths, loaded.sources)
+    progress(f"parsing {len(loaded.documents)} documents")
+    inventory = parse_documents(loaded.documents, settings)
+    progress(f"building graph of {len(inventory.identities)} identities")
+    graph = IdentityGraph.from_inventory(inventory)
+    progress("running checks")
+    findings = run_checks(inventory, graph, settings, now)
+    warnings = list(inventory.warnings)
+    kinds = {s.kind for s in loaded.sources if s.status is SourceStatus.USED}
+    if "aws-gaad" in kinds and "aws-credential-report" not in kinds:
+        warnings.append(
+            "no IAM credential report given: access key ages and use, console passwords and MFA are unknown "
+            "(aws iam generate-credential-report; aws iam get-credential-report)"
+        )
+    if "aws-credential-report" in kinds and "aws-gaad" not in kinds:
+        warnings.append(
+            "no get-account-authorization-details export given: roles, groups, policies and tags are unknown"
+        )
+    return ScanResult(
+        started=started,
+        now=now,
+        inventory=inventory,
+        findings=tuple(findings),
+        sources=tuple(loaded.sources),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,131 @@
+"""IdentityGraph: identities, credentials, workloads and privilege targets, joined by explained edges.
+
+Lateral movement and privilege escalation are paths in this graph. Each edge carries a kind and a
+human-readable ``reason`` naming the permissions and the policy that create it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+from nhi_scan.model import Credential, Identity, Inventory, Workload
+
+
+class NodeKind(enum.StrEnum):
+    IDENTITY = "identity"
+    CREDENTIAL = "credential"
+    WORKLOAD = "workload"
+    TARGET = "target"
+
+
+class EdgeKind(enum.StrEnum):
+    MEMBER_OF = "MEMBER_OF"
+    HAS_CREDENTIAL = "HAS_CREDENTIAL"
+    RUNS_AS = "RUNS_AS"
+    CAN_ASSUME = "CAN_ASSUME"
+    CAN_IMPERSONATE = "CAN_IMPERSONATE"
+    CAN_CREATE_CREDENTIAL = "CAN_CREATE_CREDENTIAL"
+    CAN_PASS_ROLE = "CAN_PASS_ROLE"
+    CAN_MODIFY_POLICY = "CAN_MODIFY_POLICY"
+    CAN_UPDATE_TRUST = "CAN_UPDATE_TRUST"
+    CAN_RUN_AS = "CAN_RUN_AS"
+    FEDERATES = "FEDERATES"
+    ADMIN_OF = "ADMIN_OF"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    source: str
+    target: str
+    kind: EdgeKind
+    reason: str
+    #: Escalation method id, policy ids, "conditional" notes, etc.
+    method: str | None = None
+    conditional: bool = False
+
+
+class IdentityGraph:
+    """A thin typed wrapper over ``networkx.MultiDiGraph`` keyed by provider ids (ARNs...)."""
+
+    def __init__(self) -> None:
+        self.nx: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._identities: dict[str, Identity] = {}
+        self._credentials: dict[str, Credential] = {}
+        self._workloads: dict[str, Workload] = {}
+
+    @classmethod
+    def from_inventory(cls, inventory: Inventory) -> IdentityGraph:
+        graph = cls()
+        for identity in inventory.identities:
+            graph.add_identity(identity)
+        for identity in inventory.identities:
+            for group_id in identity.groups:
+                if group_id in graph._identities:
+                    graph.add_edge(
+                        Edge(source=identity.id, target=group_id, kind=EdgeKind.MEMBER_OF, reason="group membership")
+                    )
+        for workload in inventory.workloads:
+            graph.add_workload(workload)
+        return graph
+
+    def add_identity(self, identity: Identity) -> None:
+        self._identities[identity.id] = identity
+        self.nx.add_node(identity.id, node_kind=NodeKind.IDENTITY)
+        for credential in identity.credentials:
+            self._credentials[credential.id] = credential
+            self.nx.add_node(credential.id, node_kind=NodeKind.CREDENTIAL)
+            self.add_edge(
+                Edge(
+                    source=identity.id,
+                    target=credential.id,
+                    kind=EdgeKind.HAS_CREDENTIAL,
+                    reason=f"{credential.kind} of {identity.name}",
+                )
+            )
+
+    def add_workload(self, workload: Workload) -> None:
+        self._workloads[workload.id] = workload
+        self.nx.add_node(workload.id, node_kind=NodeKind.WORKLOAD)
+        self.add_edge(
+            Edge(
+                source=workload.id,
+                target=workload.identity_id,
+                kind=EdgeKind.RUNS_AS,
+                reason=f"{workload.kind} {workload.name} runs as this identity",
+            )
+        )
+
+    def add_target(self, target_id: str, label: str) -> None:
+        self.nx.add_node(target_id, node_kind=NodeKind.TARGET, label=label)
+
+    def add_edge(self, edge: Edge) -> None:
+        self.nx.add_edge(edge.source, edge.target, key=f"{edge.kind}:{edge.method or ''}", edge=edge)
+
+    def identity(self, identity_id: str) -> Identity | None:
+        return self._identities.get(identity_id)
+
+    def identities(self) -> Iterator[Identity]:
+        return iter(self._identities.values())
+
+    def workloads(self) -> Iterator[Workload]:
+        return iter(self._workloads.values())
+
+    def edges_from(self, node_id: str) -> Iterator[Edge]:
+        if node_id not in self.nx:
+            return
+        for _, _, data in self.nx.out_edges(node_id, data=True):
+            yield data["edge"]
+
+    def edges_to(self, node_id: str) -> Iterator[Edge]:
+        if node_id not in self.nx:
+            return
+        for _, _, data in self.nx.in_edges(node_id, data=True):
+            yield data["edge"]
+
+    def edges(self) -> Iterator[Edge]:
+        for _, _, data in self.nx.edges(data=True):
+            yield data["edge"]

@@ -1,0 +1,96 @@
+"""The JSON report: a stable, documented document for other tools (see README "JSON report")."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from nhi_scan import __version__
+from nhi_scan.model import Credential, Finding, Identity, ScanResult, SourceStatus
+from nhi_scan.reporters._base import Reporter, ReportOptions
+from nhi_scan.reporters._summary import summarize
+from nhi_scan.timeutil import iso
+
+SCHEMA_VERSION = "1.0"
+
+
+def credential_doc(credential: Credential) -> dict[str, Any]:
+    return {
+        "id": credential.id,
+        "kind": str(credential.kind),
+        "label": credential.label,
+        "created": iso(credential.created),
+        "last_rotated": iso(credential.last_rotated),
+        "last_used": iso(credential.last_used),
+        "last_used_service": credential.last_used_service,
+        "last_used_region": credential.last_used_region,
+        "never_used": credential.never_used,
+        "expires": iso(credential.expires),
+        "active": credential.active,
+    }
+
+
+def identity_doc(identity: Identity) -> dict[str, Any]:
+    return {
+        "id": identity.id,
+        "provider": str(identity.provider),
+        "kind": str(identity.kind),
+        "name": identity.name,
+        "scope": identity.scope,
+        "machine": identity.machine,
+        "machine_reason": identity.machine_reason,
+        "created": iso(identity.created),
+        "last_used": iso(identity.last_used),
+        "owner": identity.owner,
+        "tags": dict(identity.tags),
+        "provider_managed": identity.provider_managed,
+        "groups": list(identity.groups),
+        "credentials": [credential_doc(c) for c in identity.credentials],
+    }
+
+
+def finding_doc(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "check_id": finding.check_id,
+        "title": finding.title,
+        "severity": finding.severity.label,
+        "category": str(finding.category),
+        "provider": str(finding.provider),
+        "subject": finding.subject,
+        "identity": finding.identity,
+        "message": finding.message,
+        "evidence": dict(finding.evidence),
+        "remediation": finding.remediation,
+        "owasp_nhi": list(finding.owasp_nhi),
+        "path": [{"from": h.source, "to": h.target, "edge": h.edge, "reason": h.reason} for h in finding.path],
+    }
+
+
+def to_document(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "nhi-scan", "version": __version__},
+        "scan": {
+            "started": iso(result.started),
+            "now": iso(result.now),
+            "complete": result.complete,
+            "scopes": [{"provider": str(p), "scope": s} for p, s in result.inventory.scopes],
+            "sources": [
+                {"path": s.path, "kind": s.kind, "status": str(s.status), "detail": s.detail} for s in result.sources
+            ],
+            "errors": [s.detail for s in result.sources if s.status is SourceStatus.ERROR],
+            "warnings": list(result.warnings),
+        },
+        "summary": summarize(result),
+        "identities": [identity_doc(i) for i in result.inventory.identities],
+        "findings": [finding_doc(f) for f in result.findings],
+    }
+
+
+def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
+    json.dump(to_document(result), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+REPORTER = Reporter(name="json", description="stable JSON document for other tools", suffix=".json", write=write)

@@ -1,0 +1,152 @@
+"""The terminal report (rich): summary, machine-identity inventory, findings by severity, how to fix."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from nhi_scan import __version__
+from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
+from nhi_scan.reporters._base import Reporter, ReportOptions
+from nhi_scan.reporters._summary import summarize
+from nhi_scan.timeutil import age_days
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+#: Rows of the identity table shown without -v; the JSON report always has every identity.
+IDENTITY_ROWS = 200
+
+
+def _ago(moment: datetime | None, now: datetime) -> str:
+    return "-" if moment is None else f"{age_days(moment, now)}d"
+
+
+def _credential_cell(credential: Credential, now: datetime) -> str:
+    state = "active" if credential.active else "inactive"
+    used = "never used" if credential.never_used else f"used {_ago(credential.last_used, now)} ago"
+    if credential.last_used is None and not credential.never_used:
+        used = "use unknown"
+    created = credential.last_rotated or credential.created
+    return f"{credential.label or credential.kind} {state}, age {_ago(created, now)}, {used}"
+
+
+def _header(console: Console, result: ScanResult) -> None:
+    scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
+    console.print(f"[bold]nhi-scan {__version__}[/] — {escape(scopes)} — judged at {result.now:%Y-%m-%d %H:%M} UTC")
+    used = [s for s in result.sources if s.status is SourceStatus.USED]
+    skipped = [s for s in result.sources if s.status is SourceStatus.SKIPPED]
+    errors = [s for s in result.sources if s.status is SourceStatus.ERROR]
+    console.print(f"inputs: {len(used)} used, {len(skipped)} skipped, {len(errors)} unusable")
+    for source in skipped:
+        console.print(f"  [dim]skipped {escape(source.detail)}[/]")
+    if errors:
+        lines = "\n".join(escape(s.detail) for s in errors)
+        console.print(Panel(lines, title="INCOMPLETE SCAN: these inputs could not be used", border_style="red"))
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
+
+
+def _summary(console: Console, result: ScanResult) -> None:
+    summary = summarize(result)
+    table = Table(title="Summary", show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    kinds = ", ".join(f"{n} {k}" for k, n in summary["identities"]["by_kind"].items())
+    table.add_row("identities", f"{summary['identities']['total']} ({kinds})")
+    table.add_row("machine / human", f"{summary['identities']['machine']} / {summary['identities']['human']}")
+    creds = summary["credentials"]
+    cred_kinds = ", ".join(f"{n} {k}" for k, n in creds["by_kind"].items())
+    table.add_row("credentials", f"{creds['total']} ({creds['active']} active; {cred_kinds or 'none'})")
+    severities = "  ".join(
+        f"[{SEVERITY_STYLE[Severity.parse(name)]}]{name} {count}[/]" for name, count in summary["by_severity"].items()
+    )
+    table.add_row("findings", f"{summary['findings']}  {severities}")
+    console.print(table)
+
+
+def _identities(console: Console, result: ScanResult, verbose: bool) -> None:
+    machines = [i for i in result.inventory.identities if i.machine and i.kind is not IdentityKind.GROUP]
+    if not machines:
+        return
+    shown = machines if verbose else machines[:IDENTITY_ROWS]
+    findings_per_identity = Counter(f.identity for f in result.findings)
+    table = Table(title=f"Machine identities ({len(machines)})", show_lines=False)
+    for column in ("identity", "kind", "why machine", "credentials", "last used", "owner", "findings"):
+        table.add_column(column, overflow="fold")
+    for identity in shown:
+        table.add_row(*_identity_row(identity, result.now, findings_per_identity[identity.id]))
+    console.print(table)
+    if len(shown) < len(machines):
+        console.print(f"[dim]… {len(machines) - len(shown)} more machine identities: use -v or -f json[/]")
+
+
+def _identity_row(identity: Identity, now: datetime, findings: int) -> tuple[str, ...]:
+    credentials = "\n".join(_credential_cell(c, now) for c in identity.credentials if c.kind.value != "password")
+    has_password = any(c.kind.value == "password" and c.active for c in identity.credentials)
+    if has_password:
+        credentials = (credentials + "\n" if credentials else "") + "[red]console password[/]"
+    last_used = identity.last_used or max((c.last_used for c in identity.credentials if c.last_used), default=None)
+    return (
+        escape(identity.name),
+        str(identity.kind),
+        escape(identity.machine_reason),
+        credentials or "-",
+        _ago(last_used, now) if last_used else ("never" if identity.last_used_known else "-"),
+        escape(identity.owner or "-"),
+        str(findings or ""),
+    )
+
+
+def _findings(console: Console, result: ScanResult, verbose: bool) -> None:
+    if not result.findings:
+        console.print("[green]No findings.[/]")
+        return
+    table = Table(title=f"Findings ({len(result.findings)})", show_lines=verbose)
+    table.add_column("severity")
+    table.add_column("check")
+    table.add_column("finding", overflow="fold")
+    for finding in result.findings:
+        text = escape(finding.message)
+        if verbose:
+            evidence = json.dumps(dict(finding.evidence), indent=1, default=str)
+            text += f"\n[dim]{escape(evidence)}[/]\n[green]fix:[/] {escape(finding.remediation)}"
+            for hop in finding.path:
+                text += f"\n  → {escape(hop.target)} [dim]({escape(hop.edge)}: {escape(hop.reason)})[/]"
+        table.add_row(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.label}[/]", finding.check_id, text)
+    console.print(table)
+    if not verbose:
+        console.print("[bold]How to fix[/] (-v shows the evidence of each finding)")
+        seen: dict[str, str] = {}
+        for finding in result.findings:
+            seen.setdefault(finding.check_id, finding.remediation)
+        for check_id, remediation in seen.items():
+            console.print(f"  [bold]{check_id}[/]: {escape(remediation)}")
+
+
+def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
+    console = Console(
+        file=stream,
+        force_terminal=options.color,
+        no_color=not options.color,
+        width=options.width or (None if options.color else 160),
+        highlight=False,
+    )
+    _header(console, result)
+    _summary(console, result)
+    _identities(console, result, options.verbose)
+    _findings(console, result, options.verbose)
+
+
+REPORTER = Reporter(name="table", description="readable terminal report", suffix=".txt", write=write)
