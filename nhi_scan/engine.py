@@ -11,7 +11,7 @@ from pathlib import Path
 from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
-from nhi_scan.errors import InputError
+from nhi_scan.errors import InputError, NhiScanError
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
 from nhi_scan.settings import Settings
@@ -44,17 +44,19 @@ def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
         policies=tuple(x for p in parts for x in p.policies),
         trusts=tuple(t for p in parts for t in p.trusts),
         workloads=tuple(w for p in parts for w in p.workloads),
+        usage=tuple(u for p in parts for u in p.usage),
+        organization=next((p.organization for p in parts if p.organization is not None), None),
         scopes=tuple(s for p in parts for s in p.scopes),
         warnings=tuple(w for p in parts for w in p.warnings),
     )
 
 
-def _no_usable_input(paths: Sequence[Path], sources: Sequence[Source]) -> InputError:
+def _no_usable_input(paths: Sequence[Path], sources: Sequence[Source]) -> NhiScanError:
     if not sources:
         return InputError(", ".join(str(p) for p in paths), "no files found")
-    errors = [s for s in sources if s.status is SourceStatus.ERROR]
     if len(sources) == 1:
-        return InputError(sources[0].path, sources[0].detail.split(": ", 1)[-1])
+        return NhiScanError(sources[0].detail)
+    errors = [s for s in sources if s.status is SourceStatus.ERROR]
     first = (errors or list(sources))[0]
     return InputError(
         ", ".join(str(p) for p in paths),

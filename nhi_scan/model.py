@@ -137,6 +137,10 @@ class Identity:
     #: Provider-managed identity (e.g. AWS service-linked role): not the customer's to fix.
     provider_managed: bool = False
     sources: tuple[str, ...] = ()
+    #: Why an AI agent runs as this identity (Bedrock agent, AgentCore runtime...); None = not an agent identity.
+    agent_reason: str | None = None
+    #: Provider-specific facts that no shared field holds (instance profile ARNs, permissions boundary...).
+    attributes: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_principal(self) -> bool:
@@ -261,12 +265,35 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceUsage:
+    """Access Advisor-style record: when an identity last used a service (and its tracked actions)."""
+
+    identity_id: str
+    service: str
+    last_used: datetime | None
+    #: Tracked action (``svc:Action``) -> last use; only for services with action-level tracking.
+    actions: Mapping[str, datetime | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organization:
+    """Where each account sits in its organisation, so service control policies can be applied."""
+
+    management_account: str | None
+    #: Account id -> target ids from the root down to the account itself (root, OUs..., account).
+    account_paths: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Inventory:
     identities: tuple[Identity, ...] = ()
     grants: tuple[Grant, ...] = ()
     policies: tuple[Policy, ...] = ()
     trusts: tuple[Trust, ...] = ()
     workloads: tuple[Workload, ...] = ()
+    usage: tuple[ServiceUsage, ...] = ()
+    #: Service control policies are Grants of kind SCP whose principal_id is the target (root/OU/account) id.
+    organization: Organization | None = None
     #: Provider scopes covered, e.g. ("aws", "123456789012").
     scopes: tuple[tuple[Provider, str], ...] = ()
     warnings: tuple[str, ...] = ()
