@@ -38,20 +38,39 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
         ("blob.bin", b"\x00\x01\x02" * 100, ("blob.bin", "binary")),
         ("report.csv", "name,created\nbob,2020-01-01\n", ("report.csv", "user, arn")),
         ("authz.json", json.dumps({"UserDetailList": "nope"}), ("authz.json", "UserDetailList", "array")),
-        ("authz.json", json.dumps({"UserDetailList": [{"UserName": 5, "Arn": "arn:aws:iam::1:user/x"}]}),
-         ("authz.json", "UserDetailList[0].UserName", "string")),
+        (
+            "authz.json",
+            json.dumps({"UserDetailList": [{"UserName": 5, "Arn": "arn:aws:iam::1:user/x"}]}),
+            ("authz.json", "UserDetailList[0].UserName", "string"),
+        ),
         ("authz.json", json.dumps({"RoleDetailList": [{"RoleName": "r"}]}), ("RoleDetailList[0].Arn", "missing")),
-        ("authz.json", json.dumps({"UserDetailList": [{"Arn": "arn:aws:iam::1:user/x", "CreateDate": "yesterday"}]}),
-         ("UserDetailList[0].CreateDate", "timestamp")),
-        ("authz.json", json.dumps({"Policies": [{"Arn": "arn:aws:iam::1:policy/p", "PolicyVersionList": [
-            {"Document": "%7Bnot-json", "VersionId": "v1"}]}]}), ("Policies[0].PolicyVersionList[0].Document",)),
+        (
+            "authz.json",
+            json.dumps({"UserDetailList": [{"Arn": "arn:aws:iam::1:user/x", "CreateDate": "yesterday"}]}),
+            ("UserDetailList[0].CreateDate", "timestamp"),
+        ),
+        (
+            "authz.json",
+            json.dumps(
+                {
+                    "Policies": [
+                        {
+                            "Arn": "arn:aws:iam::1:policy/p",
+                            "PolicyVersionList": [{"Document": "%7Bnot-json", "VersionId": "v1"}],
+                        }
+                    ]
+                }
+            ),
+            ("Policies[0].PolicyVersionList[0].Document",),
+        ),
         ("notes.json", json.dumps({"hello": "world"}), ("notes.json", "unknown kind", "hello")),
         ("readme.txt", "just some notes\n", ("readme.txt", "not a recognised")),
         ("empty.json", "", ("empty.json", "empty")),
     ],
 )
-def test_single_bad_file(tmp_path: Path, run_cli: RunCli, name: str, content: str | bytes,
-                         needles: tuple[str, ...]) -> None:
+def test_single_bad_file(
+    tmp_path: Path, run_cli: RunCli, name: str, content: str | bytes, needles: tuple[str, ...]
+) -> None:
     path = write(tmp_path, name, content)
     assert_one_line_error(run_cli("scan", path), *needles)
 
@@ -103,8 +122,12 @@ def test_good_files_next_to_bad_ones_are_scanned_and_bad_listed(tmp_path: Path, 
     assert report["scan"]["complete"] is False
     assert len(report["scan"]["errors"]) == 1 and "broken.json" in report["scan"]["errors"][0]
     statuses = {Path(s["path"]).name: s["status"] for s in report["scan"]["sources"]}
-    assert statuses == {"authz.json": "used", "credential-report.csv": "used", "broken.json": "error",
-                        "notes.txt": "skipped"}
+    assert statuses == {
+        "authz.json": "used",
+        "credential-report.csv": "used",
+        "broken.json": "error",
+        "notes.txt": "skipped",
+    }
     assert any(f["check_id"] == "credential-not-rotated" for f in report["findings"])
     assert "broken.json" in result.stderr and "Traceback" not in result.stderr
     strict = run_cli("scan", directory, "-f", "json", "--strict", "--now", NOW)

@@ -27,8 +27,9 @@ def test_check_metadata_and_empty_inventory(check) -> None:  # type: ignore[no-u
     assert SLUG.match(check.id)
     assert check.title and check.description and check.remediation
     assert check.owasp_nhi and all(OWASP.match(i) for i in check.owasp_nhi)
-    context = CheckContext(inventory=Inventory(), graph=IdentityGraph(), settings=Settings(),
-                           now=datetime(2026, 1, 1, tzinfo=UTC))
+    context = CheckContext(
+        inventory=Inventory(), graph=IdentityGraph(), settings=Settings(), now=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     assert list(check.run(context)) == []
 
 

@@ -17,9 +17,18 @@ HEADER = (
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
-def user(name: str, *, account: str = ACCOUNT, tags: dict[str, str] | None = None, groups: list[str] | None = None,
-         inline: dict[str, dict[str, Any]] | None = None, attached: list[str] | None = None,
-         path: str = "/", created: str = "2023-01-01T00:00:00Z", boundary: str | None = None) -> dict[str, Any]:
+def user(
+    name: str,
+    *,
+    account: str = ACCOUNT,
+    tags: dict[str, str] | None = None,
+    groups: list[str] | None = None,
+    inline: dict[str, dict[str, Any]] | None = None,
+    attached: list[str] | None = None,
+    path: str = "/",
+    created: str = "2023-01-01T00:00:00Z",
+    boundary: str | None = None,
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Path": path,
         "UserName": name,
@@ -36,10 +45,19 @@ def user(name: str, *, account: str = ACCOUNT, tags: dict[str, str] | None = Non
     return entry
 
 
-def role(name: str, *, account: str = ACCOUNT, trust: dict[str, Any] | None = None, tags: dict[str, str] | None = None,
-         inline: dict[str, dict[str, Any]] | None = None, attached: list[str] | None = None, path: str = "/",
-         last_used: str | None | bool = None, created: str = "2023-01-01T00:00:00Z",
-         boundary: str | None = None) -> dict[str, Any]:
+def role(
+    name: str,
+    *,
+    account: str = ACCOUNT,
+    trust: dict[str, Any] | None = None,
+    tags: dict[str, str] | None = None,
+    inline: dict[str, dict[str, Any]] | None = None,
+    attached: list[str] | None = None,
+    path: str = "/",
+    last_used: str | bool | None = None,
+    created: str = "2023-01-01T00:00:00Z",
+    boundary: str | None = None,
+) -> dict[str, Any]:
     """``last_used``: a date, None for "never used" ({}), or False to leave RoleLastUsed out (unknown)."""
     entry: dict[str, Any] = {
         "Path": path,
@@ -60,8 +78,13 @@ def role(name: str, *, account: str = ACCOUNT, trust: dict[str, Any] | None = No
     return entry
 
 
-def group(name: str, *, account: str = ACCOUNT, inline: dict[str, dict[str, Any]] | None = None,
-          attached: list[str] | None = None) -> dict[str, Any]:
+def group(
+    name: str,
+    *,
+    account: str = ACCOUNT,
+    inline: dict[str, dict[str, Any]] | None = None,
+    attached: list[str] | None = None,
+) -> dict[str, Any]:
     return {
         "Path": "/",
         "GroupName": name,
@@ -83,8 +106,12 @@ def managed_policy(arn: str, *versions: dict[str, Any], default: int = 0) -> dic
         "AttachmentCount": 1,
         "IsAttachable": True,
         "PolicyVersionList": [
-            {"Document": doc, "VersionId": f"v{i + 1}", "IsDefaultVersion": i == default,
-             "CreateDate": "2023-01-01T00:00:00Z"}
+            {
+                "Document": doc,
+                "VersionId": f"v{i + 1}",
+                "IsDefaultVersion": i == default,
+                "CreateDate": "2023-01-01T00:00:00Z",
+            }
             for i, doc in enumerate(versions)
         ],
     }
@@ -97,8 +124,13 @@ def service_trust(service: str, **condition: Any) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": [statement]}
 
 
-def gaad(*, users: list[dict[str, Any]] = (), roles: list[dict[str, Any]] = (),  # type: ignore[assignment]
-         groups: list[dict[str, Any]] = (), policies: list[dict[str, Any]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+def gaad(
+    *,
+    users: list[dict[str, Any]] = (),
+    roles: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    groups: list[dict[str, Any]] = (),
+    policies: list[dict[str, Any]] = (),
+) -> dict[str, Any]:  # type: ignore[assignment]
     return {
         "UserDetailList": list(users),
         "GroupDetailList": list(groups),
@@ -108,10 +140,18 @@ def gaad(*, users: list[dict[str, Any]] = (), roles: list[dict[str, Any]] = (), 
     }
 
 
-def report_row(name: str, *, account: str = ACCOUNT, created: str = "2023-01-01T00:00:00+00:00",
-               password: bool = False, password_last_used: str = "N/A", mfa: bool = False,
-               key1: tuple[bool, str, str] | None = None, key2: tuple[bool, str, str] | None = None,
-               key1_service: str = "s3") -> str:
+def report_row(
+    name: str,
+    *,
+    account: str = ACCOUNT,
+    created: str = "2023-01-01T00:00:00+00:00",
+    password: bool = False,
+    password_last_used: str = "N/A",
+    mfa: bool = False,
+    key1: tuple[bool, str, str] | None = None,
+    key2: tuple[bool, str, str] | None = None,
+    key1_service: str = "s3",
+) -> str:
     """``keyN`` = (active, last_rotated, last_used_date or "N/A")."""
     arn = f"arn:aws:iam::{account}:root" if name == "<root_account>" else f"arn:aws:iam::{account}:user/{name}"
 
@@ -125,11 +165,26 @@ def report_row(name: str, *, account: str = ACCOUNT, created: str = "2023-01-01T
     password_fields = (
         ["not_supported", "2024-01-01T00:00:00+00:00", "not_supported", "not_supported"]
         if name == "<root_account>"
-        else [str(password).lower(), password_last_used if password else "N/A",
-              "2023-02-01T00:00:00+00:00" if password else "N/A", "N/A"]
+        else [
+            str(password).lower(),
+            password_last_used if password else "N/A",
+            "2023-02-01T00:00:00+00:00" if password else "N/A",
+            "N/A",
+        ]
     )
-    values = [name, arn, created, *password_fields, str(mfa).lower(), *key(key1, key1_service),
-              *key(key2, "ec2"), "false", "N/A", "false", "N/A"]
+    values = [
+        name,
+        arn,
+        created,
+        *password_fields,
+        str(mfa).lower(),
+        *key(key1, key1_service),
+        *key(key2, "ec2"),
+        "false",
+        "N/A",
+        "false",
+        "N/A",
+    ]
     return ",".join(values)
 
 
@@ -137,8 +192,13 @@ def credential_report(*rows: str) -> str:
     return HEADER + "\n" + "\n".join(rows) + "\n"
 
 
-def write_export(directory: Path, *, authz: dict[str, Any] | None = None, report: str | None = None,
-                 extra: dict[str, Any] | None = None) -> Path:
+def write_export(
+    directory: Path,
+    *,
+    authz: dict[str, Any] | None = None,
+    report: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     if authz is not None:
         (directory / "authz.json").write_text(json.dumps(authz))

@@ -27,8 +27,9 @@ def key_export(tmp_path: Path, *rows: str) -> Path:
     return write_export(tmp_path, report=credential_report(*rows))
 
 
-@pytest.mark.parametrize(("rotated", "flagged"), [("2026-08-31T00:00:00+00:00", False),
-                                                  ("2026-08-30T00:00:00+00:00", True)])
+@pytest.mark.parametrize(
+    ("rotated", "flagged"), [("2026-08-31T00:00:00+00:00", False), ("2026-08-30T00:00:00+00:00", True)]
+)
 def test_key_age_limit_is_exclusive(tmp_path: Path, rotated: str, flagged: bool) -> None:
     # 2026-08-31 -> 2026-11-29 is exactly 90 days: not over the limit; one day more is.
     result = scan(key_export(tmp_path, report_row("svc-a", key1=(True, rotated, "2026-11-28T00:00:00+00:00"))))
@@ -51,13 +52,15 @@ def test_key_age_threshold_is_configurable(tmp_path: Path) -> None:
 
 
 def test_unused_and_never_used_keys(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path,
-        report_row("svc-old-use", key1=(True, "2024-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00")),
-        report_row("svc-never", key1=(True, "2024-01-01T00:00:00+00:00", "N/A")),
-        report_row("svc-new", key1=(True, "2026-11-20T00:00:00+00:00", "N/A")),
-        report_row("svc-busy", key1=(True, "2024-01-01T00:00:00+00:00", "2026-11-28T00:00:00+00:00")),
-    ))
+    result = scan(
+        key_export(
+            tmp_path,
+            report_row("svc-old-use", key1=(True, "2024-01-01T00:00:00+00:00", "2025-01-01T00:00:00+00:00")),
+            report_row("svc-never", key1=(True, "2024-01-01T00:00:00+00:00", "N/A")),
+            report_row("svc-new", key1=(True, "2026-11-20T00:00:00+00:00", "N/A")),
+            report_row("svc-busy", key1=(True, "2024-01-01T00:00:00+00:00", "2026-11-28T00:00:00+00:00")),
+        )
+    )
     flagged = {f.identity.rsplit("/", 1)[-1]: f for f in of(result, "credential-unused")}  # type: ignore[union-attr]
     assert set(flagged) == {"svc-old-use", "svc-never"}
     assert flagged["svc-old-use"].evidence["days_unused"] == 697
@@ -66,39 +69,45 @@ def test_unused_and_never_used_keys(tmp_path: Path) -> None:
 
 
 def test_two_active_keys(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path,
-        report_row("svc-two", key1=(True, "2026-11-01T00:00:00+00:00", "N/A"),
-                   key2=(True, "2026-11-02T00:00:00+00:00", "N/A")),
-        report_row("svc-one", key1=(True, "2026-11-01T00:00:00+00:00", "N/A"),
-                   key2=(False, "2026-11-02T00:00:00+00:00", "N/A")),
-    ))
+    result = scan(
+        key_export(
+            tmp_path,
+            report_row(
+                "svc-two",
+                key1=(True, "2026-11-01T00:00:00+00:00", "N/A"),
+                key2=(True, "2026-11-02T00:00:00+00:00", "N/A"),
+            ),
+            report_row(
+                "svc-one",
+                key1=(True, "2026-11-01T00:00:00+00:00", "N/A"),
+                key2=(False, "2026-11-02T00:00:00+00:00", "N/A"),
+            ),
+        )
+    )
     assert [f.identity for f in of(result, "multiple-active-keys")] == ["arn:aws:iam::111122223333:user/svc-two"]
 
 
 def test_machine_user_with_console_password(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path,
-        report_row("deploy-bot", password=True, password_last_used="2026-11-01T00:00:00+00:00"),
-        report_row("build-bot", password=True),
-        report_row("jane.doe", password=True, password_last_used="2026-11-01T00:00:00+00:00", mfa=True),
-    ))
+    result = scan(
+        key_export(
+            tmp_path,
+            report_row("deploy-bot", password=True, password_last_used="2026-11-01T00:00:00+00:00"),
+            report_row("build-bot", password=True),
+            report_row("jane.doe", password=True, password_last_used="2026-11-01T00:00:00+00:00", mfa=True),
+        )
+    )
     found = {f.identity.rsplit("/", 1)[-1]: f.severity for f in of(result, "machine-console-password")}  # type: ignore[union-attr]
     assert found == {"deploy-bot": Severity.HIGH, "build-bot": Severity.MEDIUM}
 
 
 def test_root_access_key_is_critical(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path, report_row("<root_account>", key1=(True, "2026-11-01T00:00:00+00:00", "N/A"))
-    ))
+    result = scan(key_export(tmp_path, report_row("<root_account>", key1=(True, "2026-11-01T00:00:00+00:00", "N/A"))))
     (finding,) = of(result, "root-access-key")
     assert finding.severity is Severity.CRITICAL and finding.evidence["account"] == "111122223333"
 
 
 def test_inactive_root_key_is_not_critical(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path, report_row("<root_account>", key1=(False, "2026-11-01T00:00:00+00:00", "N/A"))
-    ))
+    result = scan(key_export(tmp_path, report_row("<root_account>", key1=(False, "2026-11-01T00:00:00+00:00", "N/A"))))
     assert not of(result, "root-access-key")
 
 
@@ -124,8 +133,7 @@ def test_identity_unused_roles_and_users(tmp_path: Path) -> None:
 
 
 def test_missing_owner_uses_configurable_tag_keys(tmp_path: Path) -> None:
-    authz = gaad(roles=[role("tagged", tags={"Team": "data"}), role("custom", tags={"CostCenter": "x"}),
-                        role("bare")])
+    authz = gaad(roles=[role("tagged", tags={"Team": "data"}), role("custom", tags={"CostCenter": "x"}), role("bare")])
     directory = write_export(tmp_path, authz=authz)
     assert sorted(f.subject.rsplit("/", 1)[-1] for f in of(scan(directory), "missing-owner")) == ["bare", "custom"]
     custom = scan(directory, owner_tag_keys=("costcenter",))
@@ -133,10 +141,12 @@ def test_missing_owner_uses_configurable_tag_keys(tmp_path: Path) -> None:
 
 
 def test_human_access_key_reported_but_not_as_machine(tmp_path: Path) -> None:
-    result = scan(key_export(
-        tmp_path,
-        report_row("jane.doe", password=True, mfa=True, key1=(True, "2026-11-01T00:00:00+00:00", "N/A")),
-    ))
+    result = scan(
+        key_export(
+            tmp_path,
+            report_row("jane.doe", password=True, mfa=True, key1=(True, "2026-11-01T00:00:00+00:00", "N/A")),
+        )
+    )
     assert len(of(result, "human-access-key")) == 1
     assert not of(result, "missing-owner")
 

@@ -123,18 +123,28 @@ def test_list_access_keys_gives_ids_and_last_used_file_matches_by_name(tmp_path:
     )
     keys = {
         "AccessKeyMetadata": [
-            {"UserName": "deploy-bot", "AccessKeyId": "AKIAAAAAAAAAAAAAAAA2", "Status": "Active",
-             "CreateDate": "2025-01-01T00:00:00Z"},
-            {"UserName": "deploy-bot", "AccessKeyId": "AKIAAAAAAAAAAAAAAAA1", "Status": "Active",
-             "CreateDate": "2024-01-01T00:00:00Z"},
+            {
+                "UserName": "deploy-bot",
+                "AccessKeyId": "AKIAAAAAAAAAAAAAAAA2",
+                "Status": "Active",
+                "CreateDate": "2025-01-01T00:00:00Z",
+            },
+            {
+                "UserName": "deploy-bot",
+                "AccessKeyId": "AKIAAAAAAAAAAAAAAAA1",
+                "Status": "Active",
+                "CreateDate": "2024-01-01T00:00:00Z",
+            },
         ],
         "IsTruncated": False,
     }
-    last_used = {"UserName": "deploy-bot",
-                 "AccessKeyLastUsed": {"LastUsedDate": "2026-11-20T00:00:00Z", "ServiceName": "s3",
-                                       "Region": "us-east-1"}}
+    last_used = {
+        "UserName": "deploy-bot",
+        "AccessKeyLastUsed": {"LastUsedDate": "2026-11-20T00:00:00Z", "ServiceName": "s3", "Region": "us-east-1"},
+    }
     directory = write_export(
-        tmp_path, report=report,
+        tmp_path,
+        report=report,
         extra={"keys.json": keys, "last-used-AKIAAAAAAAAAAAAAAAA2.json": last_used},
     )
     credentials = by_name(inventory_of(directory), "deploy-bot").credentials
@@ -151,8 +161,11 @@ def test_credential_report_in_cli_json_form(tmp_path: Path) -> None:
     import base64
 
     csv_text = credential_report(report_row("svc-a", key1=(True, "2024-01-01T00:00:00+00:00", "N/A")))
-    wrapped = {"Content": base64.b64encode(csv_text.encode()).decode(), "ReportFormat": "text/csv",
-               "GeneratedTime": "2026-11-28T00:00:00Z"}
+    wrapped = {
+        "Content": base64.b64encode(csv_text.encode()).decode(),
+        "ReportFormat": "text/csv",
+        "GeneratedTime": "2026-11-28T00:00:00Z",
+    }
     inventory = inventory_of(write_export(tmp_path, extra={"report.json": wrapped}))
     assert by_name(inventory, "svc-a").credentials[0].active
 

@@ -28,7 +28,8 @@ def findings(tmp_path: Path, check_id: str, **roles: dict[str, Any]) -> dict[str
 
 def test_any_principal(tmp_path: Path) -> None:
     found = findings(
-        tmp_path, "trust-any-principal",
+        tmp_path,
+        "trust-any-principal",
         open=trust("*"),
         open_aws=trust({"AWS": "*"}),
         mfa_only=trust({"AWS": "*"}, Bool={"aws:MultiFactorAuthPresent": "true"}),
@@ -40,41 +41,54 @@ def test_any_principal(tmp_path: Path) -> None:
 
 def test_external_account(tmp_path: Path) -> None:
     found = findings(
-        tmp_path, "trust-external-account",
+        tmp_path,
+        "trust-external-account",
         partner_root=trust({"AWS": "arn:aws:iam::444455556666:root"}),
         partner_bare=trust({"AWS": "444455556666"}),
         partner_root_extid=trust({"AWS": "arn:aws:iam::444455556666:root"}, StringEquals={"sts:ExternalId": "x"}),
         vendor_role=trust({"AWS": "arn:aws:iam::444455556666:role/vendor"}),
-        vendor_role_extid=trust({"AWS": "arn:aws:iam::444455556666:role/vendor"},
-                                StringEquals={"sts:ExternalId": "x"}),
+        vendor_role_extid=trust({"AWS": "arn:aws:iam::444455556666:role/vendor"}, StringEquals={"sts:ExternalId": "x"}),
         same_account=trust({"AWS": "arn:aws:iam::111122223333:root"}),
     )
-    assert found == {"partner_root": Severity.HIGH, "partner_bare": Severity.HIGH,
-                     "partner_root_extid": Severity.MEDIUM, "vendor_role": Severity.MEDIUM}
+    assert found == {
+        "partner_root": Severity.HIGH,
+        "partner_bare": Severity.HIGH,
+        "partner_root_extid": Severity.MEDIUM,
+        "vendor_role": Severity.MEDIUM,
+    }
 
 
 def test_oidc_subject(tmp_path: Path) -> None:
     web = "sts:AssumeRoleWithWebIdentity"
     aud = {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}
     found = findings(
-        tmp_path, "trust-oidc-unscoped",
+        tmp_path,
+        "trust-oidc-unscoped",
         no_sub=trust({"Federated": GITHUB}, web, StringEquals=aud),
         any_repo=trust({"Federated": GITHUB}, web, StringLike={"token.actions.githubusercontent.com:sub": "repo:*"}),
-        org_wild=trust({"Federated": GITHUB}, web,
-                       StringLike={"token.actions.githubusercontent.com:sub": "repo:northwind/*"}),
-        pinned=trust({"Federated": GITHUB}, web, StringEquals={
-            **aud, "token.actions.githubusercontent.com:sub": "repo:northwind/app:ref:refs/heads/main"}),
-        eks=trust({"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"},
-                  web),
+        org_wild=trust(
+            {"Federated": GITHUB}, web, StringLike={"token.actions.githubusercontent.com:sub": "repo:northwind/*"}
+        ),
+        pinned=trust(
+            {"Federated": GITHUB},
+            web,
+            StringEquals={**aud, "token.actions.githubusercontent.com:sub": "repo:northwind/app:ref:refs/heads/main"},
+        ),
+        eks=trust({"Federated": "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB"}, web),
         saml=trust({"Federated": "arn:aws:iam::111122223333:saml-provider/okta"}, "sts:AssumeRoleWithSAML"),
     )
-    assert found == {"no_sub": Severity.CRITICAL, "any_repo": Severity.CRITICAL, "org_wild": Severity.MEDIUM,
-                     "eks": Severity.HIGH}
+    assert found == {
+        "no_sub": Severity.CRITICAL,
+        "any_repo": Severity.CRITICAL,
+        "org_wild": Severity.MEDIUM,
+        "eks": Severity.HIGH,
+    }
 
 
 def test_service_source_conditions(tmp_path: Path) -> None:
     found = findings(
-        tmp_path, "trust-service-unconfined",
+        tmp_path,
+        "trust-service-unconfined",
         agent=service_trust("bedrock.amazonaws.com"),
         agent_ok=service_trust("bedrock.amazonaws.com", StringEquals={"aws:SourceAccount": "111122223333"}),
         function=service_trust("lambda.amazonaws.com"),
