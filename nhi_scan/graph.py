@@ -20,6 +20,9 @@ class NodeKind(enum.StrEnum):
     CREDENTIAL = "credential"
     WORKLOAD = "workload"
     TARGET = "target"
+    #: A set of identities reachable the same way ("every role of account X trusting lambda"): keeps edge
+    #: counts linear when a principal holds a permission on "*".
+    HUB = "hub"
 
 
 class EdgeKind(enum.StrEnum):
@@ -35,6 +38,11 @@ class EdgeKind(enum.StrEnum):
     CAN_RUN_AS = "CAN_RUN_AS"
     FEDERATES = "FEDERATES"
     ADMIN_OF = "ADMIN_OF"
+    INCLUDES = "INCLUDES"
+
+
+#: Edges that describe structure, not a way to gain power: never followed by path searches.
+STRUCTURAL_EDGES = frozenset({EdgeKind.MEMBER_OF, EdgeKind.HAS_CREDENTIAL, EdgeKind.RUNS_AS})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,7 +53,10 @@ class Edge:
     reason: str
     #: Escalation method id, policy ids, "conditional" notes, etc.
     method: str | None = None
+    #: True when the edge holds only if something unknown offline is true (a condition, a resource existing).
     conditional: bool = False
+    #: False for edges a path search must not follow (structure, or modifying another principal's policy).
+    traversable: bool = True
 
 
 class IdentityGraph:
@@ -66,7 +77,13 @@ class IdentityGraph:
             for group_id in identity.groups:
                 if group_id in graph._identities:
                     graph.add_edge(
-                        Edge(source=identity.id, target=group_id, kind=EdgeKind.MEMBER_OF, reason="group membership")
+                        Edge(
+                            source=identity.id,
+                            target=group_id,
+                            kind=EdgeKind.MEMBER_OF,
+                            reason="group membership",
+                            traversable=False,
+                        )
                     )
         for workload in inventory.workloads:
             graph.add_workload(workload)
@@ -102,8 +119,25 @@ class IdentityGraph:
     def add_target(self, target_id: str, label: str) -> None:
         self.nx.add_node(target_id, node_kind=NodeKind.TARGET, label=label)
 
+    def add_hub(self, hub_id: str, label: str) -> None:
+        self.nx.add_node(hub_id, node_kind=NodeKind.HUB, label=label)
+
     def add_edge(self, edge: Edge) -> None:
         self.nx.add_edge(edge.source, edge.target, key=f"{edge.kind}:{edge.method or ''}", edge=edge)
+
+    def node_kind(self, node_id: str) -> NodeKind | None:
+        if node_id not in self.nx:
+            return None
+        kind: NodeKind = self.nx.nodes[node_id]["node_kind"]
+        return kind
+
+    def label(self, node_id: str) -> str:
+        identity = self._identities.get(node_id)
+        if identity is not None:
+            return f"{identity.kind}/{identity.name}"
+        if node_id in self.nx:
+            return str(self.nx.nodes[node_id].get("label", node_id))
+        return node_id
 
     def identity(self, identity_id: str) -> Identity | None:
         return self._identities.get(identity_id)
