@@ -1,0 +1,171 @@
+"""Time `nhi-scan scan` on synthetic AWS exports of given sizes: wall time and peak RSS of the scan process.
+
+    python bench/run_bench.py --principals 1000 10000 100000 [--repeat 3] [--data-dir DIR] [--json results.json]
+    python bench/run_bench.py --inputs sample_data/aws
+
+Exports missing from --data-dir are generated first with bench/generate_aws.py (not timed). Each scan runs as
+`nhi-scan scan DIR -f json -o /dev/null --now 2026-11-29T00:00:00Z` in its own child process; its peak RSS is the
+child's ru_maxrss (os.wait4 gives the same rusage that getrusage(RUSAGE_CHILDREN) accumulates, but per child, so a
+small run measured after a big one is not masked by it). Standard library only; Linux or macOS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import generate_aws
+
+NOW = "2026-11-29T00:00:00Z"
+
+
+@dataclass
+class Result:
+    label: str
+    inputs: str
+    input_bytes: dict[str, int]
+    exit_code: int
+    wall_seconds: list[float]
+    peak_rss_mb: list[float]
+
+    @property
+    def total_mb(self) -> float:
+        return sum(self.input_bytes.values()) / 1e6
+
+
+def default_command() -> list[str]:
+    sibling = Path(sys.executable).parent / "nhi-scan"
+    if sibling.exists():
+        return [str(sibling)]
+    found = shutil.which("nhi-scan")
+    return [found] if found else [sys.executable, "-m", "nhi_scan"]
+
+
+def ensure_export(data_dir: Path, principals: int, seed: int) -> Path:
+    target = data_dir / f"aws-{principals}-seed{seed}"
+    if not (target / "authz.json").exists() or not (target / "credential-report.csv").exists():
+        print(f"generating {principals} principals into {target} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        generate_aws.generate(principals, target, seed)
+        print(f"  generated in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    return target
+
+
+def input_sizes(path: Path) -> dict[str, int]:
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    return {str(p.relative_to(path) if path.is_dir() else p.name): p.stat().st_size for p in files}
+
+
+def run_once(command: list[str], inputs: Path, timeout: float) -> tuple[int, float, float, str]:
+    """Run one scan; return (exit code, wall seconds, peak RSS in MB, stderr tail)."""
+    argv = [*command, "scan", str(inputs), "-f", "json", "-o", os.devnull, "--now", NOW]
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.01)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        tail = stderr.read()[-2000:].decode("utf-8", "replace")
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return process.returncode, wall, usage.ru_maxrss * scale / 1e6, tail
+
+
+def measure(label: str, command: list[str], inputs: Path, repeat: int, timeout: float) -> Result:
+    result = Result(label, str(inputs), input_sizes(inputs), 0, [], [])
+    for attempt in range(repeat):
+        code, wall, rss, tail = run_once(command, inputs, timeout)
+        result.exit_code = code
+        print(
+            f"  {label} run {attempt + 1}/{repeat}: exit {code}, {wall:.2f} s, peak RSS {rss:.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
+        if code not in (0, 1):  # 1 = findings at or above --fail-on; anything else is a failed scan
+            print(f"  scan failed:\n{tail}", file=sys.stderr)
+            break
+        result.wall_seconds.append(wall)
+        result.peak_rss_mb.append(rss)
+    return result
+
+
+def report(results: list[Result], command: list[str]) -> None:
+    print(f"command: {shlex.join(command)} scan DIR -f json -o {os.devnull} --now {NOW}")
+    print(f"python {sys.version.split()[0]} on {sys.platform}; cpu count {os.cpu_count()}")
+    header = (
+        f"{'inputs':<24} {'input MB':>9} {'files':>5} {'exit':>4} {'wall s min/median':>17} {'peak RSS MB':>11} "
+        f"{'MB/s':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        if not r.wall_seconds:
+            print(f"{r.label:<24} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} {'failed':>17}")
+            continue
+        best, median = min(r.wall_seconds), statistics.median(r.wall_seconds)
+        print(
+            f"{r.label:<24} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} "
+            f"{best:>8.2f}/{median:<8.2f} {max(r.peak_rss_mb):>11.0f} {r.total_mb / best:>6.1f}"
+        )
+    for r in results:
+        sizes = ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in r.input_bytes.items())
+        print(f"  {r.label}: {r.inputs}: {sizes}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Benchmark nhi-scan on synthetic AWS exports.")
+    parser.add_argument(
+        "--principals",
+        type=int,
+        nargs="*",
+        default=None,
+        help="export sizes to benchmark (default 10000 unless --inputs is given)",
+    )
+    parser.add_argument("--inputs", type=Path, nargs="*", default=[], help="existing export files or directories")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "nhi-scan-bench",
+        help="where generated exports are kept and reused (default: %(default)s)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per input (reports min and median)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds before a scan is killed")
+    parser.add_argument("--command", type=shlex.split, default=None, help='nhi-scan command (default: "nhi-scan")')
+    parser.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
+    args = parser.parse_args(argv)
+    sizes = args.principals if args.principals is not None else ([] if args.inputs else [10_000])
+    command = args.command or default_command()
+    targets = [(f"{n} principals", ensure_export(args.data_dir, n, args.seed)) for n in sizes]
+    targets += [(str(path), path) for path in args.inputs]
+    if not targets:
+        parser.error("nothing to benchmark: give --principals or --inputs")
+    results = [measure(label, command, path, max(1, args.repeat), args.timeout) for label, path in targets]
+    report(results, command)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", encoding="utf-8")
+    return 0 if all(r.wall_seconds for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
