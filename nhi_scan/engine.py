@@ -12,6 +12,7 @@ from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
+from nhi_scan.escalation.aws.build import AwsAnalysis, build_aws
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
 from nhi_scan.settings import Settings
@@ -72,8 +73,19 @@ def select_checks(providers: set[Provider], only: Sequence[str] = ()) -> list[Ch
     return chosen
 
 
-def run_checks(inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime) -> list[Finding]:
-    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now)
+def build_graph(inventory: Inventory, now: datetime | None) -> tuple[IdentityGraph, AwsAnalysis | None]:
+    """The identity graph with every provider's escalation edges (the AWS analysis is kept for the checks)."""
+    graph = IdentityGraph.from_inventory(inventory)
+    aws = None
+    if any(provider is Provider.AWS for provider, _ in inventory.scopes):
+        aws = build_aws(graph, inventory, now)
+    return graph, aws
+
+
+def run_checks(
+    inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime, aws: AwsAnalysis | None = None
+) -> list[Finding]:
+    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
     providers = {provider for provider, _ in inventory.scopes}
     findings: list[Finding] = []
     for check in select_checks(providers):
@@ -99,10 +111,10 @@ def run_scan(
         raise _no_usable_input(paths, loaded.sources)
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
-    progress(f"building graph of {len(inventory.identities)} identities")
-    graph = IdentityGraph.from_inventory(inventory)
+    progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
+    graph, aws = build_graph(inventory, now)
     progress("running checks")
-    findings = run_checks(inventory, graph, settings, now)
+    findings = run_checks(inventory, graph, settings, now, aws)
     warnings = list(inventory.warnings)
     kinds = {s.kind for s in loaded.sources if s.status is SourceStatus.USED}
     if "aws-gaad" in kinds and "aws-credential-report" not in kinds:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -41,10 +42,6 @@ class EdgeKind(enum.StrEnum):
     INCLUDES = "INCLUDES"
 
 
-#: Edges that describe structure, not a way to gain power: never followed by path searches.
-STRUCTURAL_EDGES = frozenset({EdgeKind.MEMBER_OF, EdgeKind.HAS_CREDENTIAL, EdgeKind.RUNS_AS})
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Edge:
     source: str
@@ -67,6 +64,8 @@ class IdentityGraph:
         self._identities: dict[str, Identity] = {}
         self._credentials: dict[str, Credential] = {}
         self._workloads: dict[str, Workload] = {}
+        #: Results derived from the graph that several checks read (computed once, by the first to ask).
+        self.memo: dict[str, Any] = {}
 
     @classmethod
     def from_inventory(cls, inventory: Inventory) -> IdentityGraph:
@@ -101,6 +100,7 @@ class IdentityGraph:
                     target=credential.id,
                     kind=EdgeKind.HAS_CREDENTIAL,
                     reason=f"{credential.kind} of {identity.name}",
+                    traversable=False,
                 )
             )
 
@@ -113,6 +113,7 @@ class IdentityGraph:
                 target=workload.identity_id,
                 kind=EdgeKind.RUNS_AS,
                 reason=f"{workload.kind} {workload.name} runs as this identity",
+                traversable=False,
             )
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 
@@ -231,6 +231,17 @@ class PathHop:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SuppressionMark:
+    """Why a finding is an accepted risk: set by governance after the checks, never by a check."""
+
+    reason: str
+    owner: str
+    expires: date
+    #: Where the suppression is declared, e.g. "nhi-scan.toml: suppressions[2]".
+    declared_in: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finding:
     id: str
     check_id: str
@@ -245,6 +256,15 @@ class Finding:
     owasp_nhi: tuple[str, ...]
     evidence: Mapping[str, Any] = field(default_factory=dict)
     path: tuple[PathHop, ...] = ()
+    #: Set by governance (nhi_scan.governance): an accepted risk that does not count toward --fail-on.
+    suppressed: SuppressionMark | None = None
+    #: Set by governance: the finding is in the --baseline, so it is not new and does not count either.
+    baselined: bool = False
+
+    @property
+    def counted(self) -> bool:
+        """Whether the finding counts toward --fail-on and the summary (neither suppressed nor baselined)."""
+        return self.suppressed is None and not self.baselined
 
 
 class SourceStatus(enum.StrEnum):

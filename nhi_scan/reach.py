@@ -11,12 +11,12 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from nhi_scan.graph import STRUCTURAL_EDGES, Edge, IdentityGraph, NodeKind
+from nhi_scan.graph import Edge, IdentityGraph, NodeKind
 from nhi_scan.model import PathHop
 
 
 def _follow(edge: Edge, allow_conditional: bool) -> bool:
-    return edge.traversable and edge.kind not in STRUCTURAL_EDGES and (allow_conditional or not edge.conditional)
+    return edge.traversable and (allow_conditional or not edge.conditional)
 
 
 @dataclass(slots=True)

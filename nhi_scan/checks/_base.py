@@ -12,6 +12,7 @@ from nhi_scan.model import Category, Finding, Identity, Inventory, PathHop, Prov
 from nhi_scan.settings import Settings
 
 if TYPE_CHECKING:
+    from nhi_scan.escalation.aws.build import AwsAnalysis
     from nhi_scan.graph import IdentityGraph
 
 
@@ -21,6 +22,8 @@ class CheckContext:
     graph: IdentityGraph
     settings: Settings
     now: datetime
+    #: Effective AWS permissions and admin-equivalence per principal (None when no AWS scope was scanned).
+    aws: AwsAnalysis | None = None
 
 
 RunFn = Callable[[CheckContext], Iterable[Finding]]

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
 from nhi_scan.cli._common import err_console, parse_now, parse_severity
-from nhi_scan.engine import run_scan
+from nhi_scan.cli._governed import governed_scan, print_governance_warnings
 from nhi_scan.errors import UsageError
+from nhi_scan.governance import load_baseline, load_config
 from nhi_scan.model import ScanResult, Severity
 from nhi_scan.reporters import ReportOptions, all_reporters, get_reporter
-from nhi_scan.settings import DEFAULT_OWNER_TAG_KEYS, Settings
 
 EPILOG = """Examples:
 
@@ -23,82 +24,152 @@ EPILOG = """Examples:
 
   nhi-scan scan ./exports/ --fail-on high --now 2026-01-31T00:00:00Z
 
+  nhi-scan scan ./exports/ -f sarif -f markdown -f html --output-dir reports/ --baseline baseline.json
+
 Exports: aws iam get-account-authorization-details > authz.json;
 aws iam generate-credential-report; aws iam get-credential-report --query Content --output text | base64 -d > cr.csv
 
-Exit codes: 0 no finding at/above --fail-on, 1 findings at/above it, 2 usage or input error."""
+Configuration: nhi-scan.toml (or \\[tool.nhi-scan] in pyproject.toml) in the current directory, or --config FILE.
+
+Exit codes: 0 no counted finding at/above --fail-on, 1 counted findings at/above it, 2 usage or input error.
+Suppressed and baselined findings are never counted."""
 
 
 def exit_code(result: ScanResult, fail_on: Severity | None, strict: bool) -> int:
     if strict and not result.complete:
         return 2
-    if fail_on is not None and any(f.severity >= fail_on for f in result.findings):
+    if fail_on is not None and any(f.counted and f.severity >= fail_on for f in result.findings):
         return 1
     return 0
 
 
-def _write(result: ScanResult, fmt: str, output: Path | None, verbose: bool) -> None:
+def parse_formats(values: list[str] | None) -> list[str]:
+    """``-f sarif -f html`` or ``-f sarif,html``; each known, each once."""
+    names: list[str] = []
+    for value in values or ["table"]:
+        for name in (part.strip() for part in value.split(",") if part.strip()):
+            if name not in all_reporters():
+                choices = ", ".join(sorted(all_reporters()))
+                raise typer.BadParameter(f"unknown format {name!r} (choose from: {choices})", param_hint="'-f'")
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def _write(result: ScanResult, fmt: str, output: Path | None, options: ReportOptions) -> None:
     reporter = get_reporter(fmt)
     if output is None:
         stream: TextIO = sys.stdout
-        options = ReportOptions(verbose=verbose, color=stream.isatty())
-        reporter.write(result, options, stream)
+        reporter.write(result, _with_color(options, stream.isatty()), stream)
         return
     try:
-        with output.open("w", encoding="utf-8") as handle:
-            reporter.write(result, ReportOptions(verbose=verbose), handle)
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            reporter.write(result, options, handle)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write report ({exc.strerror})") from None
     err_console.print(f"wrote {fmt} report to {output}")
 
 
+def _with_color(options: ReportOptions, color: bool) -> ReportOptions:
+    return replace(options, color=color)
+
+
+def _targets(formats: list[str], output: Path | None, output_dir: Path | None) -> list[tuple[str, Path | None]]:
+    if output is not None and output_dir is not None:
+        raise typer.BadParameter("give either -o FILE or --output-dir DIR, not both", param_hint="'--output-dir'")
+    if output_dir is None:
+        if len(formats) > 1:
+            raise typer.BadParameter("several formats need --output-dir DIR", param_hint="'-f'")
+        return [(formats[0], output)]
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{output_dir}: cannot create the output directory ({exc.strerror})") from None
+    return [(fmt, output_dir / f"nhi-scan{get_reporter(fmt).suffix}") for fmt in formats]
+
+
 def scan(
     inputs: Annotated[list[Path], typer.Argument(help="Export files or directories (searched recursively).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="Report format: table or json.")] = "table",
+    fmt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Report format (repeat or comma-separate for several): table, json, sarif, markdown, html, csv.",
+        ),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write each format to DIR/nhi-scan.<suffix>.")
+    ] = None,
     fail_on: Annotated[
         str | None,
-        typer.Option("--fail-on", help="Exit 1 when a finding is at or above: critical, high, medium, low, info."),
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 when a counted finding is at or above: critical, high, medium, low, info (or none).",
+        ),
     ] = None,
     now: Annotated[str | None, typer.Option("--now", help="Judge ages at this ISO 8601 time instead of now.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show evidence and every identity.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when any input could not be used.")] = False,
     key_max_age: Annotated[
-        int, typer.Option("--key-max-age", min=0, help="Days before an active key must be rotated.")
-    ] = 90,
+        int | None, typer.Option("--key-max-age", min=0, help="Days before an active key must be rotated [90].")
+    ] = None,
     key_unused_days: Annotated[
-        int, typer.Option("--key-unused-days", min=0, help="Days without use that make a key unused.")
-    ] = 90,
+        int | None, typer.Option("--key-unused-days", min=0, help="Days without use that make a key unused [90].")
+    ] = None,
     identity_unused_days: Annotated[
-        int, typer.Option("--identity-unused-days", min=0, help="Days without activity that make an identity unused.")
-    ] = 90,
+        int | None,
+        typer.Option("--identity-unused-days", min=0, help="Days without activity that make an identity unused [90]."),
+    ] = None,
     owner_tags: Annotated[
         list[str] | None,
         typer.Option("--owner-tag", help="Tag key naming an owner (repeat; case-insensitive). Default: owner, team…"),
     ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="Governance file (default: ./nhi-scan.toml or ./pyproject.toml).")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Findings in this baseline (or JSON report) are not counted.")
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="List suppressed and baselined findings too (marked).")
+    ] = False,
+    sarif_base: Annotated[
+        Path | None, typer.Option("--sarif-base", help="SARIF: make input paths relative to DIR [current dir].")
+    ] = None,
+    sarif_anchor: Annotated[
+        str | None,
+        typer.Option("--sarif-anchor", help="SARIF: file a result points at when its input file is unknown."),
+    ] = None,
 ) -> None:
     """Inventory the non-human identities in exported files and report what is wrong with them."""
-    if fmt not in all_reporters():
-        raise typer.BadParameter(f"unknown format {fmt!r} (choose from: {', '.join(sorted(all_reporters()))})")
-    severity = parse_severity(fail_on)
-    settings = Settings(
+    targets = _targets(parse_formats(fmt), output, output_dir)
+    governance_config = load_config(config)
+    severity = parse_severity(fail_on) if fail_on is not None else governance_config.fail_on
+    settings = governance_config.settings(
         key_max_age_days=key_max_age,
         key_unused_days=key_unused_days,
         identity_unused_days=identity_unused_days,
-        owner_tag_keys=tuple(owner_tags) if owner_tags else DEFAULT_OWNER_TAG_KEYS,
+        owner_tag_keys=tuple(owner_tags) if owner_tags else None,
     )
-    show_progress = not quiet and err_console.is_terminal
-    if show_progress:
-        with err_console.status("scanning") as status:
-            result = run_scan(inputs, settings=settings, now=parse_now(now), progress=status.update)
-    else:
-        result = run_scan(inputs, settings=settings, now=parse_now(now))
-    if not quiet:
-        for source in result.sources:
-            if source.status.value == "error":
-                err_console.print(f"[red]error:[/] {source.detail}", highlight=False)
-    _write(result, fmt, output, verbose)
+    known = load_baseline(baseline) if baseline is not None else None
+    result = governed_scan(
+        inputs, config=governance_config, settings=settings, now=parse_now(now), baseline=known, quiet=quiet
+    )
+    if not quiet and targets != [("table", None)]:
+        print_governance_warnings(result)
+    base = sarif_base or governance_config.sarif_base_path()
+    options = ReportOptions(
+        verbose=verbose,
+        show_suppressed=show_suppressed,
+        sarif_base=base,
+        sarif_anchor=sarif_anchor or governance_config.sarif_anchor,
+        rule_severity=governance_config.severity,
+    )
+    for name, path in targets:
+        _write(result, name, path, options)
     raise typer.Exit(exit_code(result, severity, strict))
 
 

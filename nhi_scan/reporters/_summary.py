@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from nhi_scan.model import Category, IdentityKind, ScanResult, Severity
+from nhi_scan.model import Category, Finding, IdentityKind, ScanResult, Severity
+
+
+def shown_findings(result: ScanResult, show_suppressed: bool) -> tuple[Finding, ...]:
+    """The findings a human-facing report lists: counted ones, plus accepted ones when asked for."""
+    return result.findings if show_suppressed else tuple(f for f in result.findings if f.counted)
 
 
 def summarize(result: ScanResult) -> dict[str, Any]:
-    findings = result.findings
+    """Counts of the counted findings; suppressed and baselined ones are counted apart."""
+    findings = [f for f in result.findings if f.counted]
     by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
     for finding in findings:
         by_severity[finding.severity.label] += 1
@@ -25,6 +31,8 @@ def summarize(result: ScanResult) -> dict[str, Any]:
         "by_category": by_category,
         "by_provider": dict(sorted(by_provider.items())),
         "findings": len(findings),
+        "suppressed": sum(1 for f in result.findings if f.suppressed is not None),
+        "baselined": sum(1 for f in result.findings if f.baselined and f.suppressed is None),
         "identities": {
             "total": len(identities),
             "by_kind": dict(sorted(Counter(str(i.kind) for i in identities).items())),

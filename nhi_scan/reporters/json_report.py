@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from nhi_scan import __version__
-from nhi_scan.model import Credential, Finding, Identity, ScanResult, SourceStatus
+from nhi_scan.model import Credential, Finding, Identity, ScanResult, SourceStatus, SuppressionMark
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import summarize
 from nhi_scan.timeutil import iso
@@ -64,7 +64,15 @@ def finding_doc(finding: Finding) -> dict[str, Any]:
         "remediation": finding.remediation,
         "owasp_nhi": list(finding.owasp_nhi),
         "path": [{"from": h.source, "to": h.target, "edge": h.edge, "reason": h.reason} for h in finding.path],
+        "suppressed": suppression_doc(finding.suppressed),
+        "baselined": finding.baselined,
     }
+
+
+def suppression_doc(mark: SuppressionMark | None) -> dict[str, str] | None:
+    if mark is None:
+        return None
+    return {"reason": mark.reason, "owner": mark.owner, "expires": mark.expires.isoformat(), "rule": mark.declared_in}
 
 
 def to_document(result: ScanResult) -> dict[str, Any]:

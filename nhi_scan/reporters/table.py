@@ -15,7 +15,7 @@ from rich.table import Table
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
 from nhi_scan.reporters._base import Reporter, ReportOptions
-from nhi_scan.reporters._summary import summarize
+from nhi_scan.reporters._summary import shown_findings, summarize
 from nhi_scan.timeutil import age_days
 
 SEVERITY_STYLE = {
@@ -81,7 +81,7 @@ def _identities(console: Console, result: ScanResult, verbose: bool) -> None:
     if not machines:
         return
     shown = machines if verbose else machines[:IDENTITY_ROWS]
-    findings_per_identity = Counter(f.identity for f in result.findings)
+    findings_per_identity = Counter(f.identity for f in result.findings if f.counted)
     table = Table(title=f"Machine identities ({len(machines)})", show_lines=False)
     for column in ("identity", "kind", "why machine", "credentials", "last used", "owner", "findings"):
         table.add_column(column, overflow="fold")
@@ -109,16 +109,34 @@ def _identity_row(identity: Identity, now: datetime, findings: int) -> tuple[str
     )
 
 
-def _findings(console: Console, result: ScanResult, verbose: bool) -> None:
-    if not result.findings:
-        console.print("[green]No findings.[/]")
+def _accepted_note(result: ScanResult, shown: int) -> str:
+    suppressed = sum(1 for f in result.findings if f.suppressed is not None)
+    baselined = sum(1 for f in result.findings if f.baselined and f.suppressed is None)
+    if not suppressed and not baselined:
+        return ""
+    hidden = " (--show-suppressed lists them)" if shown < len(result.findings) else ""
+    return f"[dim]{suppressed} suppressed, {baselined} baselined: not counted toward --fail-on{hidden}[/]"
+
+
+def _findings(console: Console, result: ScanResult, verbose: bool, show_suppressed: bool = False) -> None:
+    findings = shown_findings(result, show_suppressed)
+    note = _accepted_note(result, len(findings))
+    if not findings:
+        console.print("[green]No counted findings.[/]" if result.findings else "[green]No findings.[/]")
+        if note:
+            console.print(note)
         return
-    table = Table(title=f"Findings ({len(result.findings)})", show_lines=verbose)
+    table = Table(title=f"Findings ({len(findings)})", show_lines=verbose)
     table.add_column("severity")
     table.add_column("check")
     table.add_column("finding", overflow="fold")
-    for finding in result.findings:
+    for finding in findings:
         text = escape(finding.message)
+        if finding.suppressed is not None:
+            mark = finding.suppressed
+            text += f"\n[dim]suppressed until {mark.expires} by {escape(mark.owner)}: {escape(mark.reason)}[/]"
+        elif finding.baselined:
+            text += "\n[dim]in the baseline[/]"
         if verbose:
             evidence = json.dumps(dict(finding.evidence), indent=1, default=str)
             text += f"\n[dim]{escape(evidence)}[/]\n[green]fix:[/] {escape(finding.remediation)}"
@@ -126,10 +144,12 @@ def _findings(console: Console, result: ScanResult, verbose: bool) -> None:
                 text += f"\n  → {escape(hop.target)} [dim]({escape(hop.edge)}: {escape(hop.reason)})[/]"
         table.add_row(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.label}[/]", finding.check_id, text)
     console.print(table)
+    if note:
+        console.print(note)
     if not verbose:
         console.print("[bold]How to fix[/] (-v shows the evidence of each finding)")
         seen: dict[str, str] = {}
-        for finding in result.findings:
+        for finding in findings:
             seen.setdefault(finding.check_id, finding.remediation)
         for check_id, remediation in seen.items():
             console.print(f"  [bold]{check_id}[/]: {escape(remediation)}")
@@ -146,7 +166,7 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
     _header(console, result)
     _summary(console, result)
     _identities(console, result, options.verbose)
-    _findings(console, result, options.verbose)
+    _findings(console, result, options.verbose, options.show_suppressed)
 
 
 REPORTER = Reporter(name="table", description="readable terminal report", suffix=".txt", write=write)

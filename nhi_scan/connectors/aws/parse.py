@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from nhi_scan.connectors.aws.classify import UserEvidence, classify_role, classify_user
 from nhi_scan.connectors.aws.credentials import user_credentials
+from nhi_scan.connectors.aws.enrich import parse_snapshot
 from nhi_scan.connectors.aws.records import (
     AccessKeyLastUsed,
     AccessKeyList,
@@ -235,6 +236,11 @@ def _user_identity(
         groups=groups,
         mfa_active=row.mfa_active if row else None,
         sources=tuple(sorted(merged.user_sources.get(arn, ()))),
+        attributes={
+            "permissions_boundary": record.boundary_arn if record else None,
+            # None = unknown (no credential report row): escalation through login profiles is then conditional.
+            "login_profile": row.password_enabled if row and not row.is_root else None,
+        },
     )
 
 
@@ -261,6 +267,11 @@ def _role_identity(role: RoleRecord, trusts: Sequence[Trust], source: str, owner
         path=role.path,
         provider_managed=role.path.startswith("/aws-service-role/"),
         sources=(source,),
+        attributes={
+            "instance_profiles": list(role.instance_profiles),
+            "permissions_boundary": role.boundary_arn,
+            "last_used_region": role.last_used_region,
+        },
     )
 
 
@@ -293,6 +304,15 @@ def _policy(record: ManagedPolicyRecord) -> Policy:
 
 def parse(documents: Iterable[LoadedDocument], *, owner_tag_keys: Sequence[str] = DEFAULT_OWNER_TAG_KEYS) -> Inventory:
     """Snapshot documents -> Inventory for every AWS account they describe."""
+    return parse_snapshot(
+        list(documents),
+        lambda group: _parse_iam(group, owner_tag_keys),
+        lambda tags: owner_from_tags(tags, owner_tag_keys),
+    )
+
+
+def _parse_iam(documents: Iterable[LoadedDocument], owner_tag_keys: Sequence[str]) -> Inventory:
+    """The IAM exports (GAAD, credential report, access keys) of one account or more -> Inventory."""
     merged = _merge(group_documents(documents))
     group_arns = _group_arn_by_name(merged)
     builder = _GrantBuilder(merged)
@@ -322,7 +342,10 @@ def parse(documents: Iterable[LoadedDocument], *, owner_tag_keys: Sequence[str] 
         grants.extend(builder.boundary(arn, role.boundary_arn))
 
     for arn in sorted(merged.groups):
-        identities.append(_group_identity(merged.groups[arn], gaad_sources[:1]))
+        group = merged.groups[arn]
+        identities.append(_group_identity(group, gaad_sources[:1]))
+        # The group's own policies, so it can be judged as what a new member would gain.
+        grants.extend(builder.grants(arn, group.inline, group.attached))
 
     warnings = list(merged.warnings)
     if builder.missing:

@@ -1,0 +1,109 @@
+"""Build the AWS escalation graph: per principal, its effective permissions, then the methods it can use.
+
+Cost grows with principals x methods they hold, not with pairs of principals: principals are first indexed by
+the ~100 actions escalation methods need (``actions_allowed_somewhere``), targets are looked up by kind and
+resource pattern, and permissions that cover every target go through shared hub nodes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nhi_scan.escalation.aws.apply import Applier, admin_node
+from nhi_scan.escalation.aws.assume import add_trust_edges
+from nhi_scan.escalation.aws.catalog import Condition, Method, interesting_actions, methods_by_action
+from nhi_scan.escalation.aws.index import InventoryIndex, build_index
+from nhi_scan.escalation.aws.principal import Source
+from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
+from nhi_scan.model import Identity, IdentityKind, Inventory
+from nhi_scan.policy.aws.cache import PolicyCache
+from nhi_scan.policy.aws.context import RequestContext
+from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions, context_for_identity
+from nhi_scan.policy.aws.tri import Decision
+
+_PRINCIPAL_KINDS = (IdentityKind.USER, IdentityKind.ROLE, IdentityKind.GROUP)
+
+
+@dataclass(slots=True)
+class AwsAnalysis:
+    """What the AWS checks read besides the graph: each principal's permissions and admin-equivalence."""
+
+    index: InventoryIndex
+    cache: PolicyCache
+    sources: dict[str, Source] = field(default_factory=dict)
+    admin: dict[str, Decision] = field(default_factory=dict)
+
+    def permissions(self, identity_id: str) -> PrincipalPermissions | None:
+        source = self.sources.get(identity_id)
+        return source.permissions if source else None
+
+
+def _context(identity: Identity, now: datetime | None) -> RequestContext:
+    if identity.kind is IdentityKind.GROUP:
+        return RequestContext(now=now)  # a group is judged as what an unknown new member would hold
+    return context_for_identity(identity, now=now)
+
+
+def _usable(held: dict[str, Decision], by_action: Mapping[str, Sequence[Method]]) -> list[Method]:
+    """Methods every action group of which the principal may perform somewhere (iam:PassRole too, if needed)."""
+    seen: dict[str, Method] = {}
+    for action in held:
+        for method in by_action.get(action, ()):
+            seen.setdefault(method.id, method)
+    return [
+        m
+        for m in sorted(seen.values(), key=lambda m: m.id)
+        if Condition.TRUST_ALLOWS_FEDERATED not in m.conditions  # token holders: built from trust policies
+        and all(any(a in held for a in group.lowercase) for group in m.required)
+        and (not m.passrole or "iam:passrole" in held)
+    ]
+
+
+def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) -> AwsAnalysis:
+    index = build_index(inventory)
+    analysis = AwsAnalysis(index=index, cache=PolicyCache())
+    if not index.accounts:
+        return analysis
+    query = ActionQuery.of(sorted(interesting_actions()))
+    by_action = methods_by_action()
+    organization = inventory.organization
+    management = organization.management_account if organization else None
+    paths = dict(organization.account_paths) if organization else {}
+    for account in index.accounts:
+        graph.add_target(admin_node(account), f"admin of AWS account {account}")
+    applier = Applier(graph=graph, index=index, cache=analysis.cache)
+    for identity in index.identities.values():
+        if identity.provider_managed or identity.kind not in _PRINCIPAL_KINDS:
+            continue
+        permissions = PrincipalPermissions.from_grants(
+            index.grants.get(identity.id, []),
+            context=_context(identity, now),
+            cache=analysis.cache,
+            scp_levels=index.scp_levels(identity, management, paths),
+        )
+        held = {action.lower(): d for action, d in permissions.actions_allowed_somewhere(query).items()}
+        source = Source(identity=identity, permissions=permissions, held=held)
+        analysis.sources[identity.id] = source
+        admin = permissions.admin_equivalence()
+        analysis.admin[identity.id] = admin
+        if admin.possible:
+            graph.add_edge(
+                Edge(
+                    source=identity.id,
+                    target=admin_node(identity.scope),
+                    kind=EdgeKind.ADMIN_OF,
+                    reason="admin-equivalent: effectively allowed every action on * ("
+                    + permissions.allows("iam:PutRolePolicy", "*").reason()
+                    + ")",
+                    method="admin-equivalent",
+                    conditional=admin is not Decision.ALLOW,
+                )
+            )
+            if admin is Decision.ALLOW:
+                continue
+        for method in _usable(source.held, by_action):
+            applier.apply(method, source)
+    add_trust_edges(graph, index, analysis.sources, analysis.cache)
+    return analysis

@@ -1,0 +1,154 @@
+"""Markdown, HTML and CSV: what a reviewer, a browser and a spreadsheet get."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from nhi_scan.model import ScanResult
+from nhi_scan.reporters import ReportOptions, get_reporter
+from nhi_scan.reporters.markdown import MAX_CHARS
+from tests.reporters.estate import HOSTILE, scanned, with_path
+
+
+def render(name: str, result: ScanResult, **options: object) -> str:
+    stream = io.StringIO()
+    get_reporter(name).write(result, ReportOptions(**options), stream)  # type: ignore[arg-type]
+    return stream.getvalue()
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
+    return with_path(scanned(tmp_path_factory.mktemp("estate")))
+
+
+def test_markdown_has_counts_table_and_collapsible_details(result: ScanResult) -> None:
+    text = render("markdown", result)
+    assert text.startswith(f"## nhi-scan: {len(result.findings)} findings")
+    assert "| 🔴 critical | 🟠 high |" in text
+    assert "| severity | check | identity | finding |" in text
+    assert text.count("<details>") >= min(len(result.findings), 25)
+    assert "ci-deploy" in text and "**Path**" in text and "CAN_PASS_ROLE" in text
+
+
+def test_markdown_escapes_cells_and_stays_under_comment_limit(result: ScanResult) -> None:
+    noisy = replace(result.findings[0], message="a | b <img src=x onerror=alert(1)> " + "word " * 400)
+    many = tuple(replace(noisy, id=f"f{n}", subject=f"s{n}") for n in range(400))
+    text = render("markdown", replace(result, findings=many))
+    assert len(text) <= MAX_CHARS + 200
+    assert "<img" not in text and "a \\| b" in text
+    assert "more findings" in text
+
+
+def test_html_is_self_contained_and_escaped(result: ScanResult) -> None:
+    page = render("html", result)
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<script[^>]+src\s*=", page, re.I)
+    assert not re.search(r"<link[^>]+href\s*=", page, re.I)
+    assert not re.search(r"url\(\s*['\"]?\s*(https?:)?//", page, re.I)
+    assert "http://" not in page and "https://" not in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for section in ('id="summary"', 'id="findings-table"', 'id="inventory-table"', 'id="paths"', "<svg"):
+        assert section in page
+    assert page.count("<script>") == 1
+
+
+def _script(page: str) -> str:
+    match = re.search(r"<script>(.*?)</script>", page, re.S)
+    assert match
+    return match.group(1)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_html_script_is_valid_javascript(result: ScanResult, tmp_path: Path) -> None:
+    script = tmp_path / "report.js"
+    script.write_text(_script(render("html", result)))
+    check = subprocess.run(["node", "--check", str(script)], capture_output=True, text=True, timeout=30, check=False)
+    assert check.returncode == 0, check.stderr
+
+
+CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if Path(p).exists()), None)
+
+
+#: Clicks the "Check" header, types in the filter, and records what the page then shows.
+PROBE = """<script>
+var table = document.getElementById("findings-table");
+table.tHead.rows[0].cells[1].click();
+var first = table.tBodies[0].rows[0].cells[1].textContent;
+var box = document.querySelector("[data-filter-for=findings-table] input[type=search]");
+box.value = "ci-deploy";
+box.dispatchEvent(new Event("input"));
+var visible = Array.prototype.filter.call(table.tBodies[0].rows, function (r) { return !r.hidden; }).length;
+document.body.setAttribute("data-probe", first + "|" + visible);
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium at /usr/bin/chromium")
+def test_html_opens_headless_without_console_errors(result: ScanResult, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(render("html", result).replace("</body>", PROBE + "</body>"))
+    # Console messages (uncaught errors, CSP-blocked loads) are logged to stderr; a dead proxy blocks the network.
+    args = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--proxy-server=127.0.0.1:9",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=2000",
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=90, check=False)
+    assert done.returncode == 0, done.stderr
+    assert ":CONSOLE" not in done.stderr, done.stderr
+    probe = re.search(r'data-probe="([^"]*)\|(\d+)"', done.stdout)
+    assert probe, done.stdout[-2000:]
+    assert probe.group(1) == min(f.check_id for f in result.findings)  # sorted by the clicked column
+    assert 0 < int(probe.group(2)) < len(result.findings)  # the text filter hid the other rows
+
+
+def test_csv_one_row_per_finding_and_no_formulas(result: ScanResult) -> None:
+    rows = list(csv.DictReader(io.StringIO(render("csv", result))))
+    assert len(rows) == len(result.findings)
+    assert {r["id"] for r in rows} == {f.id for f in result.findings}
+    owners = {r["owner"] for r in rows if r["identity_name"] == "etl-loader"}
+    assert owners == {"'" + HOSTILE}
+    path_row = next(r for r in rows if r["path"])
+    assert path_row["path"].count("->") == 2 and path_row["status"] == "open"
+
+
+def test_several_formats_to_an_output_dir(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.reporters.estate import estate
+
+    out = tmp_path / "out"
+    done = run_cli(
+        "scan",
+        estate(tmp_path / "in"),
+        "-f",
+        "sarif,markdown",
+        "-f",
+        "html",
+        "-f",
+        "csv",
+        "--output-dir",
+        out,
+        "--now",
+        "2026-11-29T00:00:00Z",
+        "-q",
+    )
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["nhi-scan.csv", "nhi-scan.html", "nhi-scan.md", "nhi-scan.sarif"]
+    both = run_cli("scan", tmp_path / "in", "-f", "json", "-f", "csv")
+    assert both.returncode == 2 and "--output-dir" in both.stderr
+    unknown = run_cli("scan", tmp_path / "in", "-f", "pdf")
+    assert unknown.returncode == 2 and "pdf" in unknown.stderr
