@@ -311,6 +311,9 @@ class Inventory:
     policies: tuple[Policy, ...] = ()
     trusts: tuple[Trust, ...] = ()
     workloads: tuple[Workload, ...] = ()
+    #: (workload kind, scope) pairs listed in full (every region): a role with no workload of that kind there has
+    #: none, rather than "not known". Filled by live collection; empty for plain exports.
+    workload_listings: tuple[tuple[str, str], ...] = ()
     usage: tuple[ServiceUsage, ...] = ()
     #: Service control policies are Grants of kind SCP whose principal_id is the target (root/OU/account) id.
     organization: Organization | None = None

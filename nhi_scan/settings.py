@@ -15,10 +15,12 @@ class Settings:
     key_unused_days: int = 90
     #: An identity with no activity for this long is unused.
     identity_unused_days: int = 90
+    #: A service an identity may use but has not used for this long (Access Advisor) is unused.
+    service_unused_days: int = 90
     #: Tag keys (case-insensitive) that name an owner.
     owner_tag_keys: tuple[str, ...] = DEFAULT_OWNER_TAG_KEYS
 
     def __post_init__(self) -> None:
-        for name in ("key_max_age_days", "key_unused_days", "identity_unused_days"):
+        for name in ("key_max_age_days", "key_unused_days", "identity_unused_days", "service_unused_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name.replace('_', '-')} must not be negative")

@@ -11,6 +11,7 @@ import typer
 
 from nhi_scan.cli._common import err_console, parse_now, parse_severity
 from nhi_scan.cli._governed import governed_scan, print_governance_warnings
+from nhi_scan.cli._live import DEFAULT_ROLE_NAME, LiveOptions, check_regions, scan_inputs
 from nhi_scan.errors import UsageError
 from nhi_scan.governance import load_baseline, load_config
 from nhi_scan.model import ScanResult, Severity
@@ -25,6 +26,8 @@ EPILOG = """Examples:
   nhi-scan scan ./exports/ --fail-on high --now 2026-01-31T00:00:00Z
 
   nhi-scan scan ./exports/ -f sarif -f markdown -f html --output-dir reports/ --baseline baseline.json
+
+  nhi-scan scan --aws --profile audit                 (live, read-only; --org for every account)
 
 Exports: aws iam get-account-authorization-details > authz.json;
 aws iam generate-credential-report; aws iam get-credential-report --query Content --output text | base64 -d > cr.csv
@@ -89,7 +92,9 @@ def _targets(formats: list[str], output: Path | None, output_dir: Path | None) -
 
 
 def scan(
-    inputs: Annotated[list[Path], typer.Argument(help="Export files or directories (searched recursively).")],
+    inputs: Annotated[
+        list[Path] | None, typer.Argument(help="Export files or directories (searched recursively).")
+    ] = None,
     fmt: Annotated[
         list[str] | None,
         typer.Option(
@@ -143,6 +148,20 @@ def scan(
         str | None,
         typer.Option("--sarif-anchor", help="SARIF: file a result points at when its input file is unknown."),
     ] = None,
+    service_unused_days: Annotated[
+        int | None,
+        typer.Option("--service-unused-days", min=0, help="Days without use that make a granted service unused [90]."),
+    ] = None,
+    aws: Annotated[bool, typer.Option("--aws", help="Scan AWS live (read-only calls) instead of exports.")] = False,
+    org: Annotated[bool, typer.Option("--org", help="With --aws: every account of the AWS Organization.")] = False,
+    profile: Annotated[str | None, typer.Option("--profile", help="With --aws: AWS profile.")] = None,
+    region: Annotated[
+        list[str] | None,
+        typer.Option("--region", help="With --aws: region for workloads (repeat) [every enabled region]."),
+    ] = None,
+    role_name: Annotated[
+        str, typer.Option("--role-name", help="With --org: role assumed in each member account.")
+    ] = DEFAULT_ROLE_NAME,
 ) -> None:
     """Inventory the non-human identities in exported files and report what is wrong with them."""
     targets = _targets(parse_formats(fmt), output, output_dir)
@@ -152,12 +171,15 @@ def scan(
         key_max_age_days=key_max_age,
         key_unused_days=key_unused_days,
         identity_unused_days=identity_unused_days,
+        service_unused_days=service_unused_days,
         owner_tag_keys=tuple(owner_tags) if owner_tags else None,
     )
     known = load_baseline(baseline) if baseline is not None else None
-    result = governed_scan(
-        inputs, config=governance_config, settings=settings, now=parse_now(now), baseline=known, quiet=quiet
-    )
+    live = LiveOptions(profile=profile, regions=check_regions(region), org=org, role_name=role_name, quiet=quiet)
+    with scan_inputs(inputs, aws, live) as paths:
+        result = governed_scan(
+            paths, config=governance_config, settings=settings, now=parse_now(now), baseline=known, quiet=quiet
+        )
     if not quiet and targets != [("table", None)]:
         print_governance_warnings(result)
     base = sarif_base or governance_config.sarif_base_path()

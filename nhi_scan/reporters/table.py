@@ -92,6 +92,30 @@ def _identities(console: Console, result: ScanResult, verbose: bool) -> None:
         console.print(f"[dim]… {len(machines) - len(shown)} more machine identities: use -v or -f json[/]")
 
 
+def _agents(console: Console, result: ScanResult) -> None:
+    """Identities AI agents run as (Bedrock agents, AgentCore runtimes...), with what runs as them."""
+    agents = [i for i in result.inventory.identities if i.agent_reason]
+    if not agents:
+        return
+    running: dict[str, list[str]] = {}
+    for workload in result.inventory.workloads:
+        running.setdefault(workload.identity_id, []).append(f"{workload.kind} {workload.name}")
+    findings_per_identity = Counter(f.identity for f in result.findings if f.counted)
+    table = Table(title=f"Agent identities ({len(agents)})")
+    for column in ("identity", "kind", "why an agent identity", "runs", "findings"):
+        table.add_column(column, overflow="fold")
+    for identity in agents:
+        runs = running.get(identity.id, [])
+        table.add_row(
+            escape(identity.name),
+            str(identity.kind),
+            escape(identity.agent_reason or ""),
+            escape(", ".join(runs[:3]) + ("…" if len(runs) > 3 else "")) or "-",
+            str(findings_per_identity[identity.id] or ""),
+        )
+    console.print(table)
+
+
 def _identity_row(identity: Identity, now: datetime, findings: int) -> tuple[str, ...]:
     credentials = "\n".join(_credential_cell(c, now) for c in identity.credentials if c.kind.value != "password")
     has_password = any(c.kind.value == "password" and c.active for c in identity.credentials)
@@ -166,6 +190,7 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
     _header(console, result)
     _summary(console, result)
     _identities(console, result, options.verbose)
+    _agents(console, result)
     _findings(console, result, options.verbose, options.show_suppressed)
 
 

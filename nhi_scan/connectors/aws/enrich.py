@@ -21,8 +21,10 @@ from nhi_scan.connectors.aws.usage import ServiceLastAccessed, service_usage
 from nhi_scan.connectors.aws.usercreds import UserCredentialList, attach_user_credentials
 from nhi_scan.connectors.aws.workloads import (
     AgentIdentityList,
+    CollectionSummary,
     InstanceProfileList,
     WorkloadList,
+    WorkloadListing,
     agent_identities,
     agent_reasons,
     arn_account,
@@ -84,15 +86,18 @@ def _profiles(documents: Sequence[LoadedDocument]) -> dict[str, str]:
 
 
 def _with_profiles(identities: Sequence[Identity], profiles: Mapping[str, str]) -> list[Identity]:
-    by_role: dict[str, list[str]] = defaultdict(list)
-    for profile, role in sorted(profiles.items()):
-        by_role[role].append(profile)
-    return [
-        replace(i, attributes={**i.attributes, "instance_profiles": tuple(by_role[i.id])})
-        if i.kind is IdentityKind.ROLE and i.id in by_role and "instance_profiles" not in i.attributes
-        else i
-        for i in identities
-    ]
+    """Roles' ``instance_profiles`` attribute completed with the profiles list-instance-profiles names."""
+    by_role: dict[str, set[str]] = defaultdict(set)
+    for profile, role in profiles.items():
+        by_role[role].add(profile)
+    result = []
+    for identity in identities:
+        known = list(identity.attributes.get("instance_profiles") or [])
+        extra = sorted(by_role.get(identity.id, set()) - set(known))
+        if identity.kind is IdentityKind.ROLE and extra:
+            identity = replace(identity, attributes={**identity.attributes, "instance_profiles": known + extra})
+        result.append(identity)
+    return result
 
 
 def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of: OwnerOf) -> Inventory:
@@ -101,7 +106,8 @@ def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of:
     workload_lists = [p for p in payloads if isinstance(p, WorkloadList)]
     agent_lists = [p for p in payloads if isinstance(p, AgentIdentityList)]
     usage_documents = [p for p in payloads if isinstance(p, ServiceLastAccessed)]
-    if not (credential_lists or workload_lists or agent_lists or usage_documents) and not any(
+    listings = sorted({pair for p in payloads if isinstance(p, WorkloadListing) for pair in p.complete_kinds()})
+    if not (credential_lists or workload_lists or agent_lists or usage_documents or listings) and not any(
         isinstance(p, InstanceProfileList) for p in payloads
     ):
         return inventory
@@ -117,6 +123,7 @@ def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of:
         inventory,
         identities=tuple(_with_profiles(identities, profiles)),
         workloads=(*inventory.workloads, *workloads),
+        workload_listings=(*inventory.workload_listings, *listings),
         usage=(*inventory.usage, *service_usage(usage_documents)),
         warnings=tuple(warnings),
     )
@@ -135,6 +142,7 @@ def _merge(parts: Sequence[Inventory]) -> Inventory:
         policies=tuple({p.id: p for p in joined("policies")}.values()),
         trusts=joined("trusts"),
         workloads=joined("workloads"),
+        workload_listings=joined("workload_listings"),
         usage=joined("usage"),
         scopes=tuple(dict.fromkeys(joined("scopes"))),
         warnings=joined("warnings"),
@@ -144,9 +152,17 @@ def _merge(parts: Sequence[Inventory]) -> Inventory:
 def parse_snapshot(documents: Sequence[LoadedDocument], parse_iam: ParseIam, owner_of: OwnerOf) -> Inventory:
     """IAM inventory of each account, enriched with its workloads, usage and credentials, plus the organisation."""
     organization_documents = OrgDocuments()
-    account_documents = [d for d in documents if not organization_documents.add(d.payload)]
+    summaries = [d.payload for d in documents if isinstance(d.payload, CollectionSummary)]
+    account_documents = [
+        d
+        for d in documents
+        if not organization_documents.add(d.payload) and not isinstance(d.payload, CollectionSummary)
+    ]
     parts = [_enrich(parse_iam(group), group, owner_of) for group in partition(account_documents)]
     inventory = _merge(parts)
+    collection_notes = tuple(note for summary in summaries for note in summary.warnings())
+    if collection_notes:
+        inventory = replace(inventory, warnings=(*inventory.warnings, *collection_notes))
     organization, scp_grants, notes = build_organization(organization_documents)
     if organization is None:
         return inventory

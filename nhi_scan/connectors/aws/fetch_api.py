@@ -122,6 +122,16 @@ def new_session(profile: str | None, region: str | None) -> Any:
         raise ApiError("session", _one_line(str(exc))) from None
 
 
+def _no_retry_on_error_pages(response: Any = None, **_: Any) -> bool | None:
+    """Veto retries of an HTML "500 Internal Server Error" page: it is not an AWS answer (an emulator's missing
+    operation, a broken proxy) and ten adaptive retries would only wait a minute for the same page."""
+    http_response = response[0] if response else None
+    if http_response is None or http_response.status_code not in (500, 501):
+        return None
+    start = (http_response.content or b"")[:64].lstrip().lower()
+    return False if start.startswith((b"<!doctype html", b"<html")) else None
+
+
 class Api:
     """The clients of one account (base credentials, or a role assumed in it); every call checked read-only."""
 
@@ -150,9 +160,10 @@ class Api:
         key = (service, region or self.region)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self.session.client(
-                    service, region_name=key[1], config=self._config, **self._credentials
-                )
+                client = self.session.client(service, region_name=key[1], config=self._config, **self._credentials)
+                event = f"needs-retry.{client.meta.service_model.service_id.hyphenize()}"
+                client.meta.events.register_first(event, _no_retry_on_error_pages)
+                self._clients[key] = client
             return self._clients[key]
 
     def regions_of(self, service: str) -> frozenset[str] | None:
@@ -162,6 +173,15 @@ class Api:
         except Exception:  # only a hint: when unknown, the service is tried
             return None
         return frozenset(regions) or None
+
+    def same_partition(self, region: str) -> bool:
+        """Whether ``region`` is in the partition of this session's region (aws, aws-cn, aws-us-gov...)."""
+        try:
+            return bool(
+                self.session.get_partition_for_region(region) == self.session.get_partition_for_region(self.region)
+            )
+        except Exception:  # unknown to botocore (a region newer than it): keep it
+            return True
 
     def _checked(self, service: str, method: str, region: str | None) -> tuple[Any, str]:
         client = self.client(service, region)
@@ -179,6 +199,9 @@ class Api:
 
     def pages(self, service: str, method: str, *, region: str | None = None, **kwargs: Any) -> Iterator[dict[str, Any]]:
         client, label = self._checked(service, method, region)
+        if not client.can_paginate(method):  # e.g. list-service-specific-credentials: one answer holds all
+            yield self.call(service, method, region=region, **kwargs)
+            return
         with _translated(label):
             for page in client.get_paginator(method).paginate(**kwargs):
                 page.pop("ResponseMetadata", None)
@@ -207,10 +230,14 @@ def _translated(label: str) -> Iterator[None]:
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "Error")
         message = str(error.get("Message") or exc)
+        if code.isdigit():  # an HTTP error page, not an AWS error answer
+            raise ApiError(label, f"HTTP {code} from the service (no AWS error details)", code=code) from None
         raise ApiError(label, _one_line(f"{code}: {message}"), code=code) from None
-    except (BotoCoreError, ResponseParserError) as exc:
+    except ResponseParserError:
+        raise ApiError(label, "unreadable answer (not an AWS API response; an HTTP error page?)") from None
+    except BotoCoreError as exc:
         name = type(exc).__name__
-        detail = _one_line(f"{name}: {exc}", 160)
+        detail = _one_line(f"{name}: {exc}", 200)
         raise ApiError(label, detail, code=name, unavailable=name in _UNAVAILABLE_ERRORS) from None
 
 

@@ -27,13 +27,15 @@ def authorization_details(api: Api) -> dict[str, Any]:
 def credential_report(api: Api, *, timeout: float, interval: float, sleep: Sleep = time.sleep) -> str:
     """Generate the credential report (AWS reuses one younger than 4 hours), wait for it, return the CSV."""
     deadline = time.monotonic() + timeout
+    wait = min(interval, 0.5)
     while True:
         state = api.call("iam", "generate_credential_report").get("State")
         if state == "COMPLETE":
             break
-        if time.monotonic() + interval > deadline:
+        if time.monotonic() + wait > deadline:
             raise ApiError("iam:GenerateCredentialReport", f"report still {state} after {timeout:.0f}s")
-        sleep(interval)
+        sleep(wait)
+        wait = min(wait * 2, interval)
     content = api.call("iam", "get_credential_report").get("Content")
     if not isinstance(content, (bytes, str)):
         raise ApiError("iam:GetCredentialReport", "answer has no Content")
@@ -62,11 +64,16 @@ def access_keys(api: Api, snapshot: Snapshot, users: Sequence[str], workers: int
     map_bounded(one_user, users, workers)
 
 
-#: (method, list key, file) of the per-user credential listings merged into one file each.
+#: (phase, method, list key, file) of the per-user credential listings, merged into one file each.
 USER_LISTINGS = (
-    ("list_service_specific_credentials", "ServiceSpecificCredentials", "service-specific-credentials.json"),
-    ("list_ssh_public_keys", "SSHPublicKeys", "ssh-public-keys.json"),
-    ("list_signing_certificates", "Certificates", "signing-certificates.json"),
+    (
+        "service-specific credentials",
+        "list_service_specific_credentials",
+        "ServiceSpecificCredentials",
+        "service-specific-credentials.json",
+    ),
+    ("SSH public keys", "list_ssh_public_keys", "SSHPublicKeys", "ssh-public-keys.json"),
+    ("signing certificates", "list_signing_certificates", "Certificates", "signing-certificates.json"),
 )
 
 

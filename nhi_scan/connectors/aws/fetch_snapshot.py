@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from nhi_scan.connectors.aws.fetch_api import ApiError
 from nhi_scan.connectors.aws.formats.collection_error import KEY as ERROR_KEY
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._@+=,-]")
@@ -100,11 +101,21 @@ class Snapshot:
     def json(self, relative: str, value: object) -> None:
         self.text(relative, to_json(value))
 
-    def document(self, relative: str, value: object, *, account: str, call: str, region: str | None = None) -> bool:
+    def document(
+        self,
+        relative: str,
+        value: object,
+        *,
+        account: str,
+        call: str,
+        region: str | None = None,
+        required: bool = False,
+    ) -> bool:
         """Write an API answer after loading it as the offline scan will; an unusable answer becomes a failure.
 
         So a response missing a required field is reported once, naming the account and the call, and an answer
         no format recognises (an empty listing) is simply not written. Returns whether it was written.
+        ``required``: raise :class:`ApiError` instead of recording, for answers without which nothing else counts.
         """
         from nhi_scan.connectors.formats import all_formats
         from nhi_scan.errors import InputError
@@ -118,6 +129,8 @@ class Snapshot:
             fmt.load(relative, decoded)
         except InputError as exc:
             detail = f"unusable answer: {exc.one_line()}"
+            if required:  # nothing can be joined to it: the caller gives up the whole account
+                raise ApiError(call, detail) from None
             self.fail(
                 CollectionFailure(
                     account=account,
@@ -134,7 +147,8 @@ class Snapshot:
 
     def fail(self, failure: CollectionFailure) -> None:
         """Record a failure as an error document (and in ``failures``)."""
-        name = safe_name(failure.phase + (f"-{failure.region}" if failure.region else ""))
+        region = failure.region or ""
+        name = safe_name(failure.phase + ("-several-regions" if "," in region else f"-{region}" if region else ""))
         directory = self.root / "errors"
         with self._shared.lock:
             self._shared.failures.append(failure)

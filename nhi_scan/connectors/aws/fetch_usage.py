@@ -39,7 +39,7 @@ def _job(api: Api, principal: Principal, *, timeout: float, interval: float, sle
     if not job_id:
         raise ApiError("iam:GenerateServiceLastAccessedDetails", f"no JobId for {principal.arn}")
     deadline = time.monotonic() + timeout
-    wait = min(interval, 1.0)
+    wait = min(interval, 0.5)
     while True:
         answer = api.call("iam", "get_service_last_accessed_details", JobId=job_id)
         if answer.get("JobStatus") != "IN_PROGRESS":

@@ -71,8 +71,10 @@ def codebuild_projects(api: Api, region: str, workers: int) -> dict[str, Any]:
 
 def glue_jobs(api: Api, region: str, workers: int) -> dict[str, Any]:
     answer = api.merged("glue", "get_jobs", ["Jobs"], region=region)
-    jobs = [{**pick(j, ("Name", "Role", "CreatedOn")), "Command": pick(j.get("Command") or {}, ("Name",))} for j in
-            answer["Jobs"]]
+    jobs = [
+        {**pick(j, ("Name", "Role", "CreatedOn")), "Command": pick(j.get("Command") or {}, ("Name",))}
+        for j in answer["Jobs"]
+    ]
     return {"Jobs": jobs, "Account": api.account, "Region": region}
 
 
@@ -84,12 +86,20 @@ def glue_dev_endpoints(api: Api, region: str, workers: int) -> dict[str, Any]:
 
 def sagemaker_notebooks(api: Api, region: str, workers: int) -> list[dict[str, Any]]:
     listing = api.merged("sagemaker", "list_notebook_instances", ["NotebookInstances"], region=region)
-    keys = ("NotebookInstanceArn", "NotebookInstanceName", "NotebookInstanceStatus", "RoleArn", "CreationTime",
-            "DirectInternetAccess", "RootAccess")
+    keys = (
+        "NotebookInstanceArn",
+        "NotebookInstanceName",
+        "NotebookInstanceStatus",
+        "RoleArn",
+        "CreationTime",
+        "DirectInternetAccess",
+        "RootAccess",
+    )
 
     def describe(item: dict[str, Any]) -> dict[str, Any]:
-        answer = api.call("sagemaker", "describe_notebook_instance", region=region,
-                          NotebookInstanceName=item["NotebookInstanceName"])
+        answer = api.call(
+            "sagemaker", "describe_notebook_instance", region=region, NotebookInstanceName=item["NotebookInstanceName"]
+        )
         return pick(answer, keys)
 
     return map_bounded(describe, listing["NotebookInstances"], workers)
@@ -97,8 +107,16 @@ def sagemaker_notebooks(api: Api, region: str, workers: int) -> list[dict[str, A
 
 def bedrock_agents(api: Api, region: str, workers: int) -> list[dict[str, Any]]:
     listing = api.merged("bedrock-agent", "list_agents", ["agentSummaries"], region=region)
-    keys = ("agentId", "agentName", "agentArn", "agentResourceRoleArn", "agentStatus", "foundationModel", "createdAt",
-            "updatedAt")
+    keys = (
+        "agentId",
+        "agentName",
+        "agentArn",
+        "agentResourceRoleArn",
+        "agentStatus",
+        "foundationModel",
+        "createdAt",
+        "updatedAt",
+    )
 
     def get(summary: dict[str, Any]) -> dict[str, Any]:
         answer = api.call("bedrock-agent", "get_agent", region=region, agentId=summary["agentId"])
@@ -109,12 +127,20 @@ def bedrock_agents(api: Api, region: str, workers: int) -> list[dict[str, Any]]:
 
 def agentcore_runtimes(api: Api, region: str, workers: int) -> list[dict[str, Any]]:
     listing = api.merged("bedrock-agentcore-control", "list_agent_runtimes", ["agentRuntimes"], region=region)
-    keys = ("agentRuntimeArn", "agentRuntimeName", "agentRuntimeId", "roleArn", "status", "workloadIdentityDetails",
-            "createdAt")
+    keys = (
+        "agentRuntimeArn",
+        "agentRuntimeName",
+        "agentRuntimeId",
+        "roleArn",
+        "status",
+        "workloadIdentityDetails",
+        "createdAt",
+    )
 
     def get(summary: dict[str, Any]) -> dict[str, Any]:
-        answer = api.call("bedrock-agentcore-control", "get_agent_runtime", region=region,
-                          agentRuntimeId=summary["agentRuntimeId"])
+        answer = api.call(
+            "bedrock-agentcore-control", "get_agent_runtime", region=region, agentRuntimeId=summary["agentRuntimeId"]
+        )
         return pick(answer, keys)
 
     return map_bounded(get, listing["agentRuntimes"], workers)
@@ -125,20 +151,24 @@ def agentcore_gateways(api: Api, region: str, workers: int) -> list[dict[str, An
     keys = ("gatewayArn", "gatewayId", "name", "roleArn", "status", "workloadIdentityDetails", "createdAt")
 
     def get(summary: dict[str, Any]) -> dict[str, Any]:
-        answer = api.call("bedrock-agentcore-control", "get_gateway", region=region,
-                          gatewayIdentifier=summary["gatewayId"])
+        answer = api.call(
+            "bedrock-agentcore-control", "get_gateway", region=region, gatewayIdentifier=summary["gatewayId"]
+        )
         return pick(answer, keys)
 
     return map_bounded(get, listing["items"], workers)
 
 
 def agentcore_workload_identities(api: Api, region: str, workers: int) -> dict[str, Any]:
-    listing = api.merged("bedrock-agentcore-control", "list_workload_identities", ["workloadIdentities"],
-                         region=region)
+    listing = api.merged("bedrock-agentcore-control", "list_workload_identities", ["workloadIdentities"], region=region)
 
     def tagged(item: dict[str, Any]) -> dict[str, Any]:
-        answer = api.call("bedrock-agentcore-control", "list_tags_for_resource", region=region,
-                          resourceArn=item["workloadIdentityArn"])
+        answer = api.call(
+            "bedrock-agentcore-control",
+            "list_tags_for_resource",
+            region=region,
+            resourceArn=item["workloadIdentityArn"],
+        )
         return {**pick(item, ("name", "workloadIdentityArn")), "tags": answer.get("tags") or {}}
 
     return {"workloadIdentities": map_bounded(tagged, listing["workloadIdentities"], workers)}
@@ -151,31 +181,104 @@ class WorkloadSource:
     call: str
     what: str
     collect: Collector
+    #: Workload kinds the answer lists in full (none for agent identities, which are not workloads).
+    kinds: tuple[str, ...] = ()
 
 
 WORKLOAD_SOURCES = (
-    WorkloadSource(file="ec2-instances.json", service="ec2", call="ec2:DescribeInstances", what="EC2 instances",
-                   collect=ec2_instances),
-    WorkloadSource(file="lambda-functions.json", service="lambda", call="lambda:ListFunctions",
-                   what="Lambda functions", collect=lambda_functions),
-    WorkloadSource(file="ecs-task-definitions.json", service="ecs", call="ecs:DescribeTaskDefinition",
-                   what="ECS task definitions", collect=ecs_task_definitions),
-    WorkloadSource(file="cloudformation-stacks.json", service="cloudformation", call="cloudformation:DescribeStacks",
-                   what="CloudFormation stacks", collect=cloudformation_stacks),
-    WorkloadSource(file="codebuild-projects.json", service="codebuild", call="codebuild:BatchGetProjects",
-                   what="CodeBuild projects", collect=codebuild_projects),
-    WorkloadSource(file="glue-jobs.json", service="glue", call="glue:GetJobs", what="Glue jobs", collect=glue_jobs),
-    WorkloadSource(file="glue-dev-endpoints.json", service="glue", call="glue:GetDevEndpoints",
-                   what="Glue development endpoints", collect=glue_dev_endpoints),
-    WorkloadSource(file="sagemaker-notebooks.json", service="sagemaker", call="sagemaker:DescribeNotebookInstance",
-                   what="SageMaker notebook instances", collect=sagemaker_notebooks),
-    WorkloadSource(file="bedrock-agents.json", service="bedrock-agent", call="bedrock:GetAgent",
-                   what="Bedrock agents", collect=bedrock_agents),
-    WorkloadSource(file="agentcore-runtimes.json", service="bedrock-agentcore-control",
-                   call="bedrock-agentcore:GetAgentRuntime", what="AgentCore runtimes", collect=agentcore_runtimes),
-    WorkloadSource(file="agentcore-gateways.json", service="bedrock-agentcore-control",
-                   call="bedrock-agentcore:GetGateway", what="AgentCore gateways", collect=agentcore_gateways),
-    WorkloadSource(file="agentcore-workload-identities.json", service="bedrock-agentcore-control",
-                   call="bedrock-agentcore:ListWorkloadIdentities", what="AgentCore workload identities",
-                   collect=agentcore_workload_identities),
+    WorkloadSource(
+        file="ec2-instances.json",
+        service="ec2",
+        call="ec2:DescribeInstances",
+        what="EC2 instances",
+        collect=ec2_instances,
+        kinds=("ec2-instance",),
+    ),
+    WorkloadSource(
+        file="lambda-functions.json",
+        service="lambda",
+        call="lambda:ListFunctions",
+        what="Lambda functions",
+        collect=lambda_functions,
+        kinds=("lambda-function",),
+    ),
+    WorkloadSource(
+        file="ecs-task-definitions.json",
+        service="ecs",
+        call="ecs:DescribeTaskDefinition",
+        what="ECS task definitions",
+        collect=ecs_task_definitions,
+        kinds=("ecs-task", "ecs-task-execution"),
+    ),
+    WorkloadSource(
+        file="cloudformation-stacks.json",
+        service="cloudformation",
+        call="cloudformation:DescribeStacks",
+        what="CloudFormation stacks",
+        collect=cloudformation_stacks,
+        kinds=("cloudformation-stack",),
+    ),
+    WorkloadSource(
+        file="codebuild-projects.json",
+        service="codebuild",
+        call="codebuild:BatchGetProjects",
+        what="CodeBuild projects",
+        collect=codebuild_projects,
+        kinds=("codebuild-project",),
+    ),
+    WorkloadSource(
+        file="glue-jobs.json",
+        service="glue",
+        call="glue:GetJobs",
+        what="Glue jobs",
+        collect=glue_jobs,
+        kinds=("glue-job",),
+    ),
+    WorkloadSource(
+        file="glue-dev-endpoints.json",
+        service="glue",
+        call="glue:GetDevEndpoints",
+        what="Glue development endpoints",
+        collect=glue_dev_endpoints,
+        kinds=("glue-dev-endpoint",),
+    ),
+    WorkloadSource(
+        file="sagemaker-notebooks.json",
+        service="sagemaker",
+        call="sagemaker:DescribeNotebookInstance",
+        what="SageMaker notebook instances",
+        collect=sagemaker_notebooks,
+        kinds=("sagemaker-notebook",),
+    ),
+    WorkloadSource(
+        file="bedrock-agents.json",
+        service="bedrock-agent",
+        call="bedrock:GetAgent",
+        what="Bedrock agents",
+        collect=bedrock_agents,
+        kinds=("bedrock-agent",),
+    ),
+    WorkloadSource(
+        file="agentcore-runtimes.json",
+        service="bedrock-agentcore-control",
+        call="bedrock-agentcore:GetAgentRuntime",
+        what="AgentCore runtimes",
+        collect=agentcore_runtimes,
+        kinds=("agentcore-runtime",),
+    ),
+    WorkloadSource(
+        file="agentcore-gateways.json",
+        service="bedrock-agentcore-control",
+        call="bedrock-agentcore:GetGateway",
+        what="AgentCore gateways",
+        collect=agentcore_gateways,
+        kinds=("agentcore-gateway",),
+    ),
+    WorkloadSource(
+        file="agentcore-workload-identities.json",
+        service="bedrock-agentcore-control",
+        call="bedrock-agentcore:ListWorkloadIdentities",
+        what="AgentCore workload identities",
+        collect=agentcore_workload_identities,
+    ),
 )

@@ -48,6 +48,39 @@ class WorkloadList:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WorkloadListing:
+    """Which workload kinds `nhi-scan collect` listed in an account, over which regions."""
+
+    account: str
+    regions: tuple[str, ...]
+    all_regions: bool
+    kinds: tuple[str, ...]
+
+    def complete_kinds(self) -> list[tuple[str, str]]:
+        """(kind, account) pairs known in full: only when every enabled region was listed."""
+        return [(kind, self.account) for kind in self.kinds] if self.all_regions else []
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionSummary:
+    """Which accounts a collection covered; the ones not (or partly) scanned become warnings."""
+
+    accounts: tuple[str, ...]
+    not_scanned: tuple[tuple[str, str], ...] = ()
+    partial: tuple[str, ...] = ()
+
+    def warnings(self) -> list[str]:
+        notes = [f"account {account} was not scanned: {reason}" for account, reason in self.not_scanned]
+        if len(self.partial) == 1:
+            notes.append(f"account {self.partial[0]} was scanned partly (see the errors)")
+        elif self.partial:
+            notes.append(
+                f"{len(self.partial)} accounts were scanned partly (see the errors): {', '.join(self.partial[:5])}"
+            )
+        return notes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InstanceProfileList:
     """`aws iam list-instance-profiles`: profile ARN -> role ARNs (at most one role per profile today)."""
 

@@ -12,16 +12,23 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nhi_scan.escalation.aws.catalog import Condition, Effect, Method, ResourceScope, TargetKind
-from nhi_scan.escalation.aws.decisions import NO, worst
+from nhi_scan.escalation.aws.decisions import NO, best, worst
 from nhi_scan.escalation.aws.index import InventoryIndex
 from nhi_scan.escalation.aws.principal import Source
-from nhi_scan.escalation.aws.targets import Candidate, candidates, principal_kind_fits
+from nhi_scan.escalation.aws.targets import (
+    SELF_KINDS,
+    Candidate,
+    pool,
+    principal_kind_fits,
+    probe_prefix,
+    self_candidates,
+)
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
 from nhi_scan.model import Grant, PolicyKind
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.tri import Decision
-from nhi_scan.policy.aws.trust import can_assume
+from nhi_scan.policy.aws.trust import AssumeEvaluation, can_assume
 
 #: Above this many targets a method whose permissions cover every resource goes through one shared hub node.
 HUB_MIN_TARGETS = 16
@@ -37,6 +44,9 @@ class Applier:
     index: InventoryIndex
     cache: PolicyCache
     hubs: set[str] = dataclasses.field(default_factory=set)
+    _pools: dict[tuple[str, str], list[Candidate]] = dataclasses.field(default_factory=dict)
+    _pool_index: dict[tuple[str, str], dict[str, Candidate]] = dataclasses.field(default_factory=dict)
+    _listed: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -44,64 +54,128 @@ class Applier:
         groups = [[a for a in group.lowercase if a in source.held] for group in method.required]
         if any(not actions for actions in groups) or (method.passrole and "iam:passrole" not in source.held):
             return
-        found = list(candidates(method, self.index, source))
-        if len(found) >= HUB_MIN_TARGETS and self._hub_eligible(method, source, groups):
-            self._via_hub(method, source, groups)
-            return
+        if method.target in SELF_KINDS:
+            found = list(self_candidates(method, self.index, source))
+        elif Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
+            found = self._trusting(method, source)
+        else:
+            if self._try_uniform(method, source, groups):
+                return
+            found = self._narrowed(method, source, groups)
+        # Effects that end at the admin node need one witness target: the first certain one, else one possible.
+        single = method.effect is not Effect.BECOME_TARGET
+        conditional_done = False
         for candidate in found:
-            decision, reasons = self.judge(method, source, groups, candidate)
-            if decision.possible:
-                self._effect(method, source, candidate, decision, reasons)
+            decision = worst([candidate.facts, self._decide(method, source, groups, candidate)])
+            if decision.possible and Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
+                decision = worst([decision, self._assume(source, candidate.target).decision])
+            if not decision.possible or (single and conditional_done and decision is not Decision.ALLOW):
+                continue
+            self._effect(method, source, candidate, decision, self._explain(method, source, groups, candidate))
+            if single and decision is Decision.ALLOW:
+                return
+            conditional_done = True
 
-    # --- judging one target ----------------------------------------------------------------------------------
+    # --- targets ----------------------------------------------------------------------------------------------
 
-    def judge(
+    def _pool(self, method: Method, account: str) -> list[Candidate]:
+        key = (method.id, account)
+        found = self._pools.get(key)
+        if found is None:
+            found = pool(method, self.index, account)
+            self._pools[key] = found
+        return found
+
+    def _pool_by_target(self, method: Method, account: str) -> dict[str, Candidate]:
+        key = (method.id, account)
+        found = self._pool_index.get(key)
+        if found is None:
+            found = {c.target: c for c in self._pool(method, account)}
+            self._pool_index[key] = found
+        return found
+
+    def _trusting(self, method: Method, source: Source) -> list[Candidate]:
+        """Roles whose trust may let the source in: naming it, or (if it may call sts:AssumeRole) its account."""
+        account = source.identity.scope
+        if "sts:assumerole" in source.held:
+            wanted = self.index.roles_that_may_trust(source.id, account)
+        else:  # without sts:AssumeRole only a trust naming it (or anyone) in its own account lets it in
+            wanted = [*self.index.roles_trusting.get(source.id, []), *self.index.roles_trusting.get("*", [])]
+        by_target = self._pool_by_target(method, account)
+        return [by_target[r] for r in dict.fromkeys(wanted) if r in by_target and r != source.id]
+
+    def _narrowed(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
+        """Pool members the source's resource patterns can match (by literal prefix), itself and its groups out."""
+        candidates = self._pool(method, source.identity.scope)
+        for group, actions in zip(method.required, groups, strict=True):
+            if group.resource is not ResourceScope.TARGET:
+                continue
+            prefixes: list[str] = []
+            for action in actions:
+                found = source.prefixes(action)
+                if found is None:
+                    prefixes = []
+                    break
+                prefixes.extend(found)
+            else:
+                narrowed = tuple(prefixes)
+                candidates = [c for c in candidates if c.target.startswith(narrowed)]
+        if method.passrole:
+            passing = source.prefixes("iam:passrole", method.passed_to_service)
+            if passing is not None:
+                candidates = [c for c in candidates if c.target.startswith(passing)]
+        mine = set(source.identity.groups)
+        return [c for c in candidates if c.target != source.id and c.target not in mine]
+
+    # --- deciding and explaining one target -------------------------------------------------------------------
+
+    def _decide(
         self, method: Method, source: Source, groups: Sequence[Sequence[str]], candidate: Candidate
-    ) -> tuple[Decision, list[str]]:
-        parts = [candidate.facts]
+    ) -> Decision:
+        """Cheap: compiled resource patterns only (no explanation)."""
+        parts: list[Decision] = []
+        for group, actions in zip(method.required, groups, strict=True):
+            if group.resource is ResourceScope.ANY:
+                parts.append(best(source.held[a] for a in actions))
+                continue
+            targets = candidate.resources.get(group.resource.value, ())
+            if group.resource is ResourceScope.EXISTING_RESOURCE and not targets:
+                parts.append(worst([best(source.held[a] for a in actions), Decision.CONDITIONAL]))
+                continue
+            parts.append(best(source.decide(a, t) for a in actions for t in targets))
+            if not parts[-1].possible:
+                return NO
+        if method.passrole:
+            parts.append(source.decide("iam:passrole", candidate.target, method.passed_to_service))
+        return worst(parts)
+
+    def _explain(
+        self, method: Method, source: Source, groups: Sequence[Sequence[str]], candidate: Candidate
+    ) -> list[str]:
+        """The policies behind a decided edge (full evaluations: only for edges actually created)."""
         reasons: list[str] = []
         for group, actions in zip(method.required, groups, strict=True):
-            decision, reason = self._group(source, group.resource, actions, candidate)
-            if not decision.possible:
-                return NO, []
-            parts.append(decision)
-            reasons.append(reason)
+            chosen = max(actions, key=lambda a: source.held[a] is Decision.ALLOW)
+            targets = candidate.resources.get(group.resource.value, ())
+            if group.resource is ResourceScope.ANY or not targets:
+                reasons.append(f"{chosen} (on a resource it creates)")
+                continue
+            for action in actions:
+                hit = next((t for t in targets if source.decide(action, t).possible), None)
+                if hit is not None:
+                    reasons.append(source.reason(action, hit))
+                    break
         if method.passrole:
-            decision = source.decide("iam:passrole", candidate.target, method.passed_to_service)
-            if not decision.possible:
-                return NO, []
-            parts.append(decision)
             reasons.append(source.reason("iam:PassRole", candidate.target, method.passed_to_service))
         if Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
-            trusts = self.index.trusts.get(candidate.target, [])
-            assume = can_assume(trusts, source.permissions, role_arn=candidate.target, cache=self.cache)
-            if not assume.decision.possible:
-                return NO, []
-            parts.append(assume.decision)
-            reasons.append(assume.reason())
+            reasons.append(self._assume(source, candidate.target).reason())
         if candidate.note:
-            reasons.append(candidate.note)
-        return worst(parts), reasons
+            reasons.append(candidate.note.replace("{principal}", source.identity.name))
+        return reasons
 
-    def _group(
-        self, source: Source, resource: ResourceScope, actions: Sequence[str], candidate: Candidate
-    ) -> tuple[Decision, str]:
-        if resource is ResourceScope.ANY:
-            action = max(actions, key=lambda a: source.held[a] is Decision.ALLOW)
-            return source.held[action], f"{action} (on a resource it creates)"
-        targets = candidate.resources.get(resource.value, ())
-        if resource is ResourceScope.EXISTING_RESOURCE and not targets:
-            action = max(actions, key=lambda a: source.held[a] is Decision.ALLOW)
-            return worst([source.held[action], Decision.CONDITIONAL]), f"{action} (allowed on some resource)"
-        chosen, where = NO, ""
-        for action in actions:
-            for target in targets:
-                decision = source.decide(action, target)
-                if decision.possible and (not chosen.possible or decision is Decision.ALLOW):
-                    chosen, where = decision, source.reason(action, target)
-                    if decision is Decision.ALLOW:
-                        return chosen, where
-        return chosen, where
+    def _assume(self, source: Source, role: str) -> AssumeEvaluation:
+        trusts = self.index.trusts.get(role, [])
+        return can_assume(trusts, source.permissions, role_arn=role, cache=self.cache)
 
     # --- effects ----------------------------------------------------------------------------------------------
 
@@ -165,7 +239,7 @@ class Applier:
 
     def _boundary_caps(self, source: Source) -> str | None:
         """A permissions boundary that is not itself admin-equivalent caps what self-modification can gain."""
-        if not source.permissions.has_boundary:
+        if not source.permissions.has_boundary or self._can_lift_boundary(source):
             return None
         boundaries = [
             dataclasses.replace(g, policy_kind=PolicyKind.INLINE)
@@ -174,6 +248,12 @@ class Applier:
         ]
         alone = PrincipalPermissions.from_grants(boundaries, context=source.permissions.context, cache=self.cache)
         return None if alone.admin_equivalence().possible else "capped by its permissions boundary"
+
+    def _can_lift_boundary(self, source: Source) -> bool:
+        """It may delete or replace its own permissions boundary (then its identity policies apply in full)."""
+        kind = "role" if source.identity.kind.value == "role" else "user"
+        actions = (f"iam:delete{kind}permissionsboundary", f"iam:put{kind}permissionsboundary")
+        return any(source.decide(action, source.id).possible for action in actions)
 
     def _edge(
         self, source: str, target: str, method: Method, decision: Decision, text: str, reasons: list[str]
@@ -192,42 +272,88 @@ class Applier:
 
     # --- hubs -------------------------------------------------------------------------------------------------
 
-    def _hub_eligible(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> bool:
-        if method.effect is not Effect.BECOME_TARGET or Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
-            return False
-        for group, actions in zip(method.required, groups, strict=True):
-            if group.resource in (ResourceScope.ANY, ResourceScope.EXISTING_RESOURCE):
-                continue
-            if not any(source.covers_everything(a) for a in actions):
-                return False
-        return not method.passrole or source.covers_everything("iam:passrole", method.passed_to_service)
-
-    def _via_hub(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> None:
+    def _uniform(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> Decision | None:
+        """The decision shared by every target of the method's kind in the account, or None when it varies."""
         account = source.identity.scope
-        hub = f"hub:aws:{account}:{method.target}:{method.service or method.resource_kind or ''}:" + ",".join(
-            sorted(method.conditions)
-        )
+        parts: list[Decision] = []
+        key = (method.id, account)
+        listed = self._listed.get(key)
+        if listed is None:
+            listed = any(c.resources.get("existing-resource") for c in self._pool(method, account))
+            self._listed[key] = listed
+        for group, actions in zip(method.required, groups, strict=True):
+            if group.resource is ResourceScope.ANY or (
+                group.resource is ResourceScope.EXISTING_RESOURCE and not listed
+            ):
+                parts.append(best(source.held[a] for a in actions))
+                continue
+            if group.resource is ResourceScope.EXISTING_RESOURCE:
+                # Listed resources: shared only when the action covers every resource.
+                if not any(source.covers_everything(a) for a in actions):
+                    return None
+                parts.append(Decision.ALLOW)
+                continue
+            prefix = probe_prefix(method, account, group.resource.value)
+            covered = [source.covers(a, prefix) for a in actions] if prefix else []
+            decision = best(d for d in covered if d is not None)
+            if not decision.possible:
+                return None
+            parts.append(decision)
+        if method.passrole:
+            passing = source.covers("iam:passrole", f"arn:aws:iam::{account}:role/", method.passed_to_service)
+            if passing is None or not passing.possible:
+                return None
+            parts.append(passing)
+        return worst(parts)
+
+    def _try_uniform(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> bool:
+        """Permissions covering every target alike: one hub edge (or, for admin effects, one witness edge)."""
+        members = self._pool(method, source.identity.scope)
+        if not members:
+            return True
+        uniform = self._uniform(method, source, groups)
+        if uniform is None:
+            return False
+        if method.effect is not Effect.BECOME_TARGET:
+            mine = {source.id, *source.identity.groups}
+            witness = next((c for c in members if c.facts is Decision.ALLOW and c.target not in mine), None) or next(
+                (c for c in members if c.facts.possible and c.target not in mine), None
+            )
+            if witness is not None:
+                decision = worst([uniform, witness.facts])
+                self._effect(method, source, witness, decision, self._explain(method, source, groups, witness))
+            return True
+        if len(members) < HUB_MIN_TARGETS:
+            return False
+        self._via_hub(method, source, groups, members, uniform)
+        return True
+
+    def _via_hub(
+        self,
+        method: Method,
+        source: Source,
+        groups: Sequence[Sequence[str]],
+        members: list[Candidate],
+        decision: Decision,
+    ) -> None:
+        account = source.identity.scope
+        hub = f"hub:aws:{account}:{method.id}"
+        what = method.service or method.resource_kind or ""
+        kind = f"{str(method.target).replace('-', ' ')} {what}".strip()
         if hub not in self.hubs:
             self.hubs.add(hub)
-            label = f"every {str(method.target).replace('-', ' ')} {method.service or method.resource_kind or ''}"
-            self.graph.add_hub(hub, f"{label.strip()} of account {account}")
-            for candidate in candidates(method, self.index, source, include_self=True):
+            self.graph.add_hub(hub, f"every {kind} of account {account}")
+            for candidate in members:
+                if not candidate.facts.possible:
+                    continue  # the export rules this target out (e.g. a user known to have no password)
                 self.graph.add_edge(
                     Edge(
                         source=hub,
                         target=candidate.target,
                         kind=EdgeKind.INCLUDES,
-                        reason=candidate.note or "matches",
+                        reason=candidate.note or f"a {kind}",
                         conditional=candidate.facts is not Decision.ALLOW,
                     )
                 )
-        reasons = []
-        parts: list[Decision] = []
-        for group, actions in zip(method.required, groups, strict=True):
-            action = max(actions, key=lambda a: source.held[a] is Decision.ALLOW)
-            parts.append(source.held[action])
-            reasons.append(source.reason(action, "*") if group.resource is not ResourceScope.ANY else action)
-        if method.passrole:
-            reasons.append(source.reason("iam:PassRole", "*", method.passed_to_service))
-        decision = worst(parts)
+        reasons = self._explain(method, source, groups, dataclasses.replace(members[0], note=None))
         self._edge(source.id, hub, method, decision, f"{method.name} on any of them", reasons)

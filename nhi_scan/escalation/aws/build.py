@@ -13,13 +13,13 @@ from datetime import datetime
 
 from nhi_scan.escalation.aws.apply import Applier, admin_node
 from nhi_scan.escalation.aws.assume import add_trust_edges
-from nhi_scan.escalation.aws.catalog import Condition, Method, interesting_actions, methods_by_action
+from nhi_scan.escalation.aws.catalog import Category, Method, interesting_actions, methods_by_action
 from nhi_scan.escalation.aws.index import InventoryIndex, build_index
 from nhi_scan.escalation.aws.principal import Source
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
 from nhi_scan.model import Identity, IdentityKind, Inventory
 from nhi_scan.policy.aws.cache import PolicyCache
-from nhi_scan.policy.aws.context import RequestContext
+from nhi_scan.policy.aws.context import KeyValue, RequestContext
 from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions, context_for_identity
 from nhi_scan.policy.aws.tri import Decision
 
@@ -41,13 +41,30 @@ class AwsAnalysis:
 
 
 def _context(identity: Identity, now: datetime | None) -> RequestContext:
+    """What is known of a request made with the identity's credentials.
+
+    Users are judged as their long-term access keys act: no session token (aws:TokenIssueTime absent) and no MFA
+    (aws:MultiFactorAuthPresent absent). Roles act through sessions issued about now; whether MFA was used to
+    get them is unknown.
+    """
     if identity.kind is IdentityKind.GROUP:
         return RequestContext(now=now)  # a group is judged as what an unknown new member would hold
-    return context_for_identity(identity, now=now)
+    keys: dict[str, KeyValue] = {}
+    if identity.kind is IdentityKind.USER:
+        keys = {"aws:TokenIssueTime": None, "aws:MultiFactorAuthPresent": None}
+    elif now is not None:
+        keys = {"aws:TokenIssueTime": now}
+    return context_for_identity(identity, now=now, keys=keys)
 
 
-def _usable(held: dict[str, Decision], by_action: Mapping[str, Sequence[Method]]) -> list[Method]:
-    """Methods every action group of which the principal may perform somewhere (iam:PassRole too, if needed)."""
+def _usable(
+    held: dict[str, Decision], by_action: Mapping[str, Sequence[Method]], *, certain_only: bool = False
+) -> list[Method]:
+    """Methods every action group of which the principal may perform somewhere (iam:PassRole too, if needed).
+
+    ``certain_only`` keeps the methods whose every group has an action certainly allowed somewhere.
+    """
+    usable = {Decision.ALLOW} if certain_only else {Decision.ALLOW, Decision.CONDITIONAL}
     seen: dict[str, Method] = {}
     for action in held:
         for method in by_action.get(action, ()):
@@ -55,9 +72,10 @@ def _usable(held: dict[str, Decision], by_action: Mapping[str, Sequence[Method]]
     return [
         m
         for m in sorted(seen.values(), key=lambda m: m.id)
-        if Condition.TRUST_ALLOWS_FEDERATED not in m.conditions  # token holders: built from trust policies
-        and all(any(a in held for a in group.lowercase) for group in m.required)
-        and (not m.passrole or "iam:passrole" in held)
+        # Assuming roles (and federated token holders) come from the trust policies: see assume.py.
+        if m.category is not Category.ASSUME
+        and all(any(held.get(a) in usable for a in group.lowercase) for group in m.required)
+        and (not m.passrole or held.get("iam:passrole") in usable)
     ]
 
 
@@ -103,7 +121,8 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) 
             )
             if admin is Decision.ALLOW:
                 continue
-        for method in _usable(source.held, by_action):
+        # Already possibly admin: only edges that could be certain add anything to what it can reach.
+        for method in _usable(source.held, by_action, certain_only=admin.possible):
             applier.apply(method, source)
-    add_trust_edges(graph, index, analysis.sources, analysis.cache)
+    add_trust_edges(graph, index, analysis.sources, analysis.cache, now)
     return analysis

@@ -38,6 +38,15 @@ class SortedArns:
             yield arn
 
 
+def trust_key(principal: str) -> str:
+    """Account-root principals (ARN or bare id) are keyed by account id; others by their text."""
+    if principal.isdigit():
+        return principal
+    if principal.endswith(":root") and principal.startswith("arn:"):
+        return account_of(principal)
+    return principal
+
+
 def literal_prefix(pattern: str) -> str:
     """The part of an IAM resource pattern before its first wildcard or policy variable."""
     cut = len(pattern)
@@ -77,6 +86,15 @@ class InventoryIndex:
     sorted_users: SortedArns
     sorted_roles: SortedArns
     sorted_groups: SortedArns
+    #: Trusted AWS principal (an ARN, an account id for account-root principals, or "*") -> roles trusting it.
+    roles_trusting: dict[str, list[str]] = field(default_factory=dict)
+
+    def roles_that_may_trust(self, principal_arn: str, account: str) -> list[str]:
+        """Roles whose trust policy names the principal, its account, or anyone (the only ones it may assume)."""
+        found = dict.fromkeys(self.roles_trusting.get(principal_arn, []))
+        found.update(dict.fromkeys(self.roles_trusting.get(account, [])))
+        found.update(dict.fromkeys(self.roles_trusting.get("*", [])))
+        return list(found)
 
     def in_account(self, account: str) -> AccountIndex:
         return self.accounts.get(account) or AccountIndex()
@@ -136,8 +154,13 @@ def build_index(inventory: Inventory) -> InventoryIndex:
         if grant.policy_kind is PolicyKind.MANAGED and grant.via is None:
             holders[grant.policy_id].append(grant.principal_id)
     trusts: dict[str, list[Trust]] = defaultdict(list)
+    roles_trusting: dict[str, list[str]] = defaultdict(list)
     for trust in inventory.trusts:
         trusts[trust.target_id].append(trust)
+        if trust.effect == "Allow" and trust.principal_type in ("aws", "any"):
+            key = trust_key(trust.principal)
+            if not roles_trusting[key] or roles_trusting[key][-1] != trust.target_id:
+                roles_trusting[key].append(trust.target_id)
     accounts: dict[str, AccountIndex] = defaultdict(AccountIndex)
     members: dict[str, list[str]] = defaultdict(list)
     for identity in identities.values():
@@ -174,4 +197,5 @@ def build_index(inventory: Inventory) -> InventoryIndex:
         sorted_users=SortedArns(u for a in accounts.values() for u in a.users),
         sorted_roles=SortedArns(r for a in accounts.values() for r in a.roles),
         sorted_groups=SortedArns(g for a in accounts.values() for g in a.groups),
+        roles_trusting=dict(roles_trusting),
     )

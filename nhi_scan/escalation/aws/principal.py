@@ -6,9 +6,25 @@ from dataclasses import dataclass, field
 
 from nhi_scan.escalation.aws.index import literal_prefix
 from nhi_scan.model import Identity, IdentityKind
+from nhi_scan.policy.aws.context import KeyValue, RequestContext
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.scope import ResourceScope
-from nhi_scan.policy.aws.tri import Decision
+from nhi_scan.policy.aws.tri import Decision, Tri, decide
+
+
+def _covers_prefix(pattern: str, prefix: str) -> bool:
+    """``*``, or ``<literal>*`` whose literal part is a prefix of ``prefix`` (so it matches all beneath it)."""
+    if pattern and set(pattern) == {"*"}:
+        return True
+    if not pattern.endswith("*"):
+        return False
+    literal = pattern.rstrip("*")
+    return not any(marker in literal for marker in ("*", "?", "${")) and prefix.startswith(literal)
+
+
+#: Attaching a managed policy: the attacker would attach AdministratorAccess, so iam:PolicyARN is known.
+ATTACH_ACTIONS = frozenset({"iam:attachuserpolicy", "iam:attachrolepolicy", "iam:attachgrouppolicy"})
+ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
 
 @dataclass(slots=True)
@@ -18,6 +34,7 @@ class Source:
     #: Interesting actions (lowercase) it may perform somewhere: ALLOW or CONDITIONAL.
     held: dict[str, Decision]
     _scopes: dict[tuple[str, str | None], ResourceScope] = field(default_factory=dict)
+    _prefixes: dict[tuple[str, str | None], tuple[str, ...] | None] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -31,10 +48,7 @@ class Source:
         key = (action, passed_to)
         found = self._scopes.get(key)
         if found is None:
-            context = self.permissions.context
-            if passed_to is not None:
-                context = context.with_keys({"iam:PassedToService": passed_to})
-            found = self.permissions.resource_patterns(action, context)
+            found = self.permissions.resource_patterns(action, self._context(action, passed_to))
             self._scopes[key] = found
         return found
 
@@ -53,15 +67,46 @@ class Source:
             not deny.entries and not deny.excepts and all(layer.certainly_covers_everything() for layer in scope.layers)
         )
 
+    def covers(self, action: str, prefix: str, passed_to: str | None = None) -> Decision | None:
+        """A decision every resource under ``prefix`` gets at least, or None when targets must be judged one by one.
+
+        Read from the patterns' shape, not by testing names: each layer needs an Allow pattern that is ``*`` or
+        a literal prefix of ``prefix`` followed by one trailing ``*``; every Deny must apply to ``*``; no
+        NotResource. Narrower certain Allows may make some targets more certain than the shared decision, never
+        less, so the shared decision only errs on the cautious side.
+        """
+        if action not in self.held:
+            return None
+        scope = self.scope(action, passed_to)
+        if scope.has_exceptions or not all(entry.matches_everything for entry in scope.deny.entries):
+            return None
+        allowed = Tri.TRUE
+        for layer in scope.layers:
+            covering = [e.certainty for e in layer.entries if _covers_prefix(e.pattern, prefix)]
+            if not covering:
+                return None
+            allowed = min(allowed, max(covering))
+        denied = max((e.certainty for e in scope.deny.entries), default=Tri.FALSE)
+        return decide(allowed, denied)
+
     def prefixes(self, action: str, passed_to: str | None = None) -> tuple[str, ...] | None:
         """Literal prefixes of the identity-layer Allow patterns; None when they cannot narrow targets."""
+        key = (action, passed_to)
+        if key in self._prefixes:
+            return self._prefixes[key]
         scope = self.scope(action, passed_to)
-        if scope.has_exceptions:
-            return None
-        return tuple(literal_prefix(entry.pattern) for entry in scope.allow_patterns)
+        found = None if scope.has_exceptions else tuple(literal_prefix(e.pattern) for e in scope.allow_patterns)
+        self._prefixes[key] = found
+        return found
 
     def reason(self, action: str, resource: str, passed_to: str | None = None) -> str:
-        context = self.permissions.context
+        return self.permissions.allows(action, resource, self._context(action, passed_to)).reason()
+
+    def _context(self, action: str, passed_to: str | None) -> RequestContext:
+        """The request an attacker would make: the service it passes a role to, the policy it would attach."""
+        keys: dict[str, KeyValue] = {}
         if passed_to is not None:
-            context = context.with_keys({"iam:PassedToService": passed_to})
-        return self.permissions.allows(action, resource, context).reason()
+            keys["iam:PassedToService"] = passed_to
+        if action.lower() in ATTACH_ACTIONS:
+            keys["iam:PolicyARN"] = ADMIN_POLICY_ARN
+        return self.permissions.context.with_keys(keys) if keys else self.permissions.context

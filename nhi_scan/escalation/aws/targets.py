@@ -61,50 +61,68 @@ def _facts(method: Method, index: InventoryIndex, target: str) -> Decision:
     return worst(checks)
 
 
-def candidates(
-    method: Method, index: InventoryIndex, source: Source, *, include_self: bool = False
-) -> Iterator[Candidate]:
-    """Every target the method could be aimed at by ``source`` (resource checks happen later).
-
-    ``include_self`` keeps the source among other-principal targets (hub membership is shared by every source).
-    """
+def self_candidates(method: Method, index: InventoryIndex, source: Source) -> Iterator[Candidate]:
+    """Targets of methods aimed at the source itself: its own ARN, groups, policies, or a role it creates."""
     identity = source.identity
-    account = index.in_account(identity.scope)
     kind = method.target
-    if kind in (TargetKind.SELF, TargetKind.SELF_GROUP, TargetKind.SELF_POLICY, TargetKind.NEW_ROLE):
-        if source.is_group:
-            return
-        if kind is TargetKind.SELF:
-            yield Candidate(identity.id, {"target": (identity.id,)}, _facts(method, index, identity.id))
-        elif kind is TargetKind.SELF_GROUP:
-            for group in identity.groups:
-                yield Candidate(group, {"target-group": (group,), "target": (group,)}, Decision.ALLOW)
-        elif kind is TargetKind.SELF_POLICY:
-            for policy in _customer_policies(index, source.id):
-                yield Candidate(policy, {"target-policy": (policy,)}, Decision.ALLOW)
-        else:
-            yield Candidate(identity.id, {}, Decision.ALLOW)
+    if source.is_group:
         return
+    if kind is TargetKind.SELF:
+        yield Candidate(identity.id, {"target": (identity.id,)}, _facts(method, index, identity.id))
+    elif kind is TargetKind.SELF_GROUP:
+        for group in identity.groups:
+            yield Candidate(group, {"target-group": (group,), "target": (group,)}, Decision.ALLOW)
+    elif kind is TargetKind.SELF_POLICY:
+        for policy in _customer_policies(index, identity.id):
+            yield Candidate(policy, {"target-policy": (policy,)}, Decision.ALLOW)
+    elif kind is TargetKind.NEW_ROLE:
+        yield Candidate(identity.id, {}, Decision.ALLOW)
+
+
+SELF_KINDS = frozenset({TargetKind.SELF, TargetKind.SELF_GROUP, TargetKind.SELF_POLICY, TargetKind.NEW_ROLE})
+USER_KINDS = frozenset({TargetKind.USER, TargetKind.USER_WITH_LOGIN_PROFILE, TargetKind.USER_WITHOUT_LOGIN_PROFILE})
+
+
+def pool(method: Method, index: InventoryIndex, account: str) -> list[Candidate]:
+    """Every other-principal target of the method in one account, whoever the source is (shared, cacheable)."""
+    kind = method.target
+    where = index.in_account(account)
     if kind is TargetKind.GROUP:
-        for group in account.groups:
-            if group not in identity.groups:
-                yield Candidate(group, {"target-group": (group,), "target": (group,)}, Decision.ALLOW)
-        return
-    pool: list[str]
-    note = None
-    if kind in (TargetKind.USER, TargetKind.USER_WITH_LOGIN_PROFILE, TargetKind.USER_WITHOUT_LOGIN_PROFILE):
-        pool = account.users
+        return [Candidate(g, {"target-group": (g,), "target": (g,)}, Decision.ALLOW) for g in where.groups]
+    if kind is TargetKind.ROLE_WITH_EXISTING_RESOURCE:
+        return list(_existing_compute(method, index, account))
+    if kind in USER_KINDS:
+        targets = where.users
     elif kind is TargetKind.ROLE:
-        pool = account.roles
+        targets = where.roles
     elif kind is TargetKind.ROLE_TRUSTING_SERVICE:
-        pool = account.roles_by_service.get(method.service or "", [])
+        targets = where.roles_by_service.get(method.service or "", [])
     else:
-        yield from _existing_compute(method, index, source, include_self)
-        return
-    for target in pool:
-        if target == identity.id and not include_self:
-            continue
-        yield Candidate(target, _resources_for(method, index, target), _facts(method, index, target), note)
+        return []
+    result = []
+    for target in targets:
+        facts, note = _facts(method, index, target), None
+        if method.offline_note:
+            # The method also needs a resource an IAM export cannot show (a running instance, a job...).
+            facts = worst([facts, Decision.CONDITIONAL])
+            note = method.offline_message(target=index.identities[target].name, principal="{principal}")
+        result.append(Candidate(target, _resources_for(method, index, target), facts, note))
+    return result
+
+
+def probe_prefix(method: Method, account: str, resource: str) -> str | None:
+    """ARN prefix every target of this resource kind shares (to test whether a permission covers them all)."""
+    if resource == "target-policy":
+        return f"arn:aws:iam::{account}:policy/"
+    if resource == "target-group":
+        return f"arn:aws:iam::{account}:group/"
+    if resource != "target":
+        return None
+    if method.target in USER_KINDS:
+        return f"arn:aws:iam::{account}:user/"
+    if method.target is TargetKind.GROUP:
+        return f"arn:aws:iam::{account}:group/"
+    return f"arn:aws:iam::{account}:role/"
 
 
 def _resources_for(method: Method, index: InventoryIndex, target: str) -> dict[str, tuple[str, ...]]:
@@ -126,31 +144,22 @@ def _customer_policies(index: InventoryIndex, principal: str) -> Iterator[str]:
             yield grant.policy_id
 
 
-def _existing_compute(method: Method, index: InventoryIndex, source: Source, include_self: bool) -> Iterator[Candidate]:
+def _existing_compute(method: Method, index: InventoryIndex, account: str) -> Iterator[Candidate]:
     kind = method.resource_kind or ""
-    identity = source.identity
-    listed = (kind, identity.scope) in index.workload_kinds
-    if listed:
-        for role in index.in_account(identity.scope).roles:
+    if (kind, account) in index.workload_kinds:
+        for role in index.in_account(account).roles:
             resources = tuple(index.workloads.get((kind, role), ()))
-            if resources and (include_self or role != identity.id):
+            if resources:
                 yield Candidate(role, {"existing-resource": resources, "target": (role,)}, Decision.ALLOW)
         return
     service = RESOURCE_SERVICES.get(kind)
     if service is None:
         return
-    for role in index.in_account(identity.scope).roles_by_service.get(service, []):
-        if role == identity.id and not include_self:
-            continue
-        facts = Decision.CONDITIONAL
+    for role in index.in_account(account).roles_by_service.get(service, []):
         if kind == "ec2-instance" and not index.instance_profiles(role):
             continue  # no instance can run as a role that is in no instance profile
-        note = method.offline_message(target=index.identities[role].name, principal=identity.name)
-        yield Candidate(role, {"existing-resource": (), "target": (role,)}, facts, note)
-
-
-def is_user_target(kind: TargetKind) -> bool:
-    return kind in (TargetKind.USER, TargetKind.USER_WITH_LOGIN_PROFILE, TargetKind.USER_WITHOUT_LOGIN_PROFILE)
+        note = method.offline_message(target=index.identities[role].name, principal="{principal}")
+        yield Candidate(role, {"existing-resource": (), "target": (role,)}, Decision.CONDITIONAL, note)
 
 
 def principal_kind_fits(method: Method, source: Source) -> bool:

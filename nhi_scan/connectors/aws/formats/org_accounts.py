@@ -12,7 +12,7 @@ from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.model import Provider
 
-PARENT_ID = r"(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})"
+PARENT_ID = r"(?<![0-9a-z])(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})"
 
 
 def sniff(value: object) -> bool:

@@ -21,7 +21,7 @@ def sniff(value: object) -> bool:
 
 def load(source: str, value: object) -> ScpTargets:
     document = Fields(value, source)
-    policy_id = document.opt_str("PolicyId") or id_from_name(source, r"p-[0-9A-Za-z_]{4,128}")
+    policy_id = document.opt_str("PolicyId") or id_from_name(source, r"(?<![0-9A-Za-z])p-[0-9A-Za-z_]{4,128}")
     if policy_id is None:
         raise document.error("PolicyId", "missing: add the id of the policy these targets were listed for")
     return ScpTargets(policy_id=policy_id, targets=tuple(t.string("TargetId") for t in document.objects("Targets")))

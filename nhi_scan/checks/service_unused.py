@@ -1,0 +1,71 @@
+"""Services an active identity may use but has not used for N days (Access Advisor): least privilege from usage.
+
+Access Advisor lists exactly the services the identity's policies allow, with their last use (about 400 days of
+history), so "granted but unused" needs no policy evaluation. Identities using nothing in the window are left to
+identity-unused / credential-unused (no duplicate findings), and identities younger than the window are not judged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from nhi_scan.checks._base import Check, CheckContext
+from nhi_scan.checks._common import principals
+from nhi_scan.model import Category, Finding, ServiceUsage, Severity
+from nhi_scan.timeutil import age_days, iso
+
+#: Unused access to these services is the most dangerous to keep (identity, organisation and key control).
+SENSITIVE_SERVICES = frozenset({"iam", "sts", "organizations", "kms", "secretsmanager", "sso", "identitystore"})
+
+
+def run(context: CheckContext) -> Iterator[Finding]:
+    limit = context.settings.service_unused_days
+    by_identity: dict[str, list[ServiceUsage]] = defaultdict(list)
+    for usage in context.inventory.usage:
+        by_identity[usage.identity_id].append(usage)
+    for identity in principals(context):
+        usages = by_identity.get(identity.id)
+        if not usages or not identity.machine:
+            continue
+        if identity.created is not None and age_days(identity.created, context.now) <= limit:
+            continue  # too young to say what it does not need
+        used = [u for u in usages if u.last_used is not None and age_days(u.last_used, context.now) <= limit]
+        unused = sorted((u for u in usages if u not in used), key=lambda u: u.service)
+        if not used or not unused:
+            continue
+        sensitive = sorted(u.service for u in unused if u.service in SENSITIVE_SERVICES)
+        names = ", ".join(u.service for u in unused[:8]) + ("…" if len(unused) > 8 else "")
+        yield CHECK.finding(
+            subject=identity.id,
+            identity=identity,
+            severity=Severity.MEDIUM if sensitive else Severity.LOW,
+            message=(
+                f"{identity.kind.value.capitalize()} {identity.name} may use {len(unused)} services it has not used "
+                f"in {limit} days ({names}); it used {len(used)} ({', '.join(sorted(u.service for u in used)[:5])})."
+            ),
+            evidence={
+                "unused_services": [{"service": u.service, "last_used": iso(u.last_used)} for u in unused],
+                "used_services": sorted(u.service for u in used),
+                "sensitive_unused": sensitive,
+                "unused_days_limit": limit,
+            },
+        )
+
+
+CHECK = Check(
+    id="service-unused",
+    title="Granted services unused",
+    severity=Severity.LOW,
+    category=Category.OVER_PRIVILEGE,
+    owasp_nhi=("NHI5:2025",),
+    description=(
+        "Machine identity allowed to use services it has not used for service-unused days (default 90), "
+        "according to IAM Access Advisor; medium when they include iam, sts, organizations, kms or secrets."
+    ),
+    remediation=(
+        "Remove the unused services from its policies: `nhi-scan suggest-policy INPUTS ID` prints a right-sized "
+        "policy that keeps what was used. Check first for yearly jobs and for iam:PassRole, which usage data misses."
+    ),
+    run=run,
+)

@@ -1,0 +1,108 @@
+"""Least privilege from usage (service-unused, suggest-policy) and NHI reuse, on small offline snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from nhi_scan.engine import run_scan
+from nhi_scan.model import Finding, Severity, Workload
+from nhi_scan.policy.aws import catalog
+from tests.aws.builders import gaad, role, write_export
+from tests.conftest import RunCli
+from tests.live.documents import access_advisor, functions, instances, role_arn, service, trust_policy, write_files
+
+NOW = "2026-11-29T00:00:00Z"
+ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+def _snapshot(tmp_path: Path, roles: list[dict[str, Any]], files: dict[str, Any]) -> Path:
+    write_export(tmp_path, authz=gaad(roles=roles))
+    return write_files(tmp_path, files)
+
+
+def _findings(directory: Path, check: str) -> list[Finding]:
+    result = run_scan([directory], now=datetime(2026, 11, 29, tzinfo=UTC))
+    return [f for f in result.findings if f.check_id == check]
+
+
+def _etl(tmp_path: Path) -> Path:
+    advisor = access_advisor(
+        role_arn("etl"),
+        service("s3", "2026-11-20T00:00:00Z", CreateBucket="2026-11-20T00:00:00Z", DeleteBucket=None),
+        service("ec2", "2025-01-01T00:00:00Z"),
+        service("iam", None),
+        service("logs", "2026-11-25T00:00:00Z"),
+    )
+    etl = role("etl", inline={"admin": ADMIN}, last_used="2026-11-28T00:00:00Z")
+    return _snapshot(tmp_path, [etl], {"access-advisor/role-etl.json": advisor})
+
+
+def test_granted_but_unused_services_are_reported(tmp_path: Path) -> None:
+    [finding] = _findings(_etl(tmp_path), "service-unused")
+    assert finding.severity is Severity.MEDIUM  # iam is among the unused services
+    assert [u["service"] for u in finding.evidence["unused_services"]] == ["ec2", "iam"]
+    assert finding.evidence["used_services"] == ["logs", "s3"]
+
+
+def test_identities_using_nothing_or_too_young_are_left_to_other_checks(tmp_path: Path) -> None:
+    idle = access_advisor(role_arn("idle"), service("s3", None), service("ec2", "2024-01-01T00:00:00Z"))
+    young = access_advisor(role_arn("young"), service("s3", "2026-11-20T00:00:00Z"), service("ec2", None))
+    roles = [role("idle"), role("young", created="2026-11-01T00:00:00Z")]
+    files = {"access-advisor/role-idle.json": idle, "access-advisor/role-young.json": young}
+    assert _findings(_snapshot(tmp_path, roles, files), "service-unused") == []
+
+
+def test_suggest_policy_keeps_what_was_used(tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("suggest-policy", _etl(tmp_path), "etl", "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    policy = json.loads(result.stdout)
+    [statement] = policy["Statement"]
+    allowed = catalog.expand_all(statement["Action"])
+    assert {"s3:createbucket", "s3:getobject", "logs:putlogevents", "iam:passrole"} <= allowed
+    assert "s3:deletebucket" not in allowed  # tracked, never used
+    assert not any(a.startswith(("ec2:", "iam:create")) for a in allowed)
+    assert "iam:PassRole" in statement["Action"]
+    assert statement["Resource"] == "*"
+    assert "iam:PassRole is not tracked" in result.stderr
+
+
+def test_suggest_policy_needs_usage_data_and_a_known_identity(tmp_path: Path, run_cli: RunCli) -> None:
+    directory = _snapshot(tmp_path, [role("etl"), role("other")], {})
+    missing = run_cli("suggest-policy", directory, "nobody")
+    assert missing.returncode == 2 and "no such user or role" in missing.stderr
+    no_usage = run_cli("suggest-policy", directory, "other")
+    assert no_usage.returncode == 2 and "no Access Advisor data" in no_usage.stderr
+
+
+def test_one_role_on_an_instance_and_a_function_is_reused(tmp_path: Path) -> None:
+    shared = role("shared", trust=trust_policy("ec2.amazonaws.com", "lambda.amazonaws.com"))
+    shared["InstanceProfileList"] = [{"Arn": "arn:aws:iam::111122223333:instance-profile/shared", "Roles": []}]
+    files = {
+        "eu-west-1/ec2-instances.json": instances(("i-1", "shared", {}), ("i-2", "shared", {})),
+        "eu-west-1/lambda-functions.json": functions(("resize", "shared"), ("solo", "alone")),
+    }
+    [finding] = _findings(_snapshot(tmp_path, [shared, role("alone")], files), "nhi-reuse")
+    assert finding.subject == role_arn("shared") and finding.severity is Severity.MEDIUM
+    assert finding.evidence["services"] == ["ec2", "lambda"] and finding.evidence["workload_count"] == 3
+
+
+def test_reuse_within_one_service_needs_different_application_tags() -> None:
+    from nhi_scan.checks.nhi_reuse import app_of
+
+    def workload(tags: dict[str, str]) -> Workload:
+        return Workload(
+            id="x",
+            kind="lambda-function",
+            name="f",
+            identity_id="r",
+            provider="aws",  # type: ignore[arg-type]
+            scope="1",
+            attributes={"service": "lambda", "tags": tags},
+        )
+
+    assert app_of(workload({"App": "billing"})) == "billing"
+    assert app_of(workload({"aws:cloudformation:stack-name": "web"})) == "web"
+    assert app_of(workload({})) is None
