@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -94,6 +95,33 @@ def run_checks(
     return findings
 
 
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything a scan derives before the checks: what was read, the inventory and the graph."""
+
+    sources: tuple[Source, ...]
+    source_kinds: frozenset[str]
+    inventory: Inventory
+    graph: IdentityGraph
+    aws: AwsAnalysis | None
+
+
+def analyse(
+    paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet
+) -> Analysis:
+    """Read, parse and build the graph of exported files/directories. Raises when nothing usable was given."""
+    progress("reading inputs")
+    loaded = load_inputs(paths)
+    if not loaded.documents:
+        raise _no_usable_input(paths, loaded.sources)
+    progress(f"parsing {len(loaded.documents)} documents")
+    inventory = parse_documents(loaded.documents, settings)
+    progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
+    graph, aws = build_graph(inventory, now)
+    kinds = frozenset(s.kind for s in loaded.sources if s.status is SourceStatus.USED and s.kind)
+    return Analysis(tuple(loaded.sources), kinds, inventory, graph, aws)
+
+
 def run_scan(
     paths: Sequence[Path],
     *,
@@ -105,18 +133,12 @@ def run_scan(
     settings = settings or Settings()
     started = datetime.now(UTC)
     now = now or started
-    progress("reading inputs")
-    loaded = load_inputs(paths)
-    if not loaded.documents:
-        raise _no_usable_input(paths, loaded.sources)
-    progress(f"parsing {len(loaded.documents)} documents")
-    inventory = parse_documents(loaded.documents, settings)
-    progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
-    graph, aws = build_graph(inventory, now)
+    analysis = analyse(paths, settings=settings, now=now, progress=progress)
+    inventory = analysis.inventory
     progress("running checks")
-    findings = run_checks(inventory, graph, settings, now, aws)
+    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws)
     warnings = list(inventory.warnings)
-    kinds = {s.kind for s in loaded.sources if s.status is SourceStatus.USED}
+    kinds = analysis.source_kinds
     if "aws-gaad" in kinds and "aws-credential-report" not in kinds:
         warnings.append(
             "no IAM credential report given: access key ages and use, console passwords and MFA are unknown "
@@ -131,6 +153,6 @@ def run_scan(
         now=now,
         inventory=inventory,
         findings=tuple(findings),
-        sources=tuple(loaded.sources),
+        sources=analysis.sources,
         warnings=tuple(warnings),
     )

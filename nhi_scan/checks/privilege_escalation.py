@@ -6,8 +6,29 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_reach, direct_admin_edge, machine_principals
+from nhi_scan.graph import Edge, IdentityGraph, NodeKind
 from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.reach import hops
+
+
+def _how(method: str | None) -> str:
+    from nhi_scan.escalation.aws.catalog import methods_by_id
+
+    found = methods_by_id().get(method or "")
+    return found.name if found else (method or "edge")
+
+
+def _steps(graph: IdentityGraph, edges: list[Edge]) -> str:
+    """'role/x [method] → admin of … [method]': a hub is folded into the hop that passes through it."""
+    parts: list[str] = []
+    method: str | None = None
+    for edge in edges:
+        method = method or edge.method
+        if graph.node_kind(edge.target) is NodeKind.HUB:
+            continue
+        parts.append(f"{graph.label(edge.target)} [{_how(method)}]")
+        method = None
+    return " → ".join(parts)
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
@@ -27,7 +48,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
             continue  # a conditional admin-equivalence alone is the admin-identity check's finding
         path = hops(graph, edges)
         admin_label = graph.label(edges[-1].target)
-        steps = " → ".join(graph.label(h.target) for h in path)
+        steps = _steps(graph, edges)
         unknown = [e.reason for e in edges if e.conditional]
         qualifier = "" if certain else " if what cannot be seen offline holds"
         yield CHECK.finding(

@@ -355,5 +355,13 @@ class Applier:
                         conditional=candidate.facts is not Decision.ALLOW,
                     )
                 )
-        reasons = self._explain(method, source, groups, dataclasses.replace(members[0], note=None))
+        # Explain on the wildcard that stands for every member, not on one of them.
+        account_wide: dict[str, tuple[str, ...]] = {
+            kind: (f"{prefix}*",)
+            for kind in ("target", "target-policy", "target-group")
+            if (prefix := probe_prefix(method, account, kind)) is not None
+        }
+        reasons = self._explain(
+            method, source, groups, Candidate(account_wide["target"][0], account_wide, Decision.ALLOW)
+        )
         self._edge(source.id, hub, method, decision, f"{method.name} on any of them", reasons)
