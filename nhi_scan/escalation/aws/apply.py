@@ -47,6 +47,7 @@ class Applier:
     _pools: dict[tuple[str, str], list[Candidate]] = dataclasses.field(default_factory=dict)
     _pool_index: dict[tuple[str, str], dict[str, Candidate]] = dataclasses.field(default_factory=dict)
     _listed: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
+    _trusting_roles: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -57,7 +58,7 @@ class Applier:
         if method.target in SELF_KINDS:
             found = list(self_candidates(method, self.index, source))
         elif Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
-            found = self._trusting(method, source)
+            found = self._trusting(method, source, groups)
         else:
             if self._try_uniform(method, source, groups):
                 return
@@ -94,19 +95,32 @@ class Applier:
             self._pool_index[key] = found
         return found
 
-    def _trusting(self, method: Method, source: Source) -> list[Candidate]:
+    def _trusting(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
         """Roles whose trust may let the source in: naming it, or (if it may call sts:AssumeRole) its account."""
         account = source.identity.scope
-        if "sts:assumerole" in source.held:
-            wanted = self.index.roles_that_may_trust(source.id, account)
-        else:  # without sts:AssumeRole only a trust naming it (or anyone) in its own account lets it in
-            wanted = [*self.index.roles_trusting.get(source.id, []), *self.index.roles_trusting.get("*", [])]
+        wanted = self._trusting_roles.get(source.id)
+        if wanted is None:
+            # A trust naming it (or anyone) lets it in; one naming its account also needs sts:AssumeRole on the role.
+            roles = [*self.index.roles_trusting.get(source.id, []), *self.index.roles_trusting.get("*", [])]
+            if "sts:assumerole" in source.held:
+                roles += [
+                    role
+                    for role in self.index.roles_trusting.get(account, [])
+                    if source.decide("sts:assumerole", role).possible
+                ]
+            wanted = list(dict.fromkeys(r for r in roles if r != source.id))
+            self._trusting_roles[source.id] = wanted
         by_target = self._pool_by_target(method, account)
-        return [by_target[r] for r in dict.fromkeys(wanted) if r in by_target and r != source.id]
+        found = [by_target[r] for r in wanted if r in by_target]
+        return self._narrow(method, source, groups, found)
 
     def _narrowed(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
-        """Pool members the source's resource patterns can match (by literal prefix), itself and its groups out."""
-        candidates = self._pool(method, source.identity.scope)
+        return self._narrow(method, source, groups, self._pool(method, source.identity.scope))
+
+    def _narrow(
+        self, method: Method, source: Source, groups: Sequence[Sequence[str]], candidates: list[Candidate]
+    ) -> list[Candidate]:
+        """Candidates the source's resource patterns can match (by literal prefix), itself and its groups out."""
         for group, actions in zip(method.required, groups, strict=True):
             if group.resource is not ResourceScope.TARGET:
                 continue

@@ -182,16 +182,18 @@ def _via_hub(
         hubs.add(hub)
         trusted, kind = account.split(":")
         graph.add_hub(hub, f"roles of account {role_account} that {kind}s of account {trusted} may assume")
-    graph.add_edge(
-        Edge(
-            source=hub,
-            target=role,
-            kind=EdgeKind.INCLUDES,
-            reason=f"trust policy allows account {account.split(':')[0]}"
-            + ("" if trust is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
-            conditional=trust is not Decision.ALLOW,
+    if (hub, role) not in linked:
+        linked.add((hub, role))
+        graph.add_edge(
+            Edge(
+                source=hub,
+                target=role,
+                kind=EdgeKind.INCLUDES,
+                reason=f"trust policy allows account {account.split(':')[0]}"
+                + ("" if trust is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
+                conditional=trust is not Decision.ALLOW,
+            )
         )
-    )
     if (caller.id, hub) in linked:
         return
     linked.add((caller.id, hub))

@@ -35,6 +35,7 @@ class Source:
     held: dict[str, Decision]
     _scopes: dict[tuple[str, str | None], ResourceScope] = field(default_factory=dict)
     _prefixes: dict[tuple[str, str | None], tuple[str, ...] | None] = field(default_factory=dict)
+    _covers: dict[tuple[str, str, str | None], Decision | None] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -75,6 +76,12 @@ class Source:
         NotResource. Narrower certain Allows may make some targets more certain than the shared decision, never
         less, so the shared decision only errs on the cautious side.
         """
+        key = (action, prefix, passed_to)
+        if key not in self._covers:
+            self._covers[key] = self._covers_uncached(action, prefix, passed_to)
+        return self._covers[key]
+
+    def _covers_uncached(self, action: str, prefix: str, passed_to: str | None) -> Decision | None:
         if action not in self.held:
             return None
         scope = self.scope(action, passed_to)
