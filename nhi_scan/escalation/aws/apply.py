@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from nhi_scan.escalation.aws.catalog import Condition, Effect, Method, ResourceScope, TargetKind
 from nhi_scan.escalation.aws.decisions import NO, best, worst
-from nhi_scan.escalation.aws.index import InventoryIndex
+from nhi_scan.escalation.aws.index import InventoryIndex, SortedArns
 from nhi_scan.escalation.aws.principal import Source
 from nhi_scan.escalation.aws.targets import (
     SELF_KINDS,
@@ -47,7 +47,8 @@ class Applier:
     _pools: dict[tuple[str, str], list[Candidate]] = dataclasses.field(default_factory=dict)
     _pool_index: dict[tuple[str, str], dict[str, Candidate]] = dataclasses.field(default_factory=dict)
     _listed: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
-    _trusting_roles: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    _account_trusting: dict[str, SortedArns] = dataclasses.field(default_factory=dict)
+    _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -96,31 +97,68 @@ class Applier:
         return found
 
     def _trusting(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
-        """Roles whose trust may let the source in: naming it, or (if it may call sts:AssumeRole) its account."""
+        """Roles whose trust may let the source in, narrowed by the method's resource patterns.
+
+        A trust naming the source (or anyone) lets it in; one naming its account also needs sts:AssumeRole on the
+        role, which is checked last, on the few roles the method's own patterns leave.
+        """
         account = source.identity.scope
-        wanted = self._trusting_roles.get(source.id)
-        if wanted is None:
-            # A trust naming it (or anyone) lets it in; one naming its account also needs sts:AssumeRole on the role.
-            roles = [*self.index.roles_trusting.get(source.id, []), *self.index.roles_trusting.get("*", [])]
-            if "sts:assumerole" in source.held:
-                roles += [
-                    role
-                    for role in self.index.roles_trusting.get(account, [])
-                    if source.decide("sts:assumerole", role).possible
-                ]
-            wanted = list(dict.fromkeys(r for r in roles if r != source.id))
-            self._trusting_roles[source.id] = wanted
         by_target = self._pool_by_target(method, account)
-        found = [by_target[r] for r in wanted if r in by_target]
-        return self._narrow(method, source, groups, found)
+        trusting = self.index.roles_trusting
+        named = dict.fromkeys([*trusting.get(source.id, []), *trusting.get("*", [])])
+        found = self._narrow(method, source, groups, [by_target[r] for r in named if r in by_target])
+        if "sts:assumerole" not in source.held:
+            return found
+        ordered = self._account_trusting.get(account)
+        if ordered is None:
+            ordered = self._account_trusting[account] = SortedArns(trusting.get(account, []))
+        constraints = self._constraints(method, source, groups)
+        assume = source.prefixes("sts:assumerole")
+        if assume is not None:
+            constraints.append(assume)
+        targets = (
+            dict.fromkeys(t for prefix in constraints[0] for t in ordered.with_prefix(prefix))
+            if constraints
+            else dict.fromkeys(ordered)
+        )
+        extra = [
+            by_target[t]
+            for t in targets
+            if t in by_target
+            and t not in named
+            and all(t.startswith(c) for c in constraints[1:])
+            and source.decide("sts:assumerole", t).possible
+        ]
+        return found + self._not_own(source, extra)
 
     def _narrowed(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
-        return self._narrow(method, source, groups, self._pool(method, source.identity.scope))
+        """Pool members the source's resource patterns can match: found by literal prefix (bisect), not by a scan."""
+        account = source.identity.scope
+        constraints = self._constraints(method, source, groups)
+        if not constraints:
+            return self._not_own(source, self._pool(method, account))
+        first, rest = constraints[0], constraints[1:]
+        key = (method.id, account)
+        ordered = self._sorted.get(key)
+        if ordered is None:
+            ordered = self._sorted[key] = SortedArns(c.target for c in self._pool(method, account))
+        by_target = self._pool_by_target(method, account)
+        targets = dict.fromkeys(t for prefix in first for t in ordered.with_prefix(prefix))
+        found = [by_target[t] for t in targets if all(t.startswith(c) for c in rest)]
+        return self._not_own(source, found)
 
     def _narrow(
         self, method: Method, source: Source, groups: Sequence[Sequence[str]], candidates: list[Candidate]
     ) -> list[Candidate]:
         """Candidates the source's resource patterns can match (by literal prefix), itself and its groups out."""
+        for constraint in self._constraints(method, source, groups):
+            candidates = [c for c in candidates if c.target.startswith(constraint)]
+        return self._not_own(source, candidates)
+
+    @staticmethod
+    def _constraints(method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
+        """Literal prefixes each target must start with: one tuple per target-scoped group, and for iam:PassRole."""
+        result: list[tuple[str, ...]] = []
         for group, actions in zip(method.required, groups, strict=True):
             if group.resource is not ResourceScope.TARGET:
                 continue
@@ -128,18 +166,20 @@ class Applier:
             for action in actions:
                 found = source.prefixes(action)
                 if found is None:
-                    prefixes = []
                     break
                 prefixes.extend(found)
             else:
-                narrowed = tuple(prefixes)
-                candidates = [c for c in candidates if c.target.startswith(narrowed)]
+                result.append(tuple(prefixes))
         if method.passrole:
             passing = source.prefixes("iam:passrole", method.passed_to_service)
             if passing is not None:
-                candidates = [c for c in candidates if c.target.startswith(passing)]
-        mine = set(source.identity.groups)
-        return [c for c in candidates if c.target != source.id and c.target not in mine]
+                result.append(passing)
+        return result
+
+    @staticmethod
+    def _not_own(source: Source, candidates: list[Candidate]) -> list[Candidate]:
+        mine = {source.id, *source.identity.groups}
+        return [c for c in candidates if c.target not in mine]
 
     # --- deciding and explaining one target -------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from nhi_scan.escalation.aws.decisions import rank
-from nhi_scan.escalation.aws.index import InventoryIndex
+from nhi_scan.escalation.aws.index import InventoryIndex, SortedArns
 from nhi_scan.escalation.aws.principal import Source
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
 from nhi_scan.model import IdentityKind, Trust
@@ -88,6 +89,16 @@ def _shared_account_trust(
     return found
 
 
+@dataclass(slots=True)
+class _Hub:
+    """Roles of one account that every caller of one kind from one account may assume alike."""
+
+    node: str
+    role_account: str
+    callers: list[Source]
+    roles: list[str] = field(default_factory=list)
+
+
 def add_trust_edges(
     graph: IdentityGraph,
     index: InventoryIndex,
@@ -95,118 +106,117 @@ def add_trust_edges(
     cache: PolicyCache,
     now: datetime | None = None,
 ) -> None:
-    callers: dict[str, list[Source]] = defaultdict(list)
+    callers: dict[tuple[str, str], list[Source]] = defaultdict(list)
     for source in sources.values():
         if not source.is_group and ASSUME in source.held:
-            callers[source.identity.scope].append(source)
-    hubs: set[str] = set()
-    linked: set[tuple[str, str]] = set()
+            kind = "user" if source.identity.kind is IdentityKind.USER else "role"
+            callers[(source.identity.scope, kind)].append(source)
+    caller_accounts = sorted({account for account, _ in callers})
     contexts = {kind: kind_context(kind, now) for kind in ("user", "role")}
+    hubs: dict[str, _Hub] = {}
+    pairs: dict[str, dict[str, Source]] = defaultdict(dict)
     for account in index.accounts.values():
         for role in account.roles:
             trusts = index.trusts.get(role, [])
-            if trusts:
-                _role_edges(graph, index, role, trusts, sources, callers, cache, hubs, linked, contexts)
-
-
-def _role_edges(
-    graph: IdentityGraph,
-    index: InventoryIndex,
-    role: str,
-    trusts: list[Trust],
-    sources: dict[str, Source],
-    callers: dict[str, list[Source]],
-    cache: PolicyCache,
-    hubs: set[str],
-    linked: set[tuple[str, str]],
-    contexts: dict[str, RequestContext],
-) -> None:
-    parties = trusted_parties(trusts)
-    candidates: dict[str, Source] = {}
-    for principal in parties.principals:
-        if principal in sources and not sources[principal].is_group:
-            candidates[principal] = sources[principal]
-    accounts = set(parties.accounts) | (set(callers) if parties.anyone else set())
-    for account in accounts:
-        if account not in index.accounts:
-            _external(graph, role, f"aws-account:{account}", f"any principal of AWS account {account}", "")
-            continue
-        shared = {kind: _shared_account_trust(trusts, account, ctx, cache) for kind, ctx in contexts.items()}
-        role_prefix = f"arn:aws:iam::{_account_of(role)}:role/"
-        many = len(callers.get(account, [])) >= HUB_MIN_CALLERS  # few callers: direct edges read better
-        for caller in callers.get(account, []):
-            kind = "user" if caller.identity.kind is IdentityKind.USER else "role"
-            trust = shared[kind]
-            if trust is not None and not trust.possible:
-                continue  # the trust's conditions never hold for this kind of caller
-            reach = caller.covers(ASSUME, role_prefix) if trust is not None else None
-            if many and trust is not None and reach is not None and reach.possible:
-                _via_hub(graph, role, f"{account}:{kind}", caller, hubs, trust, reach, linked)
-            elif reach is None or reach.possible:
-                prefixes = caller.prefixes(ASSUME)
-                if prefixes is None or role.startswith(prefixes):
-                    candidates.setdefault(caller.id, caller)
-    for caller_id, caller in candidates.items():
-        if caller_id == role:
-            continue
-        evaluation = can_assume(trusts, caller.permissions, role_arn=role, cache=cache)
-        if evaluation.decision.possible:
-            graph.add_edge(
-                Edge(
-                    source=caller_id,
-                    target=role,
-                    kind=EdgeKind.CAN_ASSUME,
-                    reason=f"sts:AssumeRole: {evaluation.reason()}",
-                    method="sts-assume-role",
-                    conditional=evaluation.decision is not Decision.ALLOW,
+            if not trusts:
+                continue
+            parties = trusted_parties(trusts)
+            for principal in parties.principals:
+                if principal in sources and not sources[principal].is_group and principal != role:
+                    pairs[role][principal] = sources[principal]
+            trusted = set(parties.accounts) | (set(caller_accounts) if parties.anyone else set())
+            for trusted_account in sorted(trusted):
+                if trusted_account not in index.accounts:
+                    label = f"any principal of AWS account {trusted_account}"
+                    _external(graph, role, f"aws-account:{trusted_account}", label, "")
+                    continue
+                for kind, context in contexts.items():
+                    group = callers.get((trusted_account, kind), [])
+                    if not group:
+                        continue
+                    shared = _shared_account_trust(trusts, trusted_account, context, cache)
+                    if shared is not None and not shared.possible:
+                        continue  # the trust's conditions never hold for this kind of caller
+                    if shared is not None and len(group) >= HUB_MIN_CALLERS:
+                        hub = _hub(graph, hubs, role, f"{trusted_account}:{kind}", group)
+                        hub.roles.append(role)
+                        _member(graph, hub.node, role, trusted_account, shared)
+                        continue
+                    for caller in group:  # few callers, or a trust that depends on who calls
+                        prefixes = caller.prefixes(ASSUME)
+                        if caller.id != role and (prefixes is None or role.startswith(prefixes)):
+                            pairs[role][caller.id] = caller
+            for issuer in (*parties.web_identity, *parties.saml):
+                name = issuer.split(":oidc-provider/", 1)[-1].split(":saml-provider/", 1)[-1]
+                _external(graph, role, f"federated:{name}", f"holders of tokens from {name}", "web identity / SAML")
+    for hub in hubs.values():
+        _link_callers(graph, hub, pairs)
+    for role, candidates in pairs.items():
+        trusts = index.trusts.get(role, [])
+        for caller_id, caller in candidates.items():
+            evaluation = can_assume(trusts, caller.permissions, role_arn=role, cache=cache)
+            if evaluation.decision.possible:
+                graph.add_edge(
+                    Edge(
+                        source=caller_id,
+                        target=role,
+                        kind=EdgeKind.CAN_ASSUME,
+                        reason=f"sts:AssumeRole: {evaluation.reason()}",
+                        method="sts-assume-role",
+                        conditional=evaluation.decision is not Decision.ALLOW,
+                    )
                 )
-            )
-    for issuer in (*parties.web_identity, *parties.saml):
-        name = issuer.split(":oidc-provider/", 1)[-1].split(":saml-provider/", 1)[-1]
-        _external(graph, role, f"federated:{name}", f"holders of tokens from {name}", "web identity / SAML")
 
 
-def _via_hub(
-    graph: IdentityGraph,
-    role: str,
-    account: str,
-    caller: Source,
-    hubs: set[str],
-    trust: Decision,
-    reach: Decision,
-    linked: set[tuple[str, str]],
-) -> None:
+def _hub(graph: IdentityGraph, hubs: dict[str, _Hub], role: str, trusted: str, group: list[Source]) -> _Hub:
     role_account = _account_of(role)
-    hub = f"hub:aws:{role_account}:roles-trusting-account:{account}"
-    if hub not in hubs:
-        hubs.add(hub)
-        trusted, kind = account.split(":")
-        graph.add_hub(hub, f"roles of account {role_account} that {kind}s of account {trusted} may assume")
-    if (hub, role) not in linked:
-        linked.add((hub, role))
-        graph.add_edge(
-            Edge(
-                source=hub,
-                target=role,
-                kind=EdgeKind.INCLUDES,
-                reason=f"trust policy allows account {account.split(':')[0]}"
-                + ("" if trust is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
-                conditional=trust is not Decision.ALLOW,
-            )
-        )
-    if (caller.id, hub) in linked:
-        return
-    linked.add((caller.id, hub))
+    node = f"hub:aws:{role_account}:roles-trusting-account:{trusted}"
+    found = hubs.get(node)
+    if found is None:
+        account, kind = trusted.split(":")
+        graph.add_hub(node, f"roles of account {role_account} that {kind}s of account {account} may assume")
+        found = hubs[node] = _Hub(node=node, role_account=role_account, callers=group)
+    return found
+
+
+def _member(graph: IdentityGraph, hub: str, role: str, trusted_account: str, shared: Decision) -> None:
     graph.add_edge(
         Edge(
-            source=caller.id,
-            target=hub,
-            kind=EdgeKind.CAN_ASSUME,
-            reason=f"sts:AssumeRole: {caller.reason('sts:AssumeRole', role)}",
-            method="sts-assume-role",
-            conditional=reach is not Decision.ALLOW,
+            source=hub,
+            target=role,
+            kind=EdgeKind.INCLUDES,
+            reason=f"trust policy allows account {trusted_account}"
+            + ("" if shared is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
+            conditional=shared is not Decision.ALLOW,
         )
     )
+
+
+def _link_callers(graph: IdentityGraph, hub: _Hub, pairs: dict[str, dict[str, Source]]) -> None:
+    """Callers whose sts:AssumeRole covers every role of the account get one edge to the hub; the others are
+    judged role by role, on the roles their resource patterns can match (bisect on the sorted members)."""
+    roles = SortedArns(hub.roles)
+    prefix = f"arn:aws:iam::{hub.role_account}:role/"
+    for caller in hub.callers:
+        reach = caller.covers(ASSUME, prefix)
+        if reach is not None:
+            if reach.possible:
+                graph.add_edge(
+                    Edge(
+                        source=caller.id,
+                        target=hub.node,
+                        kind=EdgeKind.CAN_ASSUME,
+                        reason=f"sts:AssumeRole: {caller.reason('sts:AssumeRole', prefix + '*')}",
+                        method="sts-assume-role",
+                        conditional=reach is not Decision.ALLOW,
+                    )
+                )
+            continue
+        prefixes = caller.prefixes(ASSUME)
+        matching = list(roles) if prefixes is None else {r for p in prefixes for r in roles.with_prefix(p)}
+        for role in matching:
+            if role != caller.id:
+                pairs[role][caller.id] = caller
 
 
 def _external(graph: IdentityGraph, role: str, node: str, label: str, how: str) -> None:
