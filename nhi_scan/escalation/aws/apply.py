@@ -30,6 +30,8 @@ from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.tri import Decision
 from nhi_scan.policy.aws.trust import AssumeEvaluation, can_assume
 
+#: After a conditional witness of an admin-effect method, how many more targets are tried for a certain one.
+WITNESS_SEARCH = 256
 #: Above this many targets a method whose permissions cover every resource goes through one shared hub node.
 HUB_MIN_TARGETS = 16
 
@@ -67,7 +69,12 @@ class Applier:
         # Effects that end at the admin node need one witness target: the first certain one, else one possible.
         single = method.effect is not Effect.BECOME_TARGET
         conditional_done = False
+        budget = WITNESS_SEARCH
         for candidate in found:
+            if single and conditional_done:
+                budget -= 1
+                if budget < 0:
+                    break  # a conditional witness is kept; a certain one is looked for among the next few only
             decision = worst([candidate.facts, self._decide(method, source, groups, candidate)])
             if decision.possible and Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
                 decision = worst([decision, self._assume(source, candidate.target).decision])
@@ -97,39 +104,36 @@ class Applier:
         return found
 
     def _trusting(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
-        """Roles whose trust may let the source in, narrowed by the method's resource patterns.
+        """Roles whose trust may let the source in, narrowed by the method's resource patterns (bisect).
 
         A trust naming the source (or anyone) lets it in; one naming its account also needs sts:AssumeRole on the
         role, which is checked last, on the few roles the method's own patterns leave.
         """
         account = source.identity.scope
         by_target = self._pool_by_target(method, account)
-        trusting = self.index.roles_trusting
-        named = dict.fromkeys([*trusting.get(source.id, []), *trusting.get("*", [])])
-        found = self._narrow(method, source, groups, [by_target[r] for r in named if r in by_target])
+        constraints = self._constraints(method, source, groups)
+        named = [r for r in self.index.roles_trusting.get(source.id, []) if r in by_target]
+        found = self._narrow(method, source, groups, [by_target[r] for r in named])
+        found += self._not_own(source, [by_target[t] for t in self._trusting_under("*", constraints) if t in by_target])
         if "sts:assumerole" not in source.held:
             return found
-        ordered = self._account_trusting.get(account)
-        if ordered is None:
-            ordered = self._account_trusting[account] = SortedArns(trusting.get(account, []))
-        constraints = self._constraints(method, source, groups)
         assume = source.prefixes("sts:assumerole")
-        if assume is not None:
-            constraints.append(assume)
-        targets = (
-            dict.fromkeys(t for prefix in constraints[0] for t in ordered.with_prefix(prefix))
-            if constraints
-            else dict.fromkeys(ordered)
-        )
         extra = [
             by_target[t]
-            for t in targets
-            if t in by_target
-            and t not in named
-            and all(t.startswith(c) for c in constraints[1:])
-            and source.decide("sts:assumerole", t).possible
+            for t in self._trusting_under(account, [*constraints, *([assume] if assume is not None else [])])
+            if t in by_target and source.decide("sts:assumerole", t).possible
         ]
         return found + self._not_own(source, extra)
+
+    def _trusting_under(self, key: str, constraints: list[tuple[str, ...]]) -> list[str]:
+        """Roles trusting ``key`` (an account id, or "*") whose ARN fits every prefix constraint."""
+        ordered = self._account_trusting.get(key)
+        if ordered is None:
+            ordered = self._account_trusting[key] = SortedArns(self.index.roles_trusting.get(key, []))
+        if not constraints:
+            return list(ordered)
+        first = dict.fromkeys(t for prefix in constraints[0] for t in ordered.with_prefix(prefix))
+        return [t for t in first if all(t.startswith(c) for c in constraints[1:])]
 
     def _narrowed(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
         """Pool members the source's resource patterns can match: found by literal prefix (bisect), not by a scan."""
@@ -159,8 +163,12 @@ class Applier:
     def _constraints(method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
         """Literal prefixes each target must start with: one tuple per target-scoped group, and for iam:PassRole."""
         result: list[tuple[str, ...]] = []
+        # Candidates are principals (or groups, for group targets): patterns on those ARNs narrow them.
+        on_candidate = {ResourceScope.TARGET}
+        if method.target in (TargetKind.GROUP, TargetKind.SELF_GROUP):
+            on_candidate.add(ResourceScope.TARGET_GROUP)
         for group, actions in zip(method.required, groups, strict=True):
-            if group.resource is not ResourceScope.TARGET:
+            if group.resource not in on_candidate:
                 continue
             prefixes: list[str] = []
             for action in actions:
