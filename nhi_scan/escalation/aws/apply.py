@@ -8,7 +8,7 @@ The weakest part decides: ALLOW makes a certain edge, CONDITIONAL a conditional 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from nhi_scan.escalation.aws.catalog import Condition, Effect, Method, ResourceScope, TargetKind
@@ -23,15 +23,16 @@ from nhi_scan.escalation.aws.targets import (
     probe_prefix,
     self_candidates,
 )
+from nhi_scan.escalation.aws.trusts import kind_context, shared_account_trust
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
-from nhi_scan.model import Grant, PolicyKind
+from nhi_scan.model import Grant, IdentityKind, PolicyKind
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.tri import Decision
 from nhi_scan.policy.aws.trust import AssumeEvaluation, can_assume
 
 #: After a conditional witness of an admin-effect method, how many more targets are tried for a certain one.
-WITNESS_SEARCH = 256
+WITNESS_SEARCH = 32
 #: Above this many targets a method whose permissions cover every resource goes through one shared hub node.
 HUB_MIN_TARGETS = 16
 
@@ -51,6 +52,7 @@ class Applier:
     _listed: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
     _account_trusting: dict[str, SortedArns] = dataclasses.field(default_factory=dict)
     _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
+    _trust_kind: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -58,6 +60,7 @@ class Applier:
         groups = [[a for a in group.lowercase if a in source.held] for group in method.required]
         if any(not actions for actions in groups) or (method.passrole and "iam:passrole" not in source.held):
             return
+        found: Iterable[Candidate]
         if method.target in SELF_KINDS:
             found = list(self_candidates(method, self.index, source))
         elif Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions:
@@ -103,27 +106,44 @@ class Applier:
             self._pool_index[key] = found
         return found
 
-    def _trusting(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> list[Candidate]:
-        """Roles whose trust may let the source in, narrowed by the method's resource patterns (bisect).
+    def _trusting(self, method: Method, source: Source, groups: Sequence[Sequence[str]]) -> Iterator[Candidate]:
+        """Roles whose trust may let the source in, narrowed by the method's resource patterns (bisect), lazily.
 
-        A trust naming the source (or anyone) lets it in; one naming its account also needs sts:AssumeRole on the
-        role, which is checked last, on the few roles the method's own patterns leave.
+        A trust naming the source comes first, then trusts of anyone, then of its account (those also need
+        sts:AssumeRole on the role, checked as they are reached). Lazy, because the methods that need a trust want
+        one witness: the first certain one ends the search.
         """
         account = source.identity.scope
         by_target = self._pool_by_target(method, account)
         constraints = self._constraints(method, source, groups)
-        named = [r for r in self.index.roles_trusting.get(source.id, []) if r in by_target]
-        found = self._narrow(method, source, groups, [by_target[r] for r in named])
-        found += self._not_own(source, [by_target[t] for t in self._trusting_under("*", constraints) if t in by_target])
+        named = [by_target[r] for r in self.index.roles_trusting.get(source.id, []) if r in by_target]
+        yield from self._narrow(method, source, groups, named)
+        mine = {source.id, *source.identity.groups}
+        for target in self._trusting_under("*", constraints):
+            if target in by_target and target not in mine:
+                yield by_target[target]
         if "sts:assumerole" not in source.held:
-            return found
+            return
         assume = source.prefixes("sts:assumerole")
-        extra = [
-            by_target[t]
-            for t in self._trusting_under(account, [*constraints, *([assume] if assume is not None else [])])
-            if t in by_target and source.decide("sts:assumerole", t).possible
-        ]
-        return found + self._not_own(source, extra)
+        kind = "user" if source.identity.kind is IdentityKind.USER else "role"
+        for target in self._trusting_under(account, [*constraints, *([assume] if assume is not None else [])]):
+            if (
+                target in by_target
+                and target not in mine
+                and self._trust_may_hold(target, account, kind, source)
+                and source.decide("sts:assumerole", target).possible
+            ):
+                yield by_target[target]
+
+    def _trust_may_hold(self, role: str, account: str, kind: str, source: Source) -> bool:
+        """False when the role's trust of the account can never hold for this kind of caller (e.g. MFA for keys)."""
+        key = (role, kind)
+        found = self._trust_kind.get(key)
+        if found is None:
+            context = kind_context(kind, source.permissions.context.now)
+            shared = shared_account_trust(self.index.trusts.get(role, []), account, context, self.cache)
+            found = self._trust_kind[key] = shared is None or shared.possible
+        return found
 
     def _trusting_under(self, key: str, constraints: list[tuple[str, ...]]) -> list[str]:
         """Roles trusting ``key`` (an account id, or "*") whose ARN fits every prefix constraint."""
