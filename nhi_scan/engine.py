@@ -106,9 +106,7 @@ class Analysis:
     aws: AwsAnalysis | None
 
 
-def analyse(
-    paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet
-) -> Analysis:
+def analyse(paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet) -> Analysis:
     """Read, parse and build the graph of exported files/directories. Raises when nothing usable was given."""
     progress("reading inputs")
     loaded = load_inputs(paths)
