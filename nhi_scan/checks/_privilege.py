@@ -407,3 +407,21 @@ def granting_statements(grants: Iterable[Unscoped]) -> list[dict[str, Any]]:
 def policy_names(statements: Iterable[dict[str, Any]]) -> list[str]:
     """Distinct policy descriptions, in the order given."""
     return list(dict.fromkeys(str(s["policy"]) for s in statements))
+
+
+def unscoped_summaries(
+    context: CheckContext, actions: Iterable[str], summarise: Callable[[dict[str, Unscoped]], Summary | None]
+) -> Iterable[tuple[Identity, Summary]]:
+    """Each judged identity with the summary of ``actions`` it may perform on "*" (computed once per statement set)."""
+    if context.aws is None:
+        return
+    matcher = Matcher(ActionQuery.of(list(actions)))
+
+    def compute(permissions: PrincipalPermissions, statements: tuple[StarStatement, ...]) -> Summary | None:
+        return summarise(unscoped_actions(permissions, statements, matcher))
+
+    memo = PolicySetMemo(context, compute, matcher.narrow)
+    for identity, permissions in subjects(context):
+        summary = memo(permissions)
+        if summary is not None:
+            yield identity, summary

@@ -17,9 +17,6 @@ from functools import cache
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._privilege import (
     MAX_EXAMPLES,
-    Matcher,
-    PolicySetMemo,
-    StarStatement,
     Summary,
     Unscoped,
     explain,
@@ -27,13 +24,11 @@ from nhi_scan.checks._privilege import (
     one_step_lower,
     policy_names,
     service_rank,
-    subjects,
-    unscoped_actions,
+    unscoped_summaries,
 )
 from nhi_scan.checks.unscoped_secret_access import CREDENTIAL_ACTIONS
 from nhi_scan.model import Category, Finding, Provider, Severity
 from nhi_scan.policy.aws import catalog
-from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions
 
 ACCESS_LEVEL = "Permissions management"
 #: Verbs that cannot change a permission: the catalogue labels a few such actions "Permissions management, Write"
@@ -88,18 +83,8 @@ def summarise(grants: dict[str, Unscoped]) -> Summary | None:
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
-    if context.aws is None:
-        return
-    matcher = Matcher(ActionQuery.of(candidate_actions()))
-
-    def compute(permissions: PrincipalPermissions, statements: tuple[StarStatement, ...]) -> Summary | None:
-        return summarise(unscoped_actions(permissions, statements, matcher))
-
-    memo = PolicySetMemo(context, compute, matcher.narrow)
-    for identity, permissions in subjects(context):
-        summary = memo(permissions)
-        if summary is not None:
-            yield summary.finding(CHECK, identity)
+    for identity, summary in unscoped_summaries(context, candidate_actions(), summarise):
+        yield summary.finding(CHECK, identity)
 
 
 CHECK = Check(

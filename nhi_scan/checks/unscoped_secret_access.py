@@ -25,20 +25,15 @@ from collections.abc import Iterator
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._privilege import (
     MAX_EXAMPLES,
-    Matcher,
-    PolicySetMemo,
-    StarStatement,
     Summary,
     Unscoped,
     explain,
     granting_statements,
     one_step_lower,
     policy_names,
-    subjects,
-    unscoped_actions,
+    unscoped_summaries,
 )
 from nhi_scan.model import Category, Finding, Provider, Severity
-from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions
 
 #: Return a usable credential, or set one on another principal (high). Secrets Manager values are credentials by
 #: purpose (database passwords, API keys), so GetSecretValue is here, not among the data reads.
@@ -114,18 +109,8 @@ def summarise(grants: dict[str, Unscoped]) -> Summary | None:
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
-    if context.aws is None:
-        return
-    matcher = Matcher(ActionQuery.of(CREDENTIAL_ACTIONS + DATA_ACTIONS))
-
-    def compute(permissions: PrincipalPermissions, statements: tuple[StarStatement, ...]) -> Summary | None:
-        return summarise(unscoped_actions(permissions, statements, matcher))
-
-    memo = PolicySetMemo(context, compute, matcher.narrow)
-    for identity, permissions in subjects(context):
-        summary = memo(permissions)
-        if summary is not None:
-            yield summary.finding(CHECK, identity)
+    for identity, summary in unscoped_summaries(context, CREDENTIAL_ACTIONS + DATA_ACTIONS, summarise):
+        yield summary.finding(CHECK, identity)
 
 
 CHECK = Check(
