@@ -101,10 +101,16 @@ class CompiledStatement:
         self._action_regex = compile_alternation(wild, Kind.ACTION) if wild else None
         self._static_resources = not (variables and any(has_variables(r) for r in resources))
         self._resource_all = any(bool(r) and set(r) == {"*"} for r in resources)
-        self._resource_regex = compile_alternation(tuple(((r, False),) for r in resources), Kind.ARN)
+        # Compiled on first use: most statements are only ever asked about actions.
+        self._resource_regex: re.Pattern[str] | None = None
         self._action_memo: dict[str, bool] = {}
         self._candidate_memo: dict[frozenset[str], frozenset[str]] = {}
         self._cover: ActionSet | None = None
+
+    def _resources_pattern(self) -> re.Pattern[str]:
+        if self._resource_regex is None:
+            self._resource_regex = compile_alternation(tuple(((r, False),) for r in self.resources), Kind.ARN)
+        return self._resource_regex
 
     @property
     def effect(self) -> str:
@@ -170,7 +176,7 @@ class CompiledStatement:
     def resource_match(self, arn: str, context: RequestContext) -> Tri:
         """Whether the statement applies to a resource (``NotResource`` inverts the list)."""
         if self._static_resources:
-            hit = Tri.of(self._resource_all or self._resource_regex.fullmatch(arn) is not None)
+            hit = Tri.of(self._resource_all or self._resources_pattern().fullmatch(arn) is not None)
         else:
             hit = Tri.FALSE
             for segments, certainty in self.resource_patterns(context):

@@ -9,6 +9,7 @@ stay UNKNOWN: build a scope per context if the target changes the context.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nhi_scan.policy.aws.compiled import PolicySource
@@ -53,24 +54,35 @@ class ExceptEntry:
 class LayerScope:
     """The resources one layer (or all Deny statements) applies to."""
 
-    __slots__ = ("_certain", "_everything", "_possible", "entries", "excepts", "label")
+    __slots__ = ("_certain", "_compiled", "_everything", "_possible", "entries", "excepts", "label")
 
     def __init__(self, label: str, entries: tuple[PatternEntry, ...], excepts: tuple[ExceptEntry, ...]) -> None:
         self.label = label
         self.entries = entries
         self.excepts = excepts
-        certain = tuple(e.segments for e in entries if e.certainty is Tri.TRUE)
-        possible = tuple(e.segments for e in entries if e.certainty is Tri.UNKNOWN)
         self._everything = any(e.matches_everything and e.certainty is Tri.TRUE for e in entries)
+        # Compiled on the first match: many scopes are only read for their patterns' shape.
+        self._compiled = False
+        self._certain: re.Pattern[str] | None = None
+        self._possible: re.Pattern[str] | None = None
+
+    def _compile(self) -> None:
+        certain = tuple(e.segments for e in self.entries if e.certainty is Tri.TRUE)
+        possible = tuple(e.segments for e in self.entries if e.certainty is Tri.UNKNOWN)
         self._certain = compile_alternation(certain, Kind.ARN) if certain else None
         self._possible = compile_alternation(possible, Kind.ARN) if possible else None
+        self._compiled = True
 
     @property
     def empty(self) -> bool:
         return not self.entries and not self.excepts
 
     def match(self, arn: str) -> Tri:
-        if self._everything or (self._certain is not None and self._certain.fullmatch(arn) is not None):
+        if self._everything:
+            return Tri.TRUE
+        if not self._compiled:
+            self._compile()
+        if self._certain is not None and self._certain.fullmatch(arn) is not None:
             return Tri.TRUE
         result = Tri.FALSE
         for entry in self.excepts:
@@ -91,6 +103,8 @@ class LayerScope:
         if any(e.certainty is Tri.TRUE and e.pattern == entry.pattern for e in self.entries):
             return True
         literal = segments_literal(entry.segments) and entry.certainty is not Tri.UNKNOWN
+        if literal and not self._compiled:
+            self._compile()
         return literal and self._certain is not None and self._certain.fullmatch(entry.pattern) is not None
 
 
