@@ -78,7 +78,8 @@ def paths(
     if fmt not in ("tree", "json"):
         raise typer.BadParameter(f"unknown format {fmt!r} (tree or json)", param_hint="'-f'")
     moment = parse_now(now) or datetime.now(UTC)
-    progress = (lambda _: None) if quiet else (lambda text: err_console.print(f"[dim]{text}[/]"))
+    show = not quiet and err_console.is_terminal
+    progress = (lambda text: err_console.print(f"[dim]{text}[/]")) if show else (lambda _: None)
     graph = analyse(inputs, settings=Settings(), now=moment, progress=progress).graph
     to_admin = target is None or target.lower() == "admin"
     goals = sorted(admin_nodes(graph)) if to_admin else [resolve(graph, target or "")]
