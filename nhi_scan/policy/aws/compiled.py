@@ -53,6 +53,11 @@ class PolicySource:
         return f"{text} via group {self.via}" if self.via else text
 
 
+def _matches_star(pattern: str) -> bool:
+    """Whether an IAM glob matches the one-character string "*": only ``*`` and at most one ``?``."""
+    return bool(pattern) and set(pattern) <= {"*", "?"} and pattern.count("?") <= 1
+
+
 class CompiledStatement:
     """One statement, with its patterns compiled and per-action answers memoised (statements are shared)."""
 
@@ -175,7 +180,10 @@ class CompiledStatement:
 
     def resource_match(self, arn: str, context: RequestContext) -> Tri:
         """Whether the statement applies to a resource (``NotResource`` inverts the list)."""
-        if self._static_resources:
+        if self._static_resources and arn == "*":
+            # Only a pattern made of wildcards matches the literal "*" (no regex needed for the common question).
+            hit = Tri.of(self._resource_all or any(_matches_star(r) for r in self.resources))
+        elif self._static_resources:
             hit = Tri.of(self._resource_all or self._resources_pattern().fullmatch(arn) is not None)
         else:
             hit = Tri.FALSE
