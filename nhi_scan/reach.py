@@ -8,7 +8,7 @@ and such paths are marked conditional.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from nhi_scan.graph import Edge, IdentityGraph, NodeKind
@@ -105,9 +105,3 @@ def hops(graph: IdentityGraph, edges: list[Edge]) -> tuple[PathHop, ...]:
             continue
         result.append(PathHop(source=edge.source, target=edge.target, edge=str(edge.kind), reason=edge.reason))
     return tuple(result)
-
-
-def identities_on(path: Iterable[Edge], graph: IdentityGraph) -> Iterator[str]:
-    for edge in path:
-        if graph.identity(edge.target) is not None:
-            yield edge.target

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from nhi_scan.escalation.aws.index import InventoryIndex, SortedArns
 from nhi_scan.escalation.aws.principal import Source
-from nhi_scan.escalation.aws.trusts import kind_context, shared_account_trust
+from nhi_scan.escalation.aws.trusts import kind_context, principal_account, shared_account_trust
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
 from nhi_scan.model import IdentityKind
 from nhi_scan.policy.aws.cache import PolicyCache
@@ -24,13 +24,6 @@ from nhi_scan.policy.aws.trust import can_assume, trusted_parties
 ASSUME = "sts:assumerole"
 #: From this many callers of one account on, roles trusting that account are reached through a shared hub.
 HUB_MIN_CALLERS = 16
-
-
-def _account_of(principal: str) -> str:
-    if principal.isdigit():
-        return principal
-    parts = principal.split(":")
-    return parts[4] if len(parts) > 4 else ""
 
 
 @dataclass(slots=True)
@@ -113,7 +106,7 @@ def add_trust_edges(
 
 
 def _hub(graph: IdentityGraph, hubs: dict[str, _Hub], role: str, trusted: str, group: list[Source]) -> _Hub:
-    role_account = _account_of(role)
+    role_account = principal_account(role)
     node = f"hub:aws:{role_account}:roles-trusting-account:{trusted}"
     found = hubs.get(node)
     if found is None:

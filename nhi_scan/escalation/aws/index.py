@@ -83,18 +83,8 @@ class InventoryIndex:
     #: Workloads by (kind, identity id).
     workloads: dict[tuple[str, str], list[str]]
     workload_kinds: set[tuple[str, str]]
-    sorted_users: SortedArns
-    sorted_roles: SortedArns
-    sorted_groups: SortedArns
     #: Trusted AWS principal (an ARN, an account id for account-root principals, or "*") -> roles trusting it.
     roles_trusting: dict[str, list[str]] = field(default_factory=dict)
-
-    def roles_that_may_trust(self, principal_arn: str, account: str) -> list[str]:
-        """Roles whose trust policy names the principal, its account, or anyone (the only ones it may assume)."""
-        found = dict.fromkeys(self.roles_trusting.get(principal_arn, []))
-        found.update(dict.fromkeys(self.roles_trusting.get(account, [])))
-        found.update(dict.fromkeys(self.roles_trusting.get("*", [])))
-        return list(found)
 
     def in_account(self, account: str) -> AccountIndex:
         return self.accounts.get(account) or AccountIndex()
@@ -102,9 +92,6 @@ class InventoryIndex:
     def active_keys(self, user_id: str) -> int:
         identity = self.identities[user_id]
         return len(identity.active_credentials(CredentialKind.ACCESS_KEY))
-
-    def key_count_known(self, user_id: str) -> bool:
-        return self.identities[user_id].attributes.get("login_profile") is not None
 
     def login_profile(self, user_id: str) -> bool | None:
         value = self.identities[user_id].attributes.get("login_profile")
@@ -194,8 +181,5 @@ def build_index(inventory: Inventory) -> InventoryIndex:
         scps=dict(scps),
         workloads=dict(workloads),
         workload_kinds=kinds,
-        sorted_users=SortedArns(u for a in accounts.values() for u in a.users),
-        sorted_roles=SortedArns(r for a in accounts.values() for r in a.roles),
-        sorted_groups=SortedArns(g for a in accounts.values() for g in a.groups),
         roles_trusting=dict(roles_trusting),
     )

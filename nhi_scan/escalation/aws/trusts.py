@@ -13,7 +13,8 @@ from nhi_scan.policy.aws.context import RequestContext
 from nhi_scan.policy.aws.tri import Decision, Tri
 
 
-def _account_of(principal: str) -> str:
+def principal_account(principal: str) -> str:
+    """Account id of an ARN or of a bare 12-digit account principal."""
     if principal.isdigit():
         return principal
     parts = principal.split(":")
@@ -58,7 +59,7 @@ def shared_account_trust(
     for trust in trust_list:
         names_account = trust.principal_type == "any" or (
             trust.principal_type == "aws"
-            and _account_of(trust.principal) == account
+            and principal_account(trust.principal) == account
             and (trust.principal.isdigit() or trust.principal.endswith(":root"))
         )
         if not names_account or not any(a.lower() in ("sts:assumerole", "sts:*", "*") for a in trust.actions):
