@@ -13,6 +13,7 @@ from nhi_scan import __version__
 from nhi_scan.cli._common import err_console
 from nhi_scan.discovery import iter_modules
 from nhi_scan.errors import NhiScanError
+from nhi_scan.gc_tuning import few_collections
 
 app = typer.Typer(
     name="nhi-scan",
@@ -50,7 +51,8 @@ for _module in iter_modules(__name__):
 def main() -> None:
     """Entry point: run the app; input errors are one line on stderr with exit code 2, never a traceback."""
     try:
-        app()
+        with few_collections():
+            app()
     except NhiScanError as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)

@@ -53,6 +53,7 @@ class Applier:
     _account_trusting: dict[str, SortedArns] = dataclasses.field(default_factory=dict)
     _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
     _trust_kind: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
+    _assumed: dict[tuple[str, str], AssumeEvaluation] = dataclasses.field(default_factory=dict)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -256,8 +257,13 @@ class Applier:
         return reasons
 
     def _assume(self, source: Source, role: str) -> AssumeEvaluation:
-        trusts = self.index.trusts.get(role, [])
-        return can_assume(trusts, source.permissions, role_arn=role, cache=self.cache)
+        """Memoised per (source, role): several methods (modify a role, then assume it) ask the same question."""
+        key = (source.id, role)
+        found = self._assumed.get(key)
+        if found is None:
+            trusts = self.index.trusts.get(role, [])
+            found = self._assumed[key] = can_assume(trusts, source.permissions, role_arn=role, cache=self.cache)
+        return found
 
     # --- effects ----------------------------------------------------------------------------------------------
 

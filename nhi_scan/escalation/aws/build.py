@@ -57,6 +57,21 @@ def _context(identity: Identity, now: datetime | None) -> RequestContext:
     return context_for_identity(identity, now=now, keys=keys)
 
 
+class UsableMethods:
+    """Which methods a principal may use, memoised by what it holds: many principals hold the same actions."""
+
+    def __init__(self, by_action: Mapping[str, Sequence[Method]]) -> None:
+        self._by_action = by_action
+        self._memo: dict[tuple[bool, frozenset[tuple[str, Decision]]], list[Method]] = {}
+
+    def __call__(self, held: dict[str, Decision], *, certain_only: bool = False) -> list[Method]:
+        key = (certain_only, frozenset(held.items()))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = _usable(held, self._by_action, certain_only=certain_only)
+        return found
+
+
 def _usable(
     held: dict[str, Decision], by_action: Mapping[str, Sequence[Method]], *, certain_only: bool = False
 ) -> list[Method]:
@@ -85,7 +100,7 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) 
     if not index.accounts:
         return analysis
     query = ActionQuery.of(sorted(interesting_actions()))
-    by_action = methods_by_action()
+    usable = UsableMethods(methods_by_action())
     organization = inventory.organization
     management = organization.management_account if organization else None
     paths = dict(organization.account_paths) if organization else {}
@@ -122,7 +137,7 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) 
             if admin is Decision.ALLOW:
                 continue
         # Already possibly admin: only edges that could be certain add anything to what it can reach.
-        for method in _usable(source.held, by_action, certain_only=admin.possible):
+        for method in usable(source.held, certain_only=admin.possible):
             applier.apply(method, source)
     add_trust_edges(graph, index, analysis.sources, analysis.cache, now)
     return analysis

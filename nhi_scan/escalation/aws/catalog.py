@@ -48,7 +48,7 @@ import re
 import string
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -172,10 +172,11 @@ class ActionGroup:
 
     actions: tuple[str, ...]
     resource: ResourceScope
+    #: ``actions`` lowercased once (asked for every principal that may use the method).
+    lowercase: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def lowercase(self) -> tuple[str, ...]:
-        return tuple(action.lower() for action in self.actions)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lowercase", tuple(action.lower() for action in self.actions))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -237,6 +237,8 @@ class PrincipalPermissions:
 
     def _admin(self, context: RequestContext, min_coverage: float) -> Decision:
         layers = self.policy_set.layers
+        if not self._may_hold_iam_probes(context):
+            return Decision.IMPLICIT_DENY
         certain = [ActionSet.empty() for _ in layers]
         possible = [ActionSet.empty() for _ in layers]
         deny_certain, deny_possible = ActionSet.empty(), ActionSet.empty()
@@ -263,6 +265,27 @@ class PrincipalPermissions:
         if _is_admin(weak.difference(deny_certain), min_coverage):
             return Decision.CONDITIONAL
         return Decision.IMPLICIT_DENY
+
+
+    def _may_hold_iam_probes(self, context: RequestContext) -> bool:
+        """Cheap necessary condition: every layer may allow each probe ``iam:`` action on ``*``.
+
+        Admin-equivalence needs every ``iam:`` action; most principals already lack one of these, which spares
+        expanding their statements against the whole catalogue.
+        """
+        layers = self.policy_set.layers
+        held: list[set[str]] = [set() for _ in layers]
+        for index, _, statement in self.policy_set.entries:
+            if not statement.allow or not statement.covers_all_resources:
+                continue
+            matched = [a for a in _ADMIN_PROBES if statement.matches_action(a)]
+            if matched and statement.conditions_result(context)[0] is not Tri.FALSE:
+                held[index].update(matched)
+        return all(len(actions) == len(_ADMIN_PROBES) for actions in held)
+
+
+#: Lowercase ``iam:`` actions every admin-equivalent principal holds on ``*`` (a quick filter before the full test).
+_ADMIN_PROBES = ("iam:putrolepolicy", "iam:createaccesskey", "iam:attachuserpolicy", "iam:passrole")
 
 
 def _is_admin(actions: ActionSet, min_coverage: float) -> bool:
