@@ -266,7 +266,6 @@ class PrincipalPermissions:
             return Decision.CONDITIONAL
         return Decision.IMPLICIT_DENY
 
-
     def _may_hold_iam_probes(self, context: RequestContext) -> bool:
         """Cheap necessary condition: every layer may allow each probe ``iam:`` action on ``*``.
 
