@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from nhi_scan.checks import CheckContext, all_checks
@@ -15,7 +16,8 @@ from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
 from nhi_scan.escalation.aws.build import AwsAnalysis, build_aws
 from nhi_scan.graph import IdentityGraph
-from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
+from nhi_scan.model import Category, Finding, Inventory, Provider, ScanResult, Source, SourceStatus
+from nhi_scan.parallel import run_parts
 from nhi_scan.settings import Settings
 
 Progress = Callable[[str], None]
@@ -74,25 +76,50 @@ def select_checks(providers: set[Provider], only: Sequence[str] = ()) -> list[Ch
     return chosen
 
 
-def build_graph(inventory: Inventory, now: datetime | None) -> tuple[IdentityGraph, AwsAnalysis | None]:
+def build_graph(
+    inventory: Inventory, now: datetime | None, *, jobs: int = 1
+) -> tuple[IdentityGraph, AwsAnalysis | None]:
     """The identity graph with every provider's escalation edges (the AWS analysis is kept for the checks)."""
     graph = IdentityGraph.from_inventory(inventory)
     aws = None
     if any(provider is Provider.AWS for provider, _ in inventory.scopes):
-        aws = build_aws(graph, inventory, now)
+        aws = build_aws(graph, inventory, now, jobs=jobs)
     return graph, aws
 
 
+#: Identities below which checks all run in this process (a worker process costs more than it saves).
+MIN_PARALLEL_IDENTITIES = 2000
+
+
 def run_checks(
-    inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime, aws: AwsAnalysis | None = None
+    inventory: Inventory,
+    graph: IdentityGraph,
+    settings: Settings,
+    now: datetime,
+    aws: AwsAnalysis | None = None,
+    *,
+    jobs: int = 1,
 ) -> list[Finding]:
+    """Every check that applies to the inventory's providers, findings sorted (most severe first).
+
+    With ``jobs`` > 1 on a large inventory the over-privilege checks, which read only effective permissions (and
+    share a memo), run in a worker process while the others, which walk the graph, run here.
+    """
     context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
     providers = {provider for provider, _ in inventory.scopes}
-    findings: list[Finding] = []
-    for check in select_checks(providers):
-        findings.extend(check.run(context))
+    chosen = select_checks(providers)
+    groups = [chosen]
+    if jobs > 1 and len(inventory.identities) >= MIN_PARALLEL_IDENTITIES:
+        on_permissions = [c for c in chosen if c.category is Category.OVER_PRIVILEGE]
+        groups = [[c for c in chosen if c.category is not Category.OVER_PRIVILEGE], on_permissions]
+    parts = [partial(_run_group, group, context) for group in groups if group]
+    findings = [finding for part in run_parts(parts, jobs=jobs) for finding in part]
     findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
     return findings
+
+
+def _run_group(checks: Sequence[Check], context: CheckContext) -> list[Finding]:
+    return [finding for check in checks for finding in check.run(context)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +133,13 @@ class Analysis:
     aws: AwsAnalysis | None
 
 
-def analyse(paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet) -> Analysis:
-    """Read, parse and build the graph of exported files/directories. Raises when nothing usable was given."""
+def analyse(
+    paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet, jobs: int = 1
+) -> Analysis:
+    """Read, parse and build the graph of exported files/directories. Raises when nothing usable was given.
+
+    ``jobs`` > 1 shares the escalation analysis of large inventories between processes (same result).
+    """
     progress("reading inputs")
     loaded = load_inputs(paths)
     if not loaded.documents:
@@ -115,7 +147,7 @@ def analyse(paths: Sequence[Path], *, settings: Settings, now: datetime, progres
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
-    graph, aws = build_graph(inventory, now)
+    graph, aws = build_graph(inventory, now, jobs=jobs)
     kinds = frozenset(s.kind for s in loaded.sources if s.status is SourceStatus.USED and s.kind)
     return Analysis(tuple(loaded.sources), kinds, inventory, graph, aws)
 
@@ -126,15 +158,31 @@ def run_scan(
     settings: Settings | None = None,
     now: datetime | None = None,
     progress: Progress = _quiet,
+    jobs: int = 1,
 ) -> ScanResult:
-    """Scan exported files/directories. Raises InputError when nothing usable was given."""
+    """Scan exported files/directories. Raises InputError when nothing usable was given.
+
+    ``jobs``: processes that may share the work on large inventories (``parallel.resolve_jobs`` picks a default).
+    """
+    return scan_with_graph(paths, settings=settings, now=now, progress=progress, jobs=jobs)[0]
+
+
+def scan_with_graph(
+    paths: Sequence[Path],
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    progress: Progress = _quiet,
+    jobs: int = 1,
+) -> tuple[ScanResult, Analysis]:
+    """``run_scan``, also returning the analysis it judged (graph exports need the graph with its findings)."""
     settings = settings or Settings()
     started = datetime.now(UTC)
     now = now or started
-    analysis = analyse(paths, settings=settings, now=now, progress=progress)
+    analysis = analyse(paths, settings=settings, now=now, progress=progress, jobs=jobs)
     inventory = analysis.inventory
     progress("running checks")
-    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws)
+    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws, jobs=jobs)
     warnings = list(inventory.warnings)
     kinds = analysis.source_kinds
     if "aws-gaad" in kinds and "aws-credential-report" not in kinds:
@@ -146,7 +194,7 @@ def run_scan(
         warnings.append(
             "no get-account-authorization-details export given: roles, groups, policies and tags are unknown"
         )
-    return ScanResult(
+    result = ScanResult(
         started=started,
         now=now,
         inventory=inventory,
@@ -154,3 +202,4 @@ def run_scan(
         sources=analysis.sources,
         warnings=tuple(warnings),
     )
+    return result, analysis

@@ -7,7 +7,7 @@ human-readable ``reason`` naming the permissions and the policy that create it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,38 @@ class Edge:
     conditional: bool = False
     #: False for edges a path search must not follow (structure, or modifying another principal's policy).
     traversable: bool = True
+
+
+#: A hub node to add: (hub id, label).
+HubNode = tuple[str, str]
+
+
+class EdgeLog:
+    """Edges and hub nodes recorded in order, to be added to a graph later (what a worker process sends back).
+
+    Replaying an edge or hub the graph already holds changes nothing (same key, same data, same position), so logs
+    that overlap may be replayed one after another.
+    """
+
+    __slots__ = ("ops",)
+
+    def __init__(self) -> None:
+        self.ops: list[Edge | HubNode] = []
+
+    def add_edge(self, edge: Edge) -> None:
+        self.ops.append(edge)
+
+    def add_hub(self, hub_id: str, label: str) -> None:
+        self.ops.append((hub_id, label))
+
+
+def replay(graph: IdentityGraph, ops: Iterable[Edge | HubNode]) -> None:
+    """Add logged edges and hubs to the graph, in order."""
+    for op in ops:
+        if isinstance(op, Edge):
+            graph.add_edge(op)
+        else:
+            graph.add_hub(*op)
 
 
 class IdentityGraph:

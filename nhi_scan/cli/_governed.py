@@ -24,13 +24,14 @@ def governed_scan(
     now: datetime | None,
     baseline: Baseline | None = None,
     quiet: bool = False,
+    jobs: int = 1,
 ) -> ScanResult:
     """Run the engine, then governance over its result; report unusable inputs on stderr."""
     if not quiet and err_console.is_terminal:
         with err_console.status("scanning") as status:
-            result = run_scan(inputs, settings=settings, now=now, progress=status.update)
+            result = run_scan(inputs, settings=settings, now=now, progress=status.update, jobs=jobs)
     else:
-        result = run_scan(inputs, settings=settings, now=now)
+        result = run_scan(inputs, settings=settings, now=now, jobs=jobs)
     if not quiet:
         for source in result.sources:
             if source.status is SourceStatus.ERROR:

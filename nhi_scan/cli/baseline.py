@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from nhi_scan.cli._common import err_console, parse_now
+from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now
 from nhi_scan.cli._governed import governed_scan, print_governance_warnings
 from nhi_scan.governance import load_config, write_baseline
 
@@ -36,11 +36,17 @@ def create(
     ] = None,
     now: Annotated[str | None, typer.Option("--now", help="Judge ages at this ISO 8601 time instead of now.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Scan INPUTS and write every finding that is not suppressed to a baseline file."""
     governance_config = load_config(config)
     result = governed_scan(
-        inputs, config=governance_config, settings=governance_config.settings(), now=parse_now(now), quiet=quiet
+        inputs,
+        config=governance_config,
+        settings=governance_config.settings(),
+        now=parse_now(now),
+        quiet=quiet,
+        jobs=parse_jobs(jobs),
     )
     if not quiet:
         print_governance_warnings(result)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from nhi_scan.cli._common import err_console, parse_now
+from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now
 from nhi_scan.errors import UsageError
 from nhi_scan.governance import load_config
 from nhi_scan.graph_export import all_exporters, build_graph
@@ -34,13 +34,14 @@ def export(
         Path | None, typer.Option("--config", help="Governance file (default: ./nhi-scan.toml or ./pyproject.toml).")
     ] = None,
     now: Annotated[str | None, typer.Option("--now", help="Judge ages at this ISO 8601 time instead of now.")] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Build the identity graph of INPUTS (as a scan does) and write it as GraphML or BloodHound OpenGraph."""
     exporters = all_exporters()
     if fmt not in exporters:
         choices = ", ".join(sorted(exporters))
         raise typer.BadParameter(f"unknown format {fmt!r} (choose from: {choices})", param_hint="'-f'")
-    graph = build_graph(inputs, config=load_config(config), now=parse_now(now))
+    graph = build_graph(inputs, config=load_config(config), now=parse_now(now), jobs=parse_jobs(jobs))
     exporter = exporters[fmt]
     if output is None:
         exporter.write(graph, sys.stdout)

@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from nhi_scan.checks._paths import admin_nodes
-from nhi_scan.cli._common import err_console, parse_now
+from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now
 from nhi_scan.engine import analyse
 from nhi_scan.errors import UsageError
 from nhi_scan.graph import IdentityGraph
@@ -71,6 +71,7 @@ def paths(
     fmt: Annotated[str, typer.Option("--format", "-f", help="tree or json.")] = "tree",
     now: Annotated[str | None, typer.Option("--now", help="Judge time-based conditions at this ISO 8601 time.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    jobs: JobsOption = None,
 ) -> None:
     """Print escalation and lateral-movement paths with the permissions and policy behind each hop."""
     if source is None and target is None:
@@ -80,7 +81,7 @@ def paths(
     moment = parse_now(now) or datetime.now(UTC)
     show = not quiet and err_console.is_terminal
     progress = (lambda text: err_console.print(f"[dim]{text}[/]")) if show else (lambda _: None)
-    graph = analyse(inputs, settings=Settings(), now=moment, progress=progress).graph
+    graph = analyse(inputs, settings=Settings(), now=moment, progress=progress, jobs=parse_jobs(jobs)).graph
     to_admin = target is None or target.lower() == "admin"
     goals = sorted(admin_nodes(graph)) if to_admin else [resolve(graph, target or "")]
     certain = reach_towards(graph, goals, allow_conditional=False)

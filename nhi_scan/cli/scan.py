@@ -9,7 +9,7 @@ from typing import Annotated, TextIO
 
 import typer
 
-from nhi_scan.cli._common import err_console, parse_now, parse_severity
+from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now, parse_severity
 from nhi_scan.cli._governed import governed_scan, print_governance_warnings
 from nhi_scan.cli._live import DEFAULT_ROLE_NAME, LiveOptions, check_regions, scan_inputs
 from nhi_scan.errors import UsageError
@@ -162,6 +162,7 @@ def scan(
     role_name: Annotated[
         str, typer.Option("--role-name", help="With --org: role assumed in each member account.")
     ] = DEFAULT_ROLE_NAME,
+    jobs: JobsOption = None,
 ) -> None:
     """Inventory the non-human identities in exported files and report what is wrong with them."""
     targets = _targets(parse_formats(fmt), output, output_dir)
@@ -178,7 +179,13 @@ def scan(
     live = LiveOptions(profile=profile, regions=check_regions(region), org=org, role_name=role_name, quiet=quiet)
     with scan_inputs(inputs, aws, live) as paths:
         result = governed_scan(
-            paths, config=governance_config, settings=settings, now=parse_now(now), baseline=known, quiet=quiet
+            paths,
+            config=governance_config,
+            settings=settings,
+            now=parse_now(now),
+            baseline=known,
+            quiet=quiet,
+            jobs=parse_jobs(jobs),
         )
     if not quiet and targets != [("table", None)]:
         print_governance_warnings(result)

@@ -1,25 +1,22 @@
 """Graph exports: the IdentityGraph for graph tools (Gephi, yEd, Neo4j, BloodHound), one module per format.
 
-The graph is built exactly as a scan builds it (the engine's loader, parser and ``IdentityGraph.from_inventory``),
-so every edge the scan reasons over, escalation edges included, is in the export.
+The graph is the one a scan judges (``engine.scan_with_graph``), so every edge the scan reasons over, escalation
+edges and hubs included, is in the export, and nodes carry the scan's findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TextIO
 
 from nhi_scan import governance
-from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.discovery import iter_modules
-from nhi_scan.engine import parse_documents, run_checks
-from nhi_scan.errors import InputError
+from nhi_scan.engine import scan_with_graph
 from nhi_scan.governance import Config
-from nhi_scan.graph import IdentityGraph
 from nhi_scan.graph_export._records import EdgeRecord, NodeRecord, edge_records, node_records
 from nhi_scan.model import ScanResult
 
@@ -52,22 +49,11 @@ def all_exporters() -> dict[str, GraphExporter]:
     return found
 
 
-def build_graph(paths: Sequence[Path], *, config: Config, now: datetime | None = None) -> ExportedGraph:
-    """Load, parse and build the graph as ``engine.run_scan`` does; findings annotate the nodes."""
-    started = datetime.now(UTC)
-    moment = now or started
-    settings = config.settings()
-    loaded = load_inputs(paths)
-    if not loaded.documents:
-        detail = loaded.sources[0].detail if loaded.sources else "no files found"
-        raise InputError(", ".join(str(p) for p in paths), f"no usable export ({detail})")
-    inventory = parse_documents(loaded.documents, settings)
-    graph = IdentityGraph.from_inventory(inventory)
-    findings = run_checks(inventory, graph, settings, moment)
-    result = ScanResult(
-        started=started, now=moment, inventory=inventory, findings=tuple(findings), sources=tuple(loaded.sources)
-    )
+def build_graph(paths: Sequence[Path], *, config: Config, now: datetime | None = None, jobs: int = 1) -> ExportedGraph:
+    """Scan ``paths`` as ``nhi-scan scan`` does (governance applied) and keep its graph; findings annotate nodes."""
+    result, analysis = scan_with_graph(paths, settings=config.settings(), now=now, jobs=jobs)
     result = governance.apply(result, config)
+    graph = analysis.graph
     return ExportedGraph(
         nodes=tuple(node_records(graph, result.findings)), edges=tuple(edge_records(graph)), result=result
     )

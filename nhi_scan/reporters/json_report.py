@@ -12,6 +12,8 @@ from nhi_scan.reporters._summary import summarize
 from nhi_scan.timeutil import iso
 
 SCHEMA_VERSION = "1.0"
+#: Items encoded and written at a time.
+_BATCH = 512
 
 
 def credential_doc(credential: Credential) -> dict[str, Any]:
@@ -100,17 +102,19 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
     """Pretty top level, one identity / finding per line: readable, diff-friendly, and written by the fast C
     encoder (an indented dump of 100k findings takes the pure-Python one many seconds)."""
     document = to_document(result)
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one a call
     stream.write("{\n")
     for number, (key, value) in enumerate(document.items()):
         comma = "," if number < len(document) - 1 else ""
         if isinstance(value, list) and value:
-            stream.write(f"  {json.dumps(key)}: [\n")
-            last = len(value) - 1
-            for index, item in enumerate(value):
-                stream.write("    " + json.dumps(item, ensure_ascii=False) + (",\n" if index < last else "\n"))
+            stream.write(f"  {encode(key)}: [\n")
+            for start in range(0, len(value), _BATCH):  # batches: a 100k-finding report is ~450 MB of text
+                last = start + _BATCH >= len(value)
+                lines = ",\n    ".join(map(encode, value[start : start + _BATCH]))
+                stream.write(f"    {lines}{'' if last else ','}\n")
             stream.write(f"  ]{comma}\n")
         else:
-            stream.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}\n")
+            stream.write(f"  {encode(key)}: {encode(value)}{comma}\n")
     stream.write("}\n")
 
 

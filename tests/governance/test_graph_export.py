@@ -69,3 +69,59 @@ def test_bad_format_and_no_input(tmp_path: Path, run_cli: RunCli) -> None:
     assert run_cli("graph", "export", tmp_path, "-f", "dot").returncode == 2
     empty = run_cli("graph", "export", tmp_path, "-o", tmp_path / "g.graphml")
     assert empty.returncode == 2 and "Traceback" not in empty.stderr
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
+
+
+def _export(out: Path, seed: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run(
+        [sys.executable, "-m", "nhi_scan", "graph", "export", str(SAMPLE), "-o", str(out), "--now", NOW],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_export_holds_the_escalation_edges_the_scan_judges(tmp_path: Path, run_cli: RunCli) -> None:
+    out = tmp_path / "graph.graphml"
+    _export(out, "0")
+    root = ET.parse(out).getroot()
+    keys = {k.get("attr.name"): k.get("id") for k in root.findall("g:key", NS) if k.get("for") == "edge"}
+    kinds = [
+        d.text
+        for e in root.iter(f"{{{NS['g']}}}edge")
+        for d in e.findall("g:data", NS)
+        if d.get("key") == keys["label"]
+    ]
+    assert "ADMIN_OF" in kinds and "CAN_ASSUME" in kinds
+    assert any(k in kinds for k in ("CAN_MODIFY_POLICY", "CAN_PASS_ROLE", "CAN_CREATE_CREDENTIAL"))
+    report = tmp_path / "report.json"
+    done = run_cli("scan", SAMPLE, "-q", "-f", "json", "-o", report, "--now", NOW)
+    assert done.returncode == 0, done.stderr
+    escalations = [f for f in json.loads(report.read_text())["findings"] if f["check_id"] == "privilege-escalation"]
+    assert escalations
+    names = {k.get("attr.name"): k.get("id") for k in root.findall("g:key", NS) if k.get("for") == "node"}
+    counted = {
+        n.get("id"): int(d.text or 0)
+        for n in root.iter(f"{{{NS['g']}}}node")
+        for d in n.findall("g:data", NS)
+        if d.get("key") == names["findings"]
+    }
+    assert all(counted.get(f["identity"], 0) >= 1 for f in escalations)
+
+
+def test_export_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """Set iteration order changes with PYTHONHASHSEED; nothing that reaches the export may depend on it."""
+    first, second = tmp_path / "a.graphml", tmp_path / "b.graphml"
+    _export(first, "1")
+    _export(second, "2")
+    assert first.read_bytes() == second.read_bytes()

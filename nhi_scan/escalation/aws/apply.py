@@ -24,7 +24,7 @@ from nhi_scan.escalation.aws.targets import (
     self_candidates,
 )
 from nhi_scan.escalation.aws.trusts import kind_context, shared_account_trust
-from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
+from nhi_scan.graph import Edge, EdgeKind, EdgeLog, IdentityGraph
 from nhi_scan.model import Grant, IdentityKind, PolicyKind
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
@@ -43,9 +43,11 @@ def admin_node(account: str) -> str:
 
 @dataclass(slots=True)
 class Applier:
+    #: Read for labels only: edges and hubs go to ``log`` (replayed into the graph by the builder, in order).
     graph: IdentityGraph
     index: InventoryIndex
     cache: PolicyCache
+    log: EdgeLog = dataclasses.field(default_factory=EdgeLog)
     hubs: set[str] = dataclasses.field(default_factory=set)
     _pools: dict[tuple[str, str], list[Candidate]] = dataclasses.field(default_factory=dict)
     _pool_index: dict[tuple[str, str], dict[str, Candidate]] = dataclasses.field(default_factory=dict)
@@ -53,7 +55,15 @@ class Applier:
     _account_trusting: dict[str, SortedArns] = dataclasses.field(default_factory=dict)
     _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
     _trust_kind: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
-    _assumed: dict[tuple[str, str], AssumeEvaluation] = dataclasses.field(default_factory=dict)
+    _assumed: dict[str, AssumeEvaluation] = dataclasses.field(default_factory=dict)
+    _assumed_by: str = ""
+
+    def prepare(self, wanted: Iterable[tuple[Method, str]]) -> None:
+        """Build the target pools of these (method, account) pairs now, before the work is shared between
+        processes, so each process does not build them again."""
+        for method, account in wanted:
+            if method.target not in SELF_KINDS:
+                self._pool(method, account)
 
     def apply(self, method: Method, source: Source) -> None:
         if not principal_kind_fits(method, source):
@@ -257,12 +267,15 @@ class Applier:
         return reasons
 
     def _assume(self, source: Source, role: str) -> AssumeEvaluation:
-        """Memoised per (source, role): several methods (modify a role, then assume it) ask the same question."""
-        key = (source.id, role)
-        found = self._assumed.get(key)
+        """Memoised per role for the current source: several of its methods (modify a role, then assume it) ask
+        the same question. Kept for one source only, so memory does not grow with the estate."""
+        if self._assumed_by != source.id:
+            self._assumed.clear()
+            self._assumed_by = source.id
+        found = self._assumed.get(role)
         if found is None:
             trusts = self.index.trusts.get(role, [])
-            found = self._assumed[key] = can_assume(trusts, source.permissions, role_arn=role, cache=self.cache)
+            found = self._assumed[role] = can_assume(trusts, source.permissions, role_arn=role, cache=self.cache)
         return found
 
     # --- effects ----------------------------------------------------------------------------------------------
@@ -347,7 +360,7 @@ class Applier:
         self, source: str, target: str, method: Method, decision: Decision, text: str, reasons: list[str]
     ) -> None:
         detail = "; ".join(r for r in reasons if r)
-        self.graph.add_edge(
+        self.log.add_edge(
             Edge(
                 source=source,
                 target=target,
@@ -430,11 +443,11 @@ class Applier:
         kind = f"{str(method.target).replace('-', ' ')} {what}".strip()
         if hub not in self.hubs:
             self.hubs.add(hub)
-            self.graph.add_hub(hub, f"every {kind} of account {account}")
+            self.log.add_hub(hub, f"every {kind} of account {account}")
             for candidate in members:
                 if not candidate.facts.possible:
                     continue  # the export rules this target out (e.g. a user known to have no password)
-                self.graph.add_edge(
+                self.log.add_edge(
                     Edge(
                         source=hub,
                         target=candidate.target,

@@ -150,7 +150,8 @@ def _link_callers(graph: IdentityGraph, hub: _Hub, pairs: dict[str, dict[str, So
                 )
             continue
         prefixes = caller.prefixes(ASSUME)
-        matching = list(roles) if prefixes is None else {r for p in prefixes for r in roles.with_prefix(p)}
+        # Ordered (not a set): the graph's edge order, and so exports, must not vary between runs.
+        matching = list(roles) if prefixes is None else dict.fromkeys(r for p in prefixes for r in roles.with_prefix(p))
         for role in matching:
             if role != caller.id:
                 pairs[role][caller.id] = caller

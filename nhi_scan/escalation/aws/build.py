@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from nhi_scan.escalation.aws.apply import Applier, admin_node
 from nhi_scan.escalation.aws.assume import add_trust_edges
 from nhi_scan.escalation.aws.catalog import Category, Method, interesting_actions, methods_by_action
 from nhi_scan.escalation.aws.index import InventoryIndex, build_index
 from nhi_scan.escalation.aws.principal import Source
-from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
+from nhi_scan.graph import Edge, EdgeKind, EdgeLog, HubNode, IdentityGraph, replay
 from nhi_scan.model import Identity, IdentityKind, Inventory
+from nhi_scan.parallel import can_fork, run_parts
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.context import KeyValue, RequestContext
 from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions, context_for_identity
@@ -94,19 +96,51 @@ def _usable(
     ]
 
 
-def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) -> AwsAnalysis:
+#: Principals with methods to apply below which the work is not shared with worker processes (fork costs more).
+MIN_PARALLEL_PRINCIPALS = 2000
+
+#: One principal's work: its position (the order its edges are added in), itself, the methods it may use.
+Work = tuple[int, Source, list[Method]]
+
+
+def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None, *, jobs: int = 1) -> AwsAnalysis:
+    """Add the AWS escalation edges to ``graph``; ``jobs`` > 1 shares method application between processes.
+
+    The graph comes out the same for any ``jobs``: each principal's edges are logged apart and replayed in the
+    principals' order.
+    """
     index = build_index(inventory)
     analysis = AwsAnalysis(index=index, cache=PolicyCache())
     if not index.accounts:
         return analysis
+    for account in index.accounts:
+        graph.add_target(admin_node(account), f"admin of AWS account {account}")
+    work = _judge_principals(graph, inventory, analysis, now)
+    applier = Applier(graph=graph, index=index, cache=analysis.cache)
+    if jobs > 1 and len(work) >= MIN_PARALLEL_PRINCIPALS and can_fork():
+        applier.prepare({(method, source.identity.scope) for _, source, methods in work for method in methods})
+        parts = [partial(_apply_all, applier, work[number::jobs]) for number in range(jobs)]
+        logged = sorted((entry for part in run_parts(parts, jobs=jobs) for entry in part), key=lambda e: e[0])
+    else:
+        logged = _apply_all(applier, work)
+    for _, ops in logged:
+        replay(graph, ops)
+    add_trust_edges(graph, index, analysis.sources, analysis.cache, now)
+    return analysis
+
+
+def _judge_principals(
+    graph: IdentityGraph, inventory: Inventory, analysis: AwsAnalysis, now: datetime | None
+) -> list[Work]:
+    """Each principal's effective permissions and admin-equivalence (an ADMIN_OF edge when possible), and the
+    methods left to try for those not certainly admin already."""
+    index = analysis.index
     query = ActionQuery.of(sorted(interesting_actions()))
     usable = UsableMethods(methods_by_action())
     organization = inventory.organization
     management = organization.management_account if organization else None
     paths = dict(organization.account_paths) if organization else {}
-    for account in index.accounts:
-        graph.add_target(admin_node(account), f"admin of AWS account {account}")
-    applier = Applier(graph=graph, index=index, cache=analysis.cache)
+    work: list[Work] = []
     for identity in index.identities.values():
         if identity.provider_managed or identity.kind not in _PRINCIPAL_KINDS:
             continue
@@ -137,7 +171,19 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None) 
             if admin is Decision.ALLOW:
                 continue
         # Already possibly admin: only edges that could be certain add anything to what it can reach.
-        for method in usable(source.held, certain_only=admin.possible):
+        methods = usable(held, certain_only=admin.possible)
+        if methods:
+            work.append((len(work), source, methods))
+    return work
+
+
+def _apply_all(applier: Applier, work: Sequence[Work]) -> list[tuple[int, list[Edge | HubNode]]]:
+    """Apply each principal's methods; its edges and hubs, logged apart, keyed by its position."""
+    logged: list[tuple[int, list[Edge | HubNode]]] = []
+    for number, source, methods in work:
+        applier.log = EdgeLog()
+        for method in methods:
             applier.apply(method, source)
-    add_trust_edges(graph, index, analysis.sources, analysis.cache, now)
-    return analysis
+        if applier.log.ops:
+            logged.append((number, applier.log.ops))
+    return logged

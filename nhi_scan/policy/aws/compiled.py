@@ -146,7 +146,13 @@ class CompiledStatement:
         """The lowercase candidate actions this statement applies to (memoised per candidate set)."""
         hit = self._candidate_memo.get(candidates)
         if hit is None:
-            hit = frozenset(a for a in candidates if self.matches_action(a))
+            # Not through matches_action: its per-action memo would hold every candidate for every statement.
+            regex, literals = self._action_regex, self._literals
+            if regex is None:
+                inside = candidates & literals
+            else:
+                inside = frozenset(a for a in candidates if a in literals or regex.fullmatch(a) is not None)
+            hit = candidates - inside if self.not_action else inside
             self._candidate_memo[candidates] = hit
         return hit
 
