@@ -67,9 +67,10 @@ def input_sizes(path: Path) -> dict[str, int]:
     return {str(p.relative_to(path) if path.is_dir() else p.name): p.stat().st_size for p in files}
 
 
-def run_once(command: list[str], inputs: Path, timeout: float) -> tuple[int, float, float, str]:
+def run_once(command: list[str], inputs: Path, timeout: float, jobs: int | None) -> tuple[int, float, float, str]:
     """Run one scan; return (exit code, wall seconds, peak RSS in MB, stderr tail)."""
     argv = [*command, "scan", str(inputs), "-f", "json", "-o", os.devnull, "--now", NOW]
+    argv += ["--jobs", str(jobs)] if jobs is not None else []
     with tempfile.TemporaryFile() as stderr:
         started = time.perf_counter()
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr)
@@ -91,10 +92,10 @@ def run_once(command: list[str], inputs: Path, timeout: float) -> tuple[int, flo
     return process.returncode, wall, usage.ru_maxrss * scale / 1e6, tail
 
 
-def measure(label: str, command: list[str], inputs: Path, repeat: int, timeout: float) -> Result:
+def measure(label: str, command: list[str], inputs: Path, repeat: int, timeout: float, jobs: int | None) -> Result:
     result = Result(label, str(inputs), input_sizes(inputs), 0, [], [])
     for attempt in range(repeat):
-        code, wall, rss, tail = run_once(command, inputs, timeout)
+        code, wall, rss, tail = run_once(command, inputs, timeout, jobs)
         result.exit_code = code
         print(
             f"  {label} run {attempt + 1}/{repeat}: exit {code}, {wall:.2f} s, peak RSS {rss:.0f} MB",
@@ -110,21 +111,21 @@ def measure(label: str, command: list[str], inputs: Path, repeat: int, timeout: 
 
 
 def report(results: list[Result], command: list[str]) -> None:
-    print(f"command: {shlex.join(command)} scan DIR -f json -o {os.devnull} --now {NOW}")
+    print(f"command: {shlex.join(command)} scan DIR -f json -o {os.devnull} --now {NOW} [--jobs N]")
     print(f"python {sys.version.split()[0]} on {sys.platform}; cpu count {os.cpu_count()}")
     header = (
-        f"{'inputs':<24} {'input MB':>9} {'files':>5} {'exit':>4} {'wall s min/median':>17} {'peak RSS MB':>11} "
+        f"{'inputs':<28} {'input MB':>9} {'files':>5} {'exit':>4} {'wall s min/median':>17} {'peak RSS MB':>11} "
         f"{'MB/s':>6}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         if not r.wall_seconds:
-            print(f"{r.label:<24} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} {'failed':>17}")
+            print(f"{r.label:<28} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} {'failed':>17}")
             continue
         best, median = min(r.wall_seconds), statistics.median(r.wall_seconds)
         print(
-            f"{r.label:<24} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} "
+            f"{r.label:<28} {r.total_mb:>9.1f} {len(r.input_bytes):>5} {r.exit_code:>4} "
             f"{best:>8.2f}/{median:<8.2f} {max(r.peak_rss_mb):>11.0f} {r.total_mb / best:>6.1f}"
         )
     for r in results:
@@ -153,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before a scan is killed")
     parser.add_argument("--command", type=shlex.split, default=None, help='nhi-scan command (default: "nhi-scan")')
     parser.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
+    parser.add_argument(
+        "--jobs", type=int, nargs="*", default=None, help="scan with each of these --jobs values [the scan's default]"
+    )
     args = parser.parse_args(argv)
     sizes = args.principals if args.principals is not None else ([] if args.inputs else [10_000])
     command = args.command or default_command()
@@ -160,7 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     targets += [(str(path), path) for path in args.inputs]
     if not targets:
         parser.error("nothing to benchmark: give --principals or --inputs")
-    results = [measure(label, command, path, max(1, args.repeat), args.timeout) for label, path in targets]
+    jobs_values: list[int | None] = list(args.jobs) if args.jobs else [None]
+    results = [
+        measure(label if jobs is None else f"{label} -j{jobs}", command, path, max(1, args.repeat), args.timeout, jobs)
+        for label, path in targets
+        for jobs in jobs_values
+    ]
     report(results, command)
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n", encoding="utf-8")

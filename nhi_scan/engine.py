@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 
 from nhi_scan.checks import CheckContext, all_checks
@@ -16,8 +15,7 @@ from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
 from nhi_scan.escalation.aws.build import AwsAnalysis, build_aws
 from nhi_scan.graph import IdentityGraph
-from nhi_scan.model import Category, Finding, Inventory, Provider, ScanResult, Source, SourceStatus
-from nhi_scan.parallel import run_parts
+from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
 from nhi_scan.settings import Settings
 
 Progress = Callable[[str], None]
@@ -87,39 +85,21 @@ def build_graph(
     return graph, aws
 
 
-#: Identities below which checks all run in this process (a worker process costs more than it saves).
-MIN_PARALLEL_IDENTITIES = 2000
-
-
 def run_checks(
-    inventory: Inventory,
-    graph: IdentityGraph,
-    settings: Settings,
-    now: datetime,
-    aws: AwsAnalysis | None = None,
-    *,
-    jobs: int = 1,
+    inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime, aws: AwsAnalysis | None = None
 ) -> list[Finding]:
     """Every check that applies to the inventory's providers, findings sorted (most severe first).
 
-    With ``jobs`` > 1 on a large inventory the over-privilege checks, which read only effective permissions (and
-    share a memo), run in a worker process while the others, which walk the graph, run here.
+    Checks run in this process: measured, a worker for the over-privilege checks cost more (copy-on-write page
+    faults, pickling thousands of findings) than it saved.
     """
     context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
     providers = {provider for provider, _ in inventory.scopes}
-    chosen = select_checks(providers)
-    groups = [chosen]
-    if jobs > 1 and len(inventory.identities) >= MIN_PARALLEL_IDENTITIES:
-        on_permissions = [c for c in chosen if c.category is Category.OVER_PRIVILEGE]
-        groups = [[c for c in chosen if c.category is not Category.OVER_PRIVILEGE], on_permissions]
-    parts = [partial(_run_group, group, context) for group in groups if group]
-    findings = [finding for part in run_parts(parts, jobs=jobs) for finding in part]
+    findings: list[Finding] = []
+    for check in select_checks(providers):
+        findings.extend(check.run(context))
     findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
     return findings
-
-
-def _run_group(checks: Sequence[Check], context: CheckContext) -> list[Finding]:
-    return [finding for check in checks for finding in check.run(context)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +162,7 @@ def scan_with_graph(
     analysis = analyse(paths, settings=settings, now=now, progress=progress, jobs=jobs)
     inventory = analysis.inventory
     progress("running checks")
-    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws, jobs=jobs)
+    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws)
     warnings = list(inventory.warnings)
     kinds = analysis.source_kinds
     if "aws-gaad" in kinds and "aws-credential-report" not in kinds:

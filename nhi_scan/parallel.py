@@ -15,6 +15,7 @@ import gc
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -36,7 +37,8 @@ def available_cpus() -> int:
 
 
 def resolve_jobs(jobs: int | None) -> int:
-    """The job count to use: ``jobs`` when given and positive, else ``$NHI_SCAN_JOBS``, else the CPUs (at most 4).
+    """The job count to use: ``jobs`` when given and positive, else ``$NHI_SCAN_JOBS``, else the CPUs (at most 4)
+    on Linux and 1 elsewhere.
 
     Raises ValueError for a negative count or a variable that is not an integer.
     """
@@ -51,6 +53,8 @@ def resolve_jobs(jobs: int | None) -> int:
         raise ValueError(f"the job count must not be negative (got {jobs})")
     if jobs:
         return jobs
+    if not sys.platform.startswith("linux"):
+        return 1  # macOS frameworks are not fork-safe once used (e.g. proxy lookup by boto3): opt in with --jobs
     return min(available_cpus(), MAX_AUTO_JOBS)
 
 

@@ -835,3 +835,24 @@ def test_deny_with_conditions_and_negations(refusal: dict[str, Any], outcome: st
         assert edges and all(e.conditional for e in edges)
         [finding] = escalation(analysis, attacker)
         assert finding.severity is Severity.MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("identity", "bounded", "expected"),
+    [
+        ("*", arn("user", "bob-*"), {"bob-bot", "bob-etl"}),  # the boundary narrows an identity policy on "*"
+        (arn("user", "b*"), "*", {"bob-bot", "bob-etl", "bea"}),  # a boundary on "*" narrows nothing
+        (arn("user", "b*"), arn("user", "bob-e*"), {"bob-etl"}),  # both narrow: their intersection
+    ],
+    ids=["boundary-narrows", "identity-narrows", "both-narrow"],
+)
+def test_targets_are_those_every_layer_allows(identity: str, bounded: str, expected: set[str], tmp_path: Path) -> None:
+    """Targets are looked up by the literal prefixes of every layer's patterns; none may be lost or added."""
+    account = Account()
+    for name in ("alice", "bob-bot", "bob-etl", "bea", "carol-ci"):
+        account.user(name, keys=1)
+    boundary = account.policy("boundary", document(allow("iam:CreateAccessKey", bounded)))
+    attacker = account.user("attacker", allow("iam:CreateAccessKey", identity), keys=1, boundary=boundary)
+    analysis = scan_account(account, tmp_path)
+    reached = {e.target for e in analysis.edges(source=attacker, method="iam-create-access-key")}
+    assert reached == {arn("user", name) for name in expected}

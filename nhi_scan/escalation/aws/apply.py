@@ -201,6 +201,9 @@ class Applier:
         for group, actions in zip(method.required, groups, strict=True):
             if group.resource not in on_candidate:
                 continue
+            if len(actions) == 1:  # one action: every layer of its policies narrows (a boundary too)
+                result.extend(source.layer_prefixes(actions[0]))
+                continue
             prefixes: list[str] = []
             for action in actions:
                 found = source.prefixes(action)
@@ -210,9 +213,9 @@ class Applier:
             else:
                 result.append(tuple(prefixes))
         if method.passrole:
-            passing = source.prefixes("iam:passrole", method.passed_to_service)
-            if passing is not None:
-                result.append(passing)
+            result.extend(source.layer_prefixes("iam:passrole", method.passed_to_service))
+        # The most selective first: it is the one looked up by bisection, the others only filter.
+        result.sort(key=lambda prefixes: -min((len(p) for p in prefixes), default=0))
         return result
 
     @staticmethod

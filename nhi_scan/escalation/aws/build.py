@@ -65,6 +65,7 @@ class UsableMethods:
     def __init__(self, by_action: Mapping[str, Sequence[Method]]) -> None:
         self._by_action = by_action
         self._memo: dict[tuple[bool, frozenset[tuple[str, Decision]]], list[Method]] = {}
+        self._shared: dict[frozenset[tuple[str, Decision]], dict[str, Decision]] = {}
 
     def __call__(self, held: dict[str, Decision], *, certain_only: bool = False) -> list[Method]:
         key = (certain_only, frozenset(held.items()))
@@ -72,6 +73,10 @@ class UsableMethods:
         if found is None:
             found = self._memo[key] = _usable(held, self._by_action, certain_only=certain_only)
         return found
+
+    def shared(self, held: dict[str, Decision]) -> dict[str, Decision]:
+        """One read-only dict per distinct held map: 100k principals then share a few thousand."""
+        return self._shared.setdefault(frozenset(held.items()), held)
 
 
 def _usable(
@@ -150,7 +155,7 @@ def _judge_principals(
             cache=analysis.cache,
             scp_levels=index.scp_levels(identity, management, paths),
         )
-        held = {action.lower(): d for action, d in permissions.actions_allowed_somewhere(query).items()}
+        held = usable.shared(permissions.actions_allowed_somewhere(query))  # the query's actions are lowercase
         source = Source(identity=identity, permissions=permissions, held=held)
         analysis.sources[identity.id] = source
         admin = permissions.admin_equivalence()
@@ -184,6 +189,7 @@ def _apply_all(applier: Applier, work: Sequence[Work]) -> list[tuple[int, list[E
         applier.log = EdgeLog()
         for method in methods:
             applier.apply(method, source)
+        source.forget()
         if applier.log.ops:
             logged.append((number, applier.log.ops))
     return logged

@@ -45,6 +45,13 @@ class Source:
     def is_group(self) -> bool:
         return self.identity.kind is IdentityKind.GROUP
 
+    def forget(self) -> None:
+        """Drop the cached scopes once the source's methods are applied: kept for 100k principals until the checks
+        run, they would be most of a large scan's memory. They are rebuilt if asked for again."""
+        self._scopes.clear()
+        self._prefixes.clear()
+        self._covers.clear()
+
     def scope(self, action: str, passed_to: str | None = None) -> ResourceScope:
         key = (action, passed_to)
         found = self._scopes.get(key)
@@ -104,6 +111,17 @@ class Source:
         scope = self.scope(action, passed_to)
         found = None if scope.has_exceptions else tuple(literal_prefix(e.pattern) for e in scope.allow_patterns)
         self._prefixes[key] = found
+        return found
+
+    def layer_prefixes(self, action: str, passed_to: str | None = None) -> list[tuple[str, ...]]:
+        """Per layer (identity, boundary, SCP levels), the literal prefixes of its Allow patterns: a target must
+        start with one prefix of every tuple. Layers that cannot narrow (NotResource, or a pattern that starts with
+        a wildcard) are left out, so an empty list means no narrowing at all."""
+        found: list[tuple[str, ...]] = []
+        for layer in self.scope(action, passed_to).layers:
+            prefixes = tuple(literal_prefix(e.pattern) for e in layer.entries)
+            if not layer.excepts and all(prefixes):
+                found.append(prefixes)
         return found
 
     def reason(self, action: str, resource: str, passed_to: str | None = None) -> str:
