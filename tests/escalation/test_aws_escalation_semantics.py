@@ -856,3 +856,75 @@ def test_targets_are_those_every_layer_allows(identity: str, bounded: str, expec
     analysis = scan_account(account, tmp_path)
     reached = {e.target for e in analysis.edges(source=attacker, method="iam-create-access-key")}
     assert reached == {arn("user", name) for name in expected}
+
+
+# --- grant, then become --------------------------------------------------------------------------------------------
+
+
+def test_granting_another_role_without_a_way_to_act_as_it_is_no_escalation(tmp_path: Path) -> None:
+    account = Account()
+    target = account.role("worker", trust=trusting_service(LAMBDA))
+    attacker = account.role("attacker", allow("iam:PutRolePolicy", target))
+    analysis = scan_account(account, tmp_path)
+    grants = analysis.edges(source=attacker, method="iam-put-role-policy-grant")
+    assert [(e.target, e.traversable) for e in grants] == [(target, False)]
+    assert not analysis.findings_for(attacker, "privilege-escalation", "admin-identity", "lateral-movement")
+
+
+def test_granting_a_role_then_passing_it_to_new_compute_is_admin(tmp_path: Path) -> None:
+    account = Account()
+    target = account.role("worker", trust=trusting_service(LAMBDA))
+    attacker = account.role("attacker", allow("iam:AttachRolePolicy", target), CREATE_AND_INVOKE, pass_role(target))
+    analysis = scan_account(account, tmp_path)
+    [edge] = [e for e in analysis.edges(source=attacker, method="iam-attach-role-policy-grant") if e.traversable]
+    assert edge.target == ADMIN_NODE and not edge.conditional
+    assert "iam:AttachRolePolicy" in edge.reason and "lambda" in edge.reason.lower()
+    [finding] = escalation(analysis, attacker)
+    assert finding.severity is Severity.HIGH and finding.path[-1].target == ADMIN_NODE
+
+
+def test_a_granted_role_capped_by_its_boundary_gives_no_admin(tmp_path: Path) -> None:
+    account = Account()
+    boundary = account.policy("boundary", document(allow("s3:*")))
+    target = account.role("worker", trust=trusting_service(LAMBDA), boundary=boundary)
+    attacker = account.role("attacker", allow("iam:PutRolePolicy", target), CREATE_AND_INVOKE, pass_role(target))
+    analysis = scan_account(account, tmp_path)
+    assert not [e for e in analysis.edges(source=attacker) if e.target == ADMIN_NODE]
+    assert not escalation(analysis, attacker)
+
+
+def test_granting_every_role_and_passing_every_lambda_role_meet_through_hubs(tmp_path: Path) -> None:
+    """Both permissions on role/*: one hub edge each; the pass intersects the two hubs' members."""
+    account = Account()
+    for number in range(20):
+        account.role(f"fn-{number}", trust=trusting_service(LAMBDA))
+    for number in range(20):
+        account.role(f"ec2-{number}", trust=trusting_service("ec2.amazonaws.com"))
+    attacker = account.user(
+        "attacker", allow("iam:PutRolePolicy", arn("role", "*")), CREATE_AND_INVOKE, pass_role("*"), keys=1
+    )
+    analysis = scan_account(account, tmp_path)
+    grants = analysis.edges(source=attacker, method="iam-put-role-policy-grant")
+    assert any(e.target.startswith("hub:") and not e.traversable for e in grants)
+    [admin] = [e for e in grants if e.target == ADMIN_NODE]
+    assert admin.traversable and not admin.conditional and "role/fn-" in admin.reason
+
+
+def test_granting_a_group_then_taking_over_a_member_is_admin(tmp_path: Path) -> None:
+    account = Account()
+    group = account.group("data")
+    member = account.user("loader", keys=1, groups=["data"])
+    attacker = account.user("attacker", allow("iam:PutGroupPolicy", group), allow("iam:CreateAccessKey", member))
+    analysis = scan_account(account, tmp_path)
+    [edge] = [e for e in analysis.edges(source=attacker, method="iam-put-group-policy-grant") if e.traversable]
+    assert edge.target == ADMIN_NODE and "user/loader" in edge.reason
+
+
+def test_no_grant_edge_when_acting_as_the_principal_already_is_admin(tmp_path: Path) -> None:
+    """The move to an admin role is the path; granting it more adds nothing and is not reported as the way."""
+    account = Account()
+    target = admin_function_role(account)
+    attacker = account.role("attacker", allow("iam:PutRolePolicy", target), CREATE_AND_INVOKE, pass_role(target))
+    analysis = scan_account(account, tmp_path)
+    assert not [e for e in analysis.edges(source=attacker, method="iam-put-role-policy-grant") if e.traversable]
+    assert_certain_escalation(analysis, attacker)

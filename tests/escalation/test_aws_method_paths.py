@@ -63,6 +63,7 @@ EXPORTABLE = frozenset(
     }
 )
 FILLER = allow("s3:ListAllMyBuckets")
+LAMBDA = "lambda.amazonaws.com"
 #: Pass-role methods whose offline_note names a resource an IAM export cannot show (a queue, a stack set, a job,
 #: an instance...): the README says such edges are conditional, the builder makes them certain.
 
@@ -118,6 +119,9 @@ def build_scenario(
     account = Account()
     attacker = arn(kind, "attacker")
     become = method.effect is Effect.BECOME_TARGET
+    grant = method.effect is Effect.GRANT
+    #: For grant methods: the move that lets the attacker act as the granted principal afterwards.
+    route: list[dict[str, Any]] = []
     target_kind = method.target
     user_groups: list[str] = []
     target: str | None = None
@@ -131,6 +135,9 @@ def build_scenario(
         user_groups.append("team")
     elif target_kind is TargetKind.SELF_POLICY:
         target = arn("policy", "attacker-policy")
+    elif target_kind is TargetKind.GROUP and grant:
+        target = account.group("team")
+        route.append(allow("iam:CreateAccessKey", account.user("member", keys=1, groups=["team"])))
     elif target_kind is TargetKind.GROUP:
         target = account.group("admins", attached=[ADMIN_POLICY])
     elif target_kind in (TargetKind.USER, TargetKind.USER_WITH_LOGIN_PROFILE, TargetKind.USER_WITHOUT_LOGIN_PROFILE):
@@ -139,6 +146,8 @@ def build_scenario(
             password = not password
         keys = 2 if broken == "access-keys" else 1
         target = account.user("victim", password=password, keys=keys, attached=[ADMIN_POLICY] if become else [])
+        if grant:  # a console password for the user (CreateAccessKey would be the compound method instead)
+            route.append(allow("iam:CreateLoginProfile", target))
     elif target_kind is TargetKind.ROLE:
         trusts_attacker = Condition.TRUST_ALLOWS_PRINCIPAL in method.conditions and broken != "trust"
         attached = [ADMIN_POLICY] if become else []
@@ -146,7 +155,11 @@ def build_scenario(
             target_policy = account.policy("target-policy", document(allow("s3:GetObject")))
             attached.append(target_policy)
         trust = trusting(root() if trust_root else attacker) if trusts_attacker else trusting_service(NEUTRAL_SERVICE)
+        if grant:  # the attacker can pass the role to a function it creates and invokes
+            trust = trusting_service(LAMBDA)
         target = account.role("target", trust=trust, attached=attached)
+        if grant:
+            route += [allow(["lambda:CreateFunction", "lambda:InvokeFunction"]), pass_role(target, LAMBDA)]
     elif target_kind is TargetKind.ROLE_TRUSTING_SERVICE:
         service = NEUTRAL_SERVICE if broken == "service" else method.service or ""
         profile = Condition.HAS_INSTANCE_PROFILE in method.conditions and broken != "instance-profile"
@@ -190,6 +203,7 @@ def build_scenario(
         statements.append(pass_role(target or "*", method.passed_to_service))
     if assume:
         statements.append(allow("sts:AssumeRole", target or "*"))
+    statements += route
 
     own_policies: list[str] = []
     boundary = None
@@ -216,11 +230,15 @@ def run(scenario: Scenario, tmp_path: Path) -> Analysis:
     return scan_account(scenario.account, tmp_path)
 
 
-def expected_edge_target(scenario: Scenario) -> str:
+def expected_edge_targets(scenario: Scenario) -> set[str]:
+    """Where the method's edges go: the target (become), the admin node, or both (grant, then become)."""
     if scenario.method.effect is Effect.BECOME_TARGET:
         assert scenario.target is not None
-        return scenario.target
-    return ADMIN_NODE
+        return {scenario.target}
+    if scenario.method.effect is Effect.GRANT:
+        assert scenario.target is not None
+        return {scenario.target, ADMIN_NODE}
+    return {ADMIN_NODE}
 
 
 def assert_path_found(scenario: Scenario, analysis: Analysis, *, conditional: bool | None) -> None:
@@ -228,7 +246,7 @@ def assert_path_found(scenario: Scenario, analysis: Analysis, *, conditional: bo
     method = scenario.method
     edges = analysis.edges(source=scenario.attacker, method=method.id)
     assert edges, f"no {method.id} edge from {scenario.attacker}: {[e.method for e in analysis.graph.edges()]}"
-    assert {e.target for e in edges} == {expected_edge_target(scenario)}
+    assert {e.target for e in edges} == expected_edge_targets(scenario)
     assert all(e.kind is method.edge for e in edges)
     findings = analysis.findings_for(scenario.attacker, "admin-identity", "privilege-escalation")
     assert len(findings) == 1, [f.message for f in analysis.findings_for(scenario.attacker)]

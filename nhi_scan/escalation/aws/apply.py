@@ -37,6 +37,10 @@ WITNESS_SEARCH = 32
 HUB_MIN_TARGETS = 16
 
 
+#: Effects that give one edge per target (or one to a hub of them), not one witness edge to the admin node.
+_PER_TARGET = frozenset({Effect.BECOME_TARGET, Effect.GRANT})
+
+
 def admin_node(account: str) -> str:
     return f"admin:aws:{account}"
 
@@ -56,6 +60,9 @@ class Applier:
     _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
     _trust_kind: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
     _assumed: dict[str, AssumeEvaluation] = dataclasses.field(default_factory=dict)
+    _policy_index: dict[tuple[str, str], tuple[SortedArns, dict[str, list[int]]]] = dataclasses.field(
+        default_factory=dict
+    )
     _assumed_by: str = ""
 
     def prepare(self, wanted: Iterable[tuple[Method, str]]) -> None:
@@ -81,7 +88,7 @@ class Applier:
                 return
             found = self._narrowed(method, source, groups)
         # Effects that end at the admin node need one witness target: the first certain one, else one possible.
-        single = method.effect is not Effect.BECOME_TARGET
+        single = method.effect not in _PER_TARGET
         conditional_done = False
         budget = WITNESS_SEARCH
         for candidate in found:
@@ -126,6 +133,9 @@ class Applier:
         """
         account = source.identity.scope
         by_target = self._pool_by_target(method, account)
+        narrowed = self._by_policy_prefix(method, source, groups)
+        if narrowed is not None:  # only roles holding a policy the source can change (a set test, not a decision)
+            by_target = {c.target: c for c in narrowed}
         constraints = self._constraints(method, source, groups)
         named = [by_target[r] for r in self.index.roles_trusting.get(source.id, []) if r in by_target]
         yield from self._narrow(method, source, groups, named)
@@ -170,6 +180,9 @@ class Applier:
         """Pool members the source's resource patterns can match: found by literal prefix (bisect), not by a scan."""
         account = source.identity.scope
         constraints = self._constraints(method, source, groups)
+        by_policy = self._by_policy_prefix(method, source, groups)
+        if by_policy is not None:
+            return self._not_own(source, [c for c in by_policy if all(c.target.startswith(x) for x in constraints)])
         if not constraints:
             return self._not_own(source, self._pool(method, account))
         first, rest = constraints[0], constraints[1:]
@@ -181,6 +194,41 @@ class Applier:
         targets = dict.fromkeys(t for prefix in first for t in ordered.with_prefix(prefix))
         found = [by_target[t] for t in targets if all(t.startswith(c) for c in rest)]
         return self._not_own(source, found)
+
+    def _by_policy_prefix(
+        self, method: Method, source: Source, groups: Sequence[Sequence[str]]
+    ) -> list[Candidate] | None:
+        """Pool members with an attached policy the source's patterns for a one-action ``target-policy`` group can
+        match (bisect on the pool's policy ARNs), in pool order; None when no such group narrows anything."""
+        layers: list[tuple[str, ...]] = []
+        for group, actions in zip(method.required, groups, strict=True):
+            if group.resource is ResourceScope.TARGET_POLICY and len(actions) == 1:
+                layers += source.layer_prefixes(actions[0])
+        if not layers:
+            return None
+        layers.sort(key=lambda prefixes: -min((len(p) for p in prefixes), default=0))
+        ordered, holders = self._policies(method, source.identity.scope)
+        policies = dict.fromkeys(p for prefix in layers[0] for p in ordered.with_prefix(prefix))
+        chosen = {
+            position
+            for policy in policies
+            if all(policy.startswith(layer) for layer in layers[1:])
+            for position in holders[policy]
+        }
+        pool_members = self._pool(method, source.identity.scope)
+        return [pool_members[position] for position in sorted(chosen)]
+
+    def _policies(self, method: Method, account: str) -> tuple[SortedArns, dict[str, list[int]]]:
+        """The pool's attached policy ARNs, sorted, and the pool positions of the members holding each."""
+        key = (method.id, account)
+        found = self._policy_index.get(key)
+        if found is None:
+            holders: dict[str, list[int]] = {}
+            for position, candidate in enumerate(self._pool(method, account)):
+                for policy in candidate.resources.get("target-policy", ()):
+                    holders.setdefault(policy, []).append(position)
+            found = self._policy_index[key] = (SortedArns(holders), holders)
+        return found
 
     def _narrow(
         self, method: Method, source: Source, groups: Sequence[Sequence[str]], candidates: list[Candidate]
@@ -288,7 +336,7 @@ class Applier:
     ) -> None:
         account = source.identity.scope
         label = self.graph.label(candidate.target) if candidate.target != source.id else "itself"
-        if method.effect is Effect.BECOME_TARGET:
+        if method.effect in _PER_TARGET:
             self._edge(source.id, candidate.target, method, decision, f"{method.name} on {label}", reasons)
             return
         if method.effect is Effect.ADMIN:
@@ -371,6 +419,8 @@ class Applier:
                 reason=f"{text} ({detail})" if detail else text,
                 method=method.id,
                 conditional=decision is not Decision.ALLOW,
+                # Granting another principal permissions is not acting as it (see grant_then_become.py).
+                traversable=method.effect is not Effect.GRANT,
             )
         )
 
@@ -418,7 +468,7 @@ class Applier:
         uniform = self._uniform(method, source, groups)
         if uniform is None:
             return False
-        if method.effect is not Effect.BECOME_TARGET:
+        if method.effect not in _PER_TARGET:
             mine = {source.id, *source.identity.groups}
             witness = next((c for c in members if c.facts is Decision.ALLOW and c.target not in mine), None) or next(
                 (c for c in members if c.facts.possible and c.target not in mine), None

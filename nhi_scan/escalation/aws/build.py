@@ -14,7 +14,8 @@ from functools import partial
 
 from nhi_scan.escalation.aws.apply import Applier, admin_node
 from nhi_scan.escalation.aws.assume import add_trust_edges
-from nhi_scan.escalation.aws.catalog import Category, Method, interesting_actions, methods_by_action
+from nhi_scan.escalation.aws.catalog import Category, Method, grant_methods, interesting_actions, methods_by_action
+from nhi_scan.escalation.aws.grant_then_become import add_grant_then_become_edges
 from nhi_scan.escalation.aws.index import InventoryIndex, build_index
 from nhi_scan.escalation.aws.principal import Source
 from nhi_scan.graph import Edge, EdgeKind, EdgeLog, HubNode, IdentityGraph, replay
@@ -128,9 +129,14 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None, 
         logged = sorted((entry for part in run_parts(parts, jobs=jobs) for entry in part), key=lambda e: e[0])
     else:
         logged = _apply_all(applier, work)
+    granting = grant_methods()
+    grants: list[Edge] = []
     for _, ops in logged:
         replay(graph, ops)
+        grants.extend(op for op in ops if isinstance(op, Edge) and op.method in granting)
     add_trust_edges(graph, index, analysis.sources, analysis.cache, now)
+    admins = {account: admin_node(account) for account in index.accounts}
+    add_grant_then_become_edges(graph, index, analysis.cache, grants, admins)
     return analysis
 
 

@@ -28,7 +28,9 @@ Schema of one file (keys not listed here are rejected)::
                              permission) | become-target (the attacker gains the target's permissions) |
                              lift-boundary (the target's permissions boundary stops limiting it) |
                              switch-policy-version (the target policy's permissions become those of another,
-                             existing version)
+                             existing version) | grant (the attacker can make another principal -- a group: its
+                             members -- hold any permission; a non-traversable edge, which the builder turns into
+                             a path to admin when the attacker can also act as that principal)
     offline_note       str   sentence shown when the resource the method needs cannot be seen in an IAM export;
                              may use {target} and {principal}; required when target = role-with-existing-resource
     owasp_nhi          [str] OWASP Non-Human Identities Top 10 2025 ids, e.g. ["NHI5:2025"]
@@ -125,6 +127,7 @@ class Effect(enum.StrEnum):
     BECOME_TARGET = "become-target"
     LIFT_BOUNDARY = "lift-boundary"
     SWITCH_POLICY_VERSION = "switch-policy-version"
+    GRANT = "grant"
 
 
 class PrincipalKind(enum.StrEnum):
@@ -263,6 +266,12 @@ def methods_by_action() -> Mapping[str, tuple[Method, ...]]:
         for action in sorted(method.actions):
             index.setdefault(action, []).append(method)
     return MappingProxyType({action: tuple(found) for action, found in sorted(index.items())})
+
+
+@cache
+def grant_methods() -> frozenset[str]:
+    """Ids of the methods whose edges grant another principal permissions (see grant_then_become.py)."""
+    return frozenset(m.id for m in load_methods() if m.effect is Effect.GRANT)
 
 
 @cache
