@@ -494,6 +494,11 @@ class Applier:
         hub = f"hub:aws:{account}:{method.id}"
         what = method.service or method.resource_kind or ""
         kind = f"{str(method.target).replace('-', ' ')} {what}".strip()
+        if method.effect is Effect.GRANT:
+            # Grant methods on the same kind of target have the same members: one hub for all of them.
+            with_policy = any(g.resource is ResourceScope.TARGET_POLICY for g in method.required)
+            hub = f"hub:aws:{account}:grantable-{method.target}" + ("-with-customer-policy" if with_policy else "")
+            kind += " with a customer-managed policy" if with_policy else ""
         if hub not in self.hubs:
             self.hubs.add(hub)
             self.log.add_hub(hub, f"every {kind} of account {account}")

@@ -99,14 +99,19 @@ def pool(method: Method, index: InventoryIndex, account: str) -> list[Candidate]
         targets = where.roles_by_service.get(method.service or "", [])
     else:
         return []
+    # Changing a managed policy of the target needs one: targets without a customer-managed policy are out.
+    needs_policy = any(group.resource.value == "target-policy" for group in method.required)
     result = []
     for target in targets:
+        resources = _resources_for(method, index, target)
+        if needs_policy and not resources.get("target-policy"):
+            continue
         facts, note = _facts(method, index, target), None
         if method.offline_note:
             # The method also needs a resource an IAM export cannot show (a running instance, a job...).
             facts = worst([facts, Decision.CONDITIONAL])
             note = method.offline_message(target=index.identities[target].name, principal="{principal}")
-        result.append(Candidate(target, _resources_for(method, index, target), facts, note))
+        result.append(Candidate(target, resources, facts, note))
     return result
 
 
