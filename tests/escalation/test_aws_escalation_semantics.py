@@ -928,3 +928,22 @@ def test_no_grant_edge_when_acting_as_the_principal_already_is_admin(tmp_path: P
     analysis = scan_account(account, tmp_path)
     assert not [e for e in analysis.edges(source=attacker, method="iam-put-role-policy-grant") if e.traversable]
     assert_certain_escalation(analysis, attacker)
+
+
+@pytest.mark.parametrize("with_policy", [False, True], ids=["no-customer-policy", "customer-policy"])
+def test_changing_managed_policies_reaches_only_roles_that_have_one(with_policy: bool, tmp_path: Path) -> None:
+    account = Account()
+    for number in range(20):
+        account.role(f"fn-{number}", trust=trusting_service(LAMBDA))
+    if with_policy:
+        policy = account.policy("fn-extra", document(allow("s3:GetObject")))
+        account.role("fn-with-policy", trust=trusting_service(LAMBDA), attached=[policy])
+    attacker = account.user(
+        "attacker", allow("iam:CreatePolicyVersion", arn("policy", "*")), CREATE_AND_INVOKE, pass_role("*"), keys=1
+    )
+    analysis = scan_account(account, tmp_path)
+    admin = [e for e in analysis.edges(source=attacker, method="iam-create-policy-version-grant") if e.traversable]
+    if with_policy:
+        assert [e.target for e in admin] == [ADMIN_NODE] and "role/fn-with-policy" in admin[0].reason
+    else:
+        assert not admin and not escalation(analysis, attacker)
