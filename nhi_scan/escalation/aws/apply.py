@@ -19,6 +19,7 @@ from nhi_scan.escalation.aws.targets import (
     SELF_KINDS,
     Candidate,
     pool,
+    pool_shape,
     principal_kind_fits,
     probe_prefix,
     self_candidates,
@@ -55,6 +56,7 @@ class Applier:
     hubs: set[str] = dataclasses.field(default_factory=set)
     _pools: dict[tuple[str, str], list[Candidate]] = dataclasses.field(default_factory=dict)
     _pool_index: dict[tuple[str, str], dict[str, Candidate]] = dataclasses.field(default_factory=dict)
+    _pools_by_shape: dict[tuple[object, str], list[Candidate]] = dataclasses.field(default_factory=dict)
     _listed: dict[tuple[str, str], bool] = dataclasses.field(default_factory=dict)
     _account_trusting: dict[str, SortedArns] = dataclasses.field(default_factory=dict)
     _sorted: dict[tuple[str, str], SortedArns] = dataclasses.field(default_factory=dict)
@@ -112,7 +114,12 @@ class Applier:
         key = (method.id, account)
         found = self._pools.get(key)
         if found is None:
-            found = pool(method, self.index, account)
+            shape = pool_shape(method)
+            found = self._pools_by_shape.get((shape, account)) if shape is not None else None
+            if found is None:
+                found = pool(method, self.index, account)
+                if shape is not None:
+                    self._pools_by_shape[(shape, account)] = found
             self._pools[key] = found
         return found
 

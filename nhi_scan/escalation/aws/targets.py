@@ -115,6 +115,15 @@ def pool(method: Method, index: InventoryIndex, account: str) -> list[Candidate]
     return result
 
 
+def pool_shape(method: Method) -> tuple[object, ...] | None:
+    """What a method's pool depends on, so methods of the same shape share one pool; None when it is the method's
+    own (offline notes name the method, existing-compute pools its resource kind)."""
+    if method.offline_note is not None or method.target is TargetKind.ROLE_WITH_EXISTING_RESOURCE:
+        return None
+    needs_policy = any(group.resource.value == "target-policy" for group in method.required)
+    return (method.target, method.service, method.conditions, needs_policy)
+
+
 def probe_prefix(method: Method, account: str, resource: str) -> str | None:
     """ARN prefix every target of this resource kind shares (to test whether a permission covers them all)."""
     if resource == "target-policy":

@@ -38,8 +38,10 @@ KeyValue = str | bool | int | float | datetime | Sequence[str] | None
 _PRINCIPAL_TAG = "aws:principaltag/"
 
 
+@lru_cache(maxsize=256)
 def iso_time(moment: datetime) -> str:
-    """ISO 8601 UTC with a ``Z`` (the shape of ``aws:CurrentTime``)."""
+    """ISO 8601 UTC with a ``Z`` (the shape of ``aws:CurrentTime``); cached: every request context of a scan
+    carries the same moment."""
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
