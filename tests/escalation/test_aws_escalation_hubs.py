@@ -190,3 +190,56 @@ def test_passrole_pattern_that_misses_the_admin_role(pattern: str, size: int, tm
     )
     analysis = scan_account(account, tmp_path)
     assert not reaches_admin(analysis, attacker)
+
+
+@pytest.mark.parametrize("roles", [pytest.param(3, id="few-roles-judged-one-by-one"), pytest.param(12, id="hub")])
+def test_callers_covering_a_name_prefix_reach_its_roles_and_no_others(roles: int, tmp_path: Path) -> None:
+    """20 callers (enough for the account hub) allowed sts:AssumeRole on role/orders-*; roles trust the account.
+
+    Each orders role is reachable by each caller; other roles are not; the admin one is reached through it. With many
+    roles under the prefix, one hub per prefix keeps edges at callers + roles instead of callers x roles.
+    """
+    from tests.escalation.accounts import arn, root, trusting
+
+    account = Account()
+    for number in range(roles):
+        account.role(f"orders-{number}", trust=trusting(root()))
+    admin_role = account.role("orders-admin", trust=trusting(root()), attached=[ADMIN_POLICY])
+    other = account.role("billing-admin", trust=trusting(root()), attached=[ADMIN_POLICY])
+    guarded = account.role("orders-guarded", trust=trusting(root()))
+    callers = [
+        account.role(
+            f"caller-{number}",
+            allow("sts:AssumeRole", arn("role", "orders-*")),
+            deny("sts:AssumeRole", guarded) if number == 0 else allow("s3:GetObject"),
+        )
+        for number in range(20)
+    ]
+    analysis = scan_account(account, tmp_path)
+    graph = analysis.graph
+
+    def assumable(caller: str) -> set[str]:
+        """Roles one sts:AssumeRole away (a hub standing for its members)."""
+        found = set()
+        for edge in graph.edges_from(caller):
+            if edge.method != "sts-assume-role" or edge.conditional:
+                continue
+            if graph.node_kind(edge.target) is NodeKind.HUB:
+                found |= {e.target for e in graph.edges_from(edge.target) if not e.conditional}
+            else:
+                found.add(edge.target)
+        return found
+
+    for number, caller in enumerate(callers):
+        reached = assumable(caller)
+        assert admin_role in reached and other not in reached
+        assert all(arn("role", f"orders-{n}") in reached for n in range(roles))
+        assert (guarded in reached) is (number != 0), "a Deny on one role keeps that caller judged role by role"
+        assert reaches_admin(analysis, caller)
+    prefix_hubs = [n for n in analysis.graph.nx.nodes if ":prefix:" in str(n)]
+    assume_edges = [e for e in analysis.graph.edges() if e.method == "sts-assume-role" and e.source in callers]
+    if roles >= 8:
+        assert len(prefix_hubs) == 1 and analysis.graph.node_kind(prefix_hubs[0]) is NodeKind.HUB
+        assert len(assume_edges) < 20 + 2 * (roles + 2)
+    else:
+        assert not prefix_hubs

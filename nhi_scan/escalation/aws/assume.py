@@ -3,11 +3,14 @@
 Callers are looked up from the trust policy (named ARNs, trusted accounts, anyone) among principals that may
 call sts:AssumeRole somewhere — never all pairs of principals. A caller whose sts:AssumeRole covers every
 resource reaches roles that trust its account unconditionally through one shared hub per (role account,
-trusted account), keeping the edge count linear.
+trusted account), keeping the edge count linear. A caller whose sts:AssumeRole covers a name prefix alike
+(``role/orders-*``) reaches the roles under it through one hub per prefix, shared by every caller with that
+prefix: otherwise callers times matching roles would grow with the square of the account.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +27,8 @@ from nhi_scan.policy.aws.trust import can_assume, trusted_parties
 ASSUME = "sts:assumerole"
 #: From this many callers of one account on, roles trusting that account are reached through a shared hub.
 HUB_MIN_CALLERS = 16
+#: From this many roles under one name prefix on, callers covering the prefix reach them through a prefix hub.
+PREFIX_HUB_MIN_ROLES = 8
 
 
 @dataclass(slots=True)
@@ -34,6 +39,8 @@ class _Hub:
     role_account: str
     callers: list[Source]
     roles: list[str] = field(default_factory=list)
+    #: The member edge of each role (the trust decision shared by every caller of the hub's kind).
+    members: dict[str, Edge] = field(default_factory=dict)
 
 
 def add_trust_edges(
@@ -77,7 +84,7 @@ def add_trust_edges(
                     if shared is not None and len(group) >= HUB_MIN_CALLERS:
                         hub = _hub(graph, hubs, role, f"{trusted_account}:{kind}", group)
                         hub.roles.append(role)
-                        _member(graph, hub.node, role, trusted_account, shared)
+                        hub.members[role] = _member(graph, hub.node, role, trusted_account, shared)
                         continue
                     for caller in group:  # few callers, or a trust that depends on who calls
                         prefixes = caller.prefixes(ASSUME)
@@ -116,23 +123,24 @@ def _hub(graph: IdentityGraph, hubs: dict[str, _Hub], role: str, trusted: str, g
     return found
 
 
-def _member(graph: IdentityGraph, hub: str, role: str, trusted_account: str, shared: Decision) -> None:
-    graph.add_edge(
-        Edge(
-            source=hub,
-            target=role,
-            kind=EdgeKind.INCLUDES,
-            reason=f"trust policy allows account {trusted_account}"
-            + ("" if shared is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
-            conditional=shared is not Decision.ALLOW,
-        )
+def _member(graph: IdentityGraph, hub: str, role: str, trusted_account: str, shared: Decision) -> Edge:
+    edge = Edge(
+        source=hub,
+        target=role,
+        kind=EdgeKind.INCLUDES,
+        reason=f"trust policy allows account {trusted_account}"
+        + ("" if shared is Decision.ALLOW else " under conditions unknown offline (e.g. sts:ExternalId)"),
+        conditional=shared is not Decision.ALLOW,
     )
+    graph.add_edge(edge)
+    return edge
 
 
 def _link_callers(graph: IdentityGraph, hub: _Hub, pairs: dict[str, dict[str, Source]]) -> None:
     """Callers whose sts:AssumeRole covers every role of the account get one edge to the hub; the others are
     judged role by role, on the roles their resource patterns can match (bisect on the sorted members)."""
     roles = SortedArns(hub.roles)
+    hubs_made: set[str] = set()
     prefix = f"arn:aws:iam::{hub.role_account}:role/"
     for caller in hub.callers:
         reach = caller.covers(ASSUME, prefix)
@@ -150,11 +158,50 @@ def _link_callers(graph: IdentityGraph, hub: _Hub, pairs: dict[str, dict[str, So
                 )
             continue
         prefixes = caller.prefixes(ASSUME)
-        # Ordered (not a set): the graph's edge order, and so exports, must not vary between runs.
-        matching = list(roles) if prefixes is None else dict.fromkeys(r for p in prefixes for r in roles.with_prefix(p))
+        if prefixes is None:
+            matching = list(roles)
+        else:
+            # Ordered (not a set): the graph's edge order, and so exports, must not vary between runs.
+            left = _prefix_hubs(graph, hub, roles, caller, prefixes, hubs_made)  # roles under too narrow prefixes
+            matching = list(dict.fromkeys(r for p in prefixes for r in roles.with_prefix(p))) if left is None else left
         for role in matching:
             if role != caller.id:
                 pairs[role][caller.id] = caller
+
+
+def _prefix_hubs(
+    graph: IdentityGraph, hub: _Hub, roles: SortedArns, caller: Source, prefixes: tuple[str, ...], made: set[str]
+) -> list[str] | None:
+    """Link the caller to one hub per prefix its sts:AssumeRole covers alike; the roles left to judge one by one
+    (under prefixes with few roles). None when some prefix is not covered alike (then every role is judged)."""
+    shared = [(p, caller.covers(ASSUME, p)) for p in dict.fromkeys(prefixes)]
+    if not all(decision is not None for _, decision in shared):
+        return None
+    left: list[str] = []
+    for prefix, decision in shared:
+        members = list(roles.with_prefix(prefix))
+        if len(members) < PREFIX_HUB_MIN_ROLES:
+            left.extend(members)
+            continue
+        if decision is None or not decision.possible:
+            continue
+        node = f"{hub.node}:prefix:{prefix}"
+        if node not in made:
+            made.add(node)
+            graph.add_hub(node, f"roles named {prefix}* among {graph.label(hub.node)}")
+            for role in members:
+                graph.add_edge(dataclasses.replace(hub.members[role], source=node))
+        graph.add_edge(
+            Edge(
+                source=caller.id,
+                target=node,
+                kind=EdgeKind.CAN_ASSUME,
+                reason=f"sts:AssumeRole: {caller.reason('sts:AssumeRole', prefix + '*')}",
+                method="sts-assume-role",
+                conditional=decision is not Decision.ALLOW,
+            )
+        )
+    return list(dict.fromkeys(left))
 
 
 def _external(graph: IdentityGraph, role: str, node: str, label: str, how: str) -> None:
