@@ -7,15 +7,18 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
+from nhi_scan.checks._privilege import subject_ids
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
 from nhi_scan.escalation.aws.build import AwsAnalysis, build_aws
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
+from nhi_scan.parallel import Pending, can_fork
 from nhi_scan.settings import Settings
 
 Progress = Callable[[str], None]
@@ -74,32 +77,89 @@ def select_checks(providers: set[Provider], only: Sequence[str] = ()) -> list[Ch
     return chosen
 
 
+#: Called when every AWS principal's effective permissions are known, before escalation edges are added.
+PermissionsKnown = Callable[[Inventory, IdentityGraph, AwsAnalysis], None]
+
+
 def build_graph(
-    inventory: Inventory, now: datetime | None, *, jobs: int = 1
+    inventory: Inventory, now: datetime | None, *, jobs: int = 1, permissions_known: PermissionsKnown | None = None
 ) -> tuple[IdentityGraph, AwsAnalysis | None]:
     """The identity graph with every provider's escalation edges (the AWS analysis is kept for the checks)."""
     graph = IdentityGraph.from_inventory(inventory)
     aws = None
     if any(provider is Provider.AWS for provider, _ in inventory.scopes):
-        aws = build_aws(graph, inventory, now, jobs=jobs)
+        hook = None
+        if permissions_known is not None:
+            known = permissions_known
+
+            def hook(analysis: AwsAnalysis) -> None:
+                known(inventory, graph, analysis)
+
+        aws = build_aws(graph, inventory, now, jobs=jobs, permissions_known=hook)
     return graph, aws
 
 
+#: Identities below which no worker process is started for the early checks (one costs more than it saves).
+MIN_PARALLEL_IDENTITIES = 2000
+
+
+class EarlyChecks:
+    """The permission-only checks (``Check.early``), started in a worker process as soon as permissions are known,
+    while this process builds the escalation edges; their findings are then kept for the final subjects only.
+
+    Measured on 10,000 principals: the checks overlap the method application instead of following it.
+    """
+
+    def __init__(self, settings: Settings, now: datetime) -> None:
+        self._settings = settings
+        self._now = now
+        self._pending: Pending[list[Finding]] | None = None
+
+    def start(self, inventory: Inventory, graph: IdentityGraph, aws: AwsAnalysis) -> None:
+        if len(inventory.identities) < MIN_PARALLEL_IDENTITIES or not can_fork():
+            return
+        early = [c for c in select_checks({p for p, _ in inventory.scopes}) if c.early]
+        context = CheckContext(inventory=inventory, graph=graph, settings=self._settings, now=self._now, aws=aws)
+        self._pending = Pending(partial(_run_group, early, context))
+
+    def findings(self, context: CheckContext, checks: Sequence[Check]) -> list[Finding]:
+        """The early checks' findings for the complete graph (collected from the worker when one was started)."""
+        if self._pending is None:
+            return _run_group(checks, context)
+        found, self._pending = self._pending.result(), None
+        keep = subject_ids(context)
+        return [f for f in found if f.identity in keep]
+
+    def cancel(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+
+
 def run_checks(
-    inventory: Inventory, graph: IdentityGraph, settings: Settings, now: datetime, aws: AwsAnalysis | None = None
+    inventory: Inventory,
+    graph: IdentityGraph,
+    settings: Settings,
+    now: datetime,
+    aws: AwsAnalysis | None = None,
+    *,
+    early: EarlyChecks | None = None,
 ) -> list[Finding]:
     """Every check that applies to the inventory's providers, findings sorted (most severe first).
 
-    Checks run in this process: measured, a worker for the over-privilege checks cost more (copy-on-write page
-    faults, pickling thousands of findings) than it saved.
+    ``early``: the permission-only checks already started (see ``EarlyChecks``); the others run here.
     """
     context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
-    providers = {provider for provider, _ in inventory.scopes}
-    findings: list[Finding] = []
-    for check in select_checks(providers):
-        findings.extend(check.run(context))
+    chosen = select_checks({provider for provider, _ in inventory.scopes})
+    findings = _run_group([c for c in chosen if early is None or not c.early], context)
+    if early is not None:
+        findings += early.findings(context, [c for c in chosen if c.early])
     findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
     return findings
+
+
+def _run_group(checks: Sequence[Check], context: CheckContext) -> list[Finding]:
+    return [finding for check in checks for finding in check.run(context)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +174,13 @@ class Analysis:
 
 
 def analyse(
-    paths: Sequence[Path], *, settings: Settings, now: datetime, progress: Progress = _quiet, jobs: int = 1
+    paths: Sequence[Path],
+    *,
+    settings: Settings,
+    now: datetime,
+    progress: Progress = _quiet,
+    jobs: int = 1,
+    permissions_known: PermissionsKnown | None = None,
 ) -> Analysis:
     """Read, parse and build the graph of exported files/directories. Raises when nothing usable was given.
 
@@ -127,7 +193,7 @@ def analyse(
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
-    graph, aws = build_graph(inventory, now, jobs=jobs)
+    graph, aws = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
     kinds = frozenset(s.kind for s in loaded.sources if s.status is SourceStatus.USED and s.kind)
     return Analysis(tuple(loaded.sources), kinds, inventory, graph, aws)
 
@@ -159,10 +225,24 @@ def scan_with_graph(
     settings = settings or Settings()
     started = datetime.now(UTC)
     now = now or started
-    analysis = analyse(paths, settings=settings, now=now, progress=progress, jobs=jobs)
-    inventory = analysis.inventory
-    progress("running checks")
-    findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws)
+    # With two jobs or more, the permission-only checks run in a worker while escalation edges are built here
+    # (the rest of the jobs share that building).
+    early = EarlyChecks(settings, now) if jobs > 1 and can_fork() else None
+    try:
+        analysis = analyse(
+            paths,
+            settings=settings,
+            now=now,
+            progress=progress,
+            jobs=jobs - 1 if early is not None else jobs,
+            permissions_known=early.start if early is not None else None,
+        )
+        inventory = analysis.inventory
+        progress("running checks")
+        findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws, early=early)
+    finally:
+        if early is not None:
+            early.cancel()
     warnings = list(inventory.warnings)
     kinds = analysis.source_kinds
     if "aws-gaad" in kinds and "aws-credential-report" not in kinds:

@@ -17,7 +17,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -70,6 +70,26 @@ def run_parts(parts: Sequence[Callable[[], T]], *, jobs: int) -> list[T]:
     for start in range(0, len(parts), jobs):
         results.extend(_run_batch(parts[start : start + jobs]))
     return results
+
+
+class Pending(Generic[T]):
+    """A part started in a worker process; ``result()`` waits for it (or runs it here if the worker failed)."""
+
+    def __init__(self, part: Callable[[], T]) -> None:
+        self._part = part
+        gc.freeze()  # see _run_batch
+        self._child = _start(part) if can_fork() else None
+
+    def result(self) -> T:
+        child, self._child = self._child, None
+        if child is None and not can_fork():
+            return self._part()
+        return _collect(child, self._part)
+
+    def cancel(self) -> None:
+        """End the worker if it still runs (the caller no longer wants its result)."""
+        child, self._child = self._child, None
+        _stop(child)
 
 
 def _run_batch(parts: Sequence[Callable[[], T]]) -> list[T]:

@@ -118,3 +118,27 @@ def test_bad_job_variable_is_a_one_line_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "NHI_SCAN_JOBS must be a whole number" in done.stderr
+
+
+@forking
+def test_early_checks_in_a_worker_give_the_same_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The permission-only checks start in a worker before the escalation edges exist; what they find for
+    identities the admin check reports (known only once edges exist) is dropped, so the report is unchanged."""
+    from nhi_scan import engine
+
+    monkeypatch.setattr(build, "MIN_PARALLEL_PRINCIPALS", 0)
+    monkeypatch.setattr(engine, "MIN_PARALLEL_IDENTITIES", 0)
+    fallbacks = parallel.fallbacks
+    results = [engine.run_scan([SAMPLE], now=NOW, jobs=jobs).findings for jobs in (1, 2, 3)]
+    assert parallel.fallbacks == fallbacks, "the worker delivered the early findings"
+    assert results[0] and any(f.check_id == "service-wide-access" for f in results[0])
+    assert results[1] == results[0]
+    assert results[2] == results[0]
+    early = {
+        c.id
+        for c in engine.select_checks(
+            {p for p, _ in parse_documents(load_inputs([SAMPLE]).documents, Settings()).scopes}
+        )
+        if c.early
+    }
+    assert early == {"service-wide-access", "unscoped-permissions-management", "unscoped-secret-access"}

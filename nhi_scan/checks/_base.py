@@ -46,6 +46,10 @@ class Check:
     remediation: str
     run: RunFn
     providers: tuple[Provider, ...] = (Provider.AWS, Provider.GCP, Provider.AZURE)
+    #: Judges only effective permissions, of the identities ``_privilege.subjects`` gives: it may run as soon as
+    #: permissions are known, before the escalation edges exist (in a worker process, while they are built). Its
+    #: findings are then kept for the final subjects only, which makes the result the same as a run at the end.
+    early: bool = False
 
     def finding(
         self,

@@ -119,6 +119,11 @@ def subjects(context: CheckContext) -> list[tuple[Identity, PrincipalPermissions
     return found
 
 
+def subject_ids(context: CheckContext) -> frozenset[str]:
+    """Ids of ``subjects``: what early findings computed before the graph was complete are filtered by."""
+    return frozenset(identity.id for identity, _ in subjects(context))
+
+
 def _admin_reported(context: CheckContext) -> frozenset[str]:
     """Identities with a direct admin edge, found from the few edges into the admin targets."""
     graph = context.graph

@@ -253,4 +253,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(Provider.AWS,),
+    early=True,
 )

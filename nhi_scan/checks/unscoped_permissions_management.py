@@ -105,4 +105,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(Provider.AWS,),
+    early=True,
 )

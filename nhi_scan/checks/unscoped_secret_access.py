@@ -132,4 +132,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(Provider.AWS,),
+    early=True,
 )

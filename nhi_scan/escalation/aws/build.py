@@ -7,7 +7,7 @@ resource pattern, and permissions that cover every target go through shared hub 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -109,11 +109,19 @@ MIN_PARALLEL_PRINCIPALS = 2000
 Work = tuple[int, Source, list[Method]]
 
 
-def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None, *, jobs: int = 1) -> AwsAnalysis:
+def build_aws(
+    graph: IdentityGraph,
+    inventory: Inventory,
+    now: datetime | None,
+    *,
+    jobs: int = 1,
+    permissions_known: Callable[[AwsAnalysis], None] | None = None,
+) -> AwsAnalysis:
     """Add the AWS escalation edges to ``graph``; ``jobs`` > 1 shares method application between processes.
 
     The graph comes out the same for any ``jobs``: each principal's edges are logged apart and replayed in the
-    principals' order.
+    principals' order. ``permissions_known`` is called once every principal's effective permissions are known,
+    before any escalation edge is added (the engine starts the permission-only checks there).
     """
     index = build_index(inventory)
     analysis = AwsAnalysis(index=index, cache=PolicyCache())
@@ -122,6 +130,8 @@ def build_aws(graph: IdentityGraph, inventory: Inventory, now: datetime | None, 
     for account in index.accounts:
         graph.add_target(admin_node(account), f"admin of AWS account {account}")
     work = _judge_principals(graph, inventory, analysis, now)
+    if permissions_known is not None:
+        permissions_known(analysis)
     applier = Applier(graph=graph, index=index, cache=analysis.cache)
     if jobs > 1 and len(work) >= MIN_PARALLEL_PRINCIPALS and can_fork():
         applier.prepare({(method, source.identity.scope) for _, source, methods in work for method in methods})
