@@ -23,7 +23,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=0,
-        help="Processes sharing the analysis of large inputs (1: none) [$NHI_SCAN_JOBS, else CPUs up to 4].",
+        help="Processes sharing the analysis of large inputs (1: none) [$NHI_SCAN_JOBS, else CPUs up to 4 on Linux].",
     ),
 ]
 
