@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from nhi_scan.escalation.aws.catalog import Condition, Effect, Method, ResourceScope, TargetKind
 from nhi_scan.escalation.aws.decisions import NO, best, worst
 from nhi_scan.escalation.aws.index import InventoryIndex, SortedArns
-from nhi_scan.escalation.aws.principal import Source
+from nhi_scan.escalation.aws.principal import Source, boundary_caps
 from nhi_scan.escalation.aws.targets import (
     SELF_KINDS,
     Candidate,
@@ -40,6 +40,12 @@ HUB_MIN_TARGETS = 16
 
 #: Effects that give one edge per target (or one to a hub of them), not one witness edge to the admin node.
 _PER_TARGET = frozenset({Effect.BECOME_TARGET, Effect.GRANT})
+
+
+def _selectivity(prefixes: tuple[str, ...]) -> int:
+    """Sort key putting the most selective prefix tuple first (its shortest prefix is the longest): the first tuple
+    is the one looked up by bisection, the others only filter."""
+    return -min((len(p) for p in prefixes), default=0)
 
 
 def admin_node(account: str) -> str:
@@ -213,7 +219,7 @@ class Applier:
                 layers += source.layer_prefixes(actions[0])
         if not layers:
             return None
-        layers.sort(key=lambda prefixes: -min((len(p) for p in prefixes), default=0))
+        layers.sort(key=_selectivity)
         ordered, holders = self._policies(method, source.identity.scope)
         policies = dict.fromkeys(p for prefix in layers[0] for p in ordered.with_prefix(prefix))
         chosen = {
@@ -269,8 +275,7 @@ class Applier:
                 result.append(tuple(prefixes))
         if method.passrole:
             result.extend(source.layer_prefixes("iam:passrole", method.passed_to_service))
-        # The most selective first: it is the one looked up by bisection, the others only filter.
-        result.sort(key=lambda prefixes: -min((len(p) for p in prefixes), default=0))
+        result.sort(key=_selectivity)
         return result
 
     @staticmethod
@@ -400,13 +405,9 @@ class Applier:
         """A permissions boundary that is not itself admin-equivalent caps what self-modification can gain."""
         if not source.permissions.has_boundary or self._can_lift_boundary(source):
             return None
-        boundaries = [
-            dataclasses.replace(g, policy_kind=PolicyKind.INLINE)
-            for g in self.index.grants.get(source.id, [])
-            if g.policy_kind is PolicyKind.BOUNDARY
-        ]
-        alone = PrincipalPermissions.from_grants(boundaries, context=source.permissions.context, cache=self.cache)
-        return None if alone.admin_equivalence().possible else "capped by its permissions boundary"
+        grants = self.index.grants.get(source.id, [])
+        capped = boundary_caps(grants, self.cache, source.permissions.context)
+        return "capped by its permissions boundary" if capped else None
 
     def _can_lift_boundary(self, source: Source) -> bool:
         """It may delete or replace its own permissions boundary (then its identity policies apply in full)."""

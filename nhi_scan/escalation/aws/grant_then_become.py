@@ -21,10 +21,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from nhi_scan.escalation.aws.index import InventoryIndex
+from nhi_scan.escalation.aws.principal import boundary_caps
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph, NodeKind
-from nhi_scan.model import IdentityKind, PolicyKind
+from nhi_scan.model import IdentityKind
 from nhi_scan.policy.aws.cache import PolicyCache
-from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.reach import reach_towards
 
 
@@ -199,13 +199,5 @@ def _capped(principal: str, index: InventoryIndex, cache: PolicyCache, known: di
     """The principal's permissions boundary is not admin-equivalent: what it is granted stays within it."""
     found = known.get(principal)
     if found is None:
-        boundaries = [
-            dataclasses.replace(g, policy_kind=PolicyKind.INLINE)
-            for g in index.grants.get(principal, [])
-            if g.policy_kind is PolicyKind.BOUNDARY
-        ]
-        found = bool(boundaries) and not (
-            PrincipalPermissions.from_grants(boundaries, cache=cache).admin_equivalence().possible
-        )
-        known[principal] = found
+        found = known[principal] = boundary_caps(index.grants.get(principal, []), cache)
     return found

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nhi_scan.escalation.aws.index import literal_prefix
-from nhi_scan.model import Identity, IdentityKind
+from nhi_scan.model import Grant, Identity, IdentityKind, PolicyKind
+from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.context import KeyValue, RequestContext
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.scope import ResourceScope
@@ -20,6 +23,18 @@ def _covers_prefix(pattern: str, prefix: str) -> bool:
         return False
     literal = pattern.rstrip("*")
     return not any(marker in literal for marker in ("*", "?", "${")) and prefix.startswith(literal)
+
+
+def boundary_caps(grants: Iterable[Grant], cache: PolicyCache, context: RequestContext | None = None) -> bool:
+    """The principal has a permissions boundary that is not itself admin-equivalent: whatever it is granted (by
+    itself or by someone else) stays within it."""
+    boundaries = [
+        dataclasses.replace(g, policy_kind=PolicyKind.INLINE) for g in grants if g.policy_kind is PolicyKind.BOUNDARY
+    ]
+    if not boundaries:
+        return False
+    alone = PrincipalPermissions.from_grants(boundaries, context=context, cache=cache)
+    return not alone.admin_equivalence().possible
 
 
 #: Attaching a managed policy: the attacker would attach AdministratorAccess, so iam:PolicyARN is known.
