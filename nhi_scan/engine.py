@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
-from nhi_scan.checks._privilege import subject_ids
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
-from nhi_scan.escalation.aws.build import AwsAnalysis, build_aws
 from nhi_scan.graph import IdentityGraph
+from nhi_scan.inventory import merge_inventories, only, providers_of
 from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
 from nhi_scan.parallel import Pending, can_fork
+from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis
+from nhi_scan.providers import all_providers, provider
 from nhi_scan.settings import Settings
 
 Progress = Callable[[str], None]
@@ -33,27 +33,8 @@ def parse_documents(documents: Sequence[LoadedDocument], settings: Settings) -> 
     by_provider: dict[Provider, list[LoadedDocument]] = defaultdict(list)
     for document in documents:
         by_provider[document.format.provider].append(document)
-    parts: list[Inventory] = []
-    for provider, docs in sorted(by_provider.items()):
-        module = importlib.import_module(f"nhi_scan.connectors.{provider.value}.parse")
-        parts.append(module.parse(docs, owner_tag_keys=settings.owner_tag_keys))
-    return merge_inventories(parts)
-
-
-def merge_inventories(parts: Sequence[Inventory]) -> Inventory:
-    if len(parts) == 1:
-        return parts[0]
-    return Inventory(
-        identities=tuple(i for p in parts for i in p.identities),
-        grants=tuple(g for p in parts for g in p.grants),
-        policies=tuple(x for p in parts for x in p.policies),
-        trusts=tuple(t for p in parts for t in p.trusts),
-        workloads=tuple(w for p in parts for w in p.workloads),
-        usage=tuple(u for p in parts for u in p.usage),
-        organization=next((p.organization for p in parts if p.organization is not None), None),
-        scopes=tuple(s for p in parts for s in p.scopes),
-        warnings=tuple(w for p in parts for w in p.warnings),
-    )
+    options = ParseOptions(owner_tag_keys=tuple(settings.owner_tag_keys))
+    return merge_inventories([provider(p).parse(docs, options) for p, docs in sorted(by_provider.items())])
 
 
 def _no_usable_input(paths: Sequence[Path], sources: Sequence[Source]) -> NhiScanError:
@@ -69,43 +50,66 @@ def _no_usable_input(paths: Sequence[Path], sources: Sequence[Source]) -> NhiSca
     )
 
 
-def select_checks(providers: set[Provider], only: Sequence[str] = ()) -> list[Check]:
-    chosen = [c for c in all_checks() if providers.intersection(c.providers)]
+def select_checks(providers: set[Provider] | frozenset[Provider], only: Sequence[str] = ()) -> list[Check]:
+    """The neutral checks, and the cloud-specific checks of the given providers."""
+    chosen = [c for c in all_checks() if not c.providers or providers.intersection(c.providers)]
     if only:
         wanted = set(only)
         chosen = [c for c in chosen if c.id in wanted]
     return chosen
 
 
-#: Called when every AWS principal's effective permissions are known, before escalation edges are added.
-PermissionsKnown = Callable[[Inventory, IdentityGraph, AwsAnalysis], None]
+#: Called when a provider knows every principal's effective permissions, before its escalation edges are added.
+PermissionsKnown = Callable[[Provider, Inventory, IdentityGraph, ProviderAnalysis], None]
+Analyses = Mapping[Provider, ProviderAnalysis]
 
 
 def build_graph(
     inventory: Inventory, now: datetime | None, *, jobs: int = 1, permissions_known: PermissionsKnown | None = None
-) -> tuple[IdentityGraph, AwsAnalysis | None]:
-    """The identity graph with every provider's escalation edges (the AWS analysis is kept for the checks)."""
+) -> tuple[IdentityGraph, dict[Provider, ProviderAnalysis]]:
+    """The identity graph with every provider's edges, and each provider's analysis (kept for the checks)."""
     graph = IdentityGraph.from_inventory(inventory)
-    aws = None
-    if any(provider is Provider.AWS for provider, _ in inventory.scopes):
-        hook = None
-        if permissions_known is not None:
-            known = permissions_known
-
-            def hook(analysis: AwsAnalysis) -> None:
-                known(inventory, graph, analysis)
-
-        aws = build_aws(graph, inventory, now, jobs=jobs, permissions_known=hook)
-    return graph, aws
+    analyses: dict[Provider, ProviderAnalysis] = {}
+    covered = providers_of(inventory)
+    for plugin in all_providers():
+        if plugin.id not in covered or plugin.analyse is None:
+            continue
+        part = only(inventory, {plugin.id})
+        hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
+        request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
+        analyses[plugin.id] = plugin.analyse(request)
+    return graph, analyses
 
 
 #: Identities below which no worker process is started for the early checks (one costs more than it saves).
 MIN_PARALLEL_IDENTITIES = 2000
 
 
+class Views:
+    """The context each check sees: only the subjects of the clouds it declares (a neutral check sees all)."""
+
+    def __init__(self, context: CheckContext) -> None:
+        self._context = context
+        self._found: dict[frozenset[Provider], CheckContext] = {}
+
+    def __call__(self, check: Check) -> CheckContext:
+        if not check.providers:
+            return self._context
+        key = frozenset(check.providers)
+        found = self._found.get(key)
+        if found is None:
+            inventory = only(self._context.inventory, key)
+            found = (
+                self._context if inventory is self._context.inventory else replace(self._context, inventory=inventory)
+            )
+            self._found[key] = found
+        return found
+
+
 class EarlyChecks:
-    """The permission-only checks (``Check.early``), started in a worker process as soon as permissions are known,
-    while this process builds the escalation edges; their findings are then kept for the final subjects only.
+    """The permission-only checks (``Check.early``) of one provider, started in a worker process as soon as that
+    provider's permissions are known, while this process builds the escalation edges; their findings are then kept
+    for the final subjects only (``Check.keep``).
 
     Measured on 10,000 principals: the checks overlap the method application instead of following it.
     """
@@ -114,21 +118,32 @@ class EarlyChecks:
         self._settings = settings
         self._now = now
         self._pending: Pending[list[Finding]] | None = None
+        self._started: tuple[str, ...] = ()
 
-    def start(self, inventory: Inventory, graph: IdentityGraph, aws: AwsAnalysis) -> None:
-        if len(inventory.identities) < MIN_PARALLEL_IDENTITIES or not can_fork():
+    def start(self, cloud: Provider, inventory: Inventory, graph: IdentityGraph, analysis: ProviderAnalysis) -> None:
+        if self._pending is not None or len(inventory.identities) < MIN_PARALLEL_IDENTITIES or not can_fork():
             return
-        early = [c for c in select_checks({p for p, _ in inventory.scopes}) if c.early]
-        context = CheckContext(inventory=inventory, graph=graph, settings=self._settings, now=self._now, aws=aws)
-        self._pending = Pending(partial(_run_group, early, context))
+        early = [c for c in select_checks({cloud}) if c.early and tuple(c.providers) == (cloud,)]
+        if not early:
+            return
+        context = CheckContext(
+            inventory=inventory, graph=graph, settings=self._settings, now=self._now, analyses={cloud: analysis}
+        )
+        self._started = tuple(c.id for c in early)
+        self._pending = Pending(partial(_run_group, early, Views(context)))
 
-    def findings(self, context: CheckContext, checks: Sequence[Check]) -> list[Finding]:
-        """The early checks' findings for the complete graph (collected from the worker when one was started)."""
+    def started(self, check: Check) -> bool:
+        return check.id in self._started
+
+    def findings(self, views: Views, checks: Sequence[Check]) -> list[Finding]:
+        """The started checks' findings for the complete graph (collected from the worker)."""
         if self._pending is None:
-            return _run_group(checks, context)
+            return []
         found, self._pending = self._pending.result(), None
-        keep = subject_ids(context)
-        return [f for f in found if f.identity in keep]
+        keep: dict[str, frozenset[str] | None] = {}
+        for check in checks:
+            keep[check.id] = check.keep(views(check)) if check.keep is not None else None
+        return [f for f in found if keep.get(f.check_id) is None or f.identity in (keep[f.check_id] or ())]
 
     def cancel(self) -> None:
         if self._pending is not None:
@@ -141,7 +156,7 @@ def run_checks(
     graph: IdentityGraph,
     settings: Settings,
     now: datetime,
-    aws: AwsAnalysis | None = None,
+    analyses: Analyses | None = None,
     *,
     early: EarlyChecks | None = None,
 ) -> list[Finding]:
@@ -149,17 +164,19 @@ def run_checks(
 
     ``early``: the permission-only checks already started (see ``EarlyChecks``); the others run here.
     """
-    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
-    chosen = select_checks({provider for provider, _ in inventory.scopes})
-    findings = _run_group([c for c in chosen if early is None or not c.early], context)
-    if early is not None:
-        findings += early.findings(context, [c for c in chosen if c.early])
+    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, analyses=analyses or {})
+    views = Views(context)
+    chosen = select_checks(providers_of(inventory))
+    started = [c for c in chosen if early is not None and early.started(c)]
+    findings = _run_group([c for c in chosen if c not in started], views)
+    if early is not None and started:
+        findings += early.findings(views, started)
     findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
     return findings
 
 
-def _run_group(checks: Sequence[Check], context: CheckContext) -> list[Finding]:
-    return [finding for check in checks for finding in check.run(context)]
+def _run_group(checks: Sequence[Check], views: Views) -> list[Finding]:
+    return [finding for check in checks for finding in check.run(views(check))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +187,7 @@ class Analysis:
     source_kinds: frozenset[str]
     inventory: Inventory
     graph: IdentityGraph
-    aws: AwsAnalysis | None
+    analyses: dict[Provider, ProviderAnalysis]
 
 
 def analyse(
@@ -193,9 +210,9 @@ def analyse(
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
-    graph, aws = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
+    graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
     kinds = frozenset(s.kind for s in loaded.sources if s.status is SourceStatus.USED and s.kind)
-    return Analysis(tuple(loaded.sources), kinds, inventory, graph, aws)
+    return Analysis(tuple(loaded.sources), kinds, inventory, graph, analyses)
 
 
 def run_scan(
@@ -239,21 +256,13 @@ def scan_with_graph(
         )
         inventory = analysis.inventory
         progress("running checks")
-        findings = run_checks(inventory, analysis.graph, settings, now, analysis.aws, early=early)
+        findings = run_checks(inventory, analysis.graph, settings, now, analysis.analyses, early=early)
     finally:
         if early is not None:
             early.cancel()
     warnings = list(inventory.warnings)
-    kinds = analysis.source_kinds
-    if "aws-gaad" in kinds and "aws-credential-report" not in kinds:
-        warnings.append(
-            "no IAM credential report given: access key ages and use, console passwords and MFA are unknown "
-            "(aws iam generate-credential-report; aws iam get-credential-report)"
-        )
-    if "aws-credential-report" in kinds and "aws-gaad" not in kinds:
-        warnings.append(
-            "no get-account-authorization-details export given: roles, groups, policies and tags are unknown"
-        )
+    for plugin in all_providers():
+        warnings.extend(plugin.input_warnings(analysis.source_kinds))
     result = ScanResult(
         started=started,
         now=now,

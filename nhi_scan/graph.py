@@ -24,6 +24,12 @@ class NodeKind(enum.StrEnum):
     #: A set of identities reachable the same way ("every role of account X trusting lambda"): keeps edge
     #: counts linear when a principal holds a permission on "*".
     HUB = "hub"
+    #: An issuer of tokens that identities accept (an OIDC / SAML identity provider): where federation enters.
+    ISSUER = "issuer"
+
+
+#: Method id of an ADMIN_OF edge from an identity that holds every permission of its scope (every cloud's word).
+ADMIN_EQUIVALENT = "admin-equivalent"
 
 
 class EdgeKind(enum.StrEnum):
@@ -54,6 +60,18 @@ class Edge:
     conditional: bool = False
     #: False for edges a path search must not follow (structure, or modifying another principal's policy).
     traversable: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MethodFacts:
+    """What generic checks need to know of an escalation method, registered on the graph by the provider that
+    adds its edges: they never read one cloud's catalogue."""
+
+    id: str
+    #: Human name, shown for each hop of a path ("Create an access key for another user").
+    label: str
+    #: The method makes its user admin by changing its own permissions: "can grant itself anything".
+    grants_self: bool = False
 
 
 #: A hub node to add: (hub id, label).
@@ -96,6 +114,8 @@ class IdentityGraph:
         self._identities: dict[str, Identity] = {}
         self._credentials: dict[str, Credential] = {}
         self._workloads: dict[str, Workload] = {}
+        self._methods: dict[str, MethodFacts] = {}
+        self._admin_targets: set[str] = set()
         #: Results derived from the graph that several checks read (computed once, by the first to ask).
         self.memo: dict[str, Any] = {}
 
@@ -139,18 +159,37 @@ class IdentityGraph:
     def add_workload(self, workload: Workload) -> None:
         self._workloads[workload.id] = workload
         self.nx.add_node(workload.id, node_kind=NodeKind.WORKLOAD)
-        self.add_edge(
-            Edge(
-                source=workload.id,
-                target=workload.identity_id,
-                kind=EdgeKind.RUNS_AS,
-                reason=f"{workload.kind} {workload.name} runs as this identity",
-                traversable=False,
+        for identity_id in workload.identity_ids:
+            self.add_edge(
+                Edge(
+                    source=workload.id,
+                    target=identity_id,
+                    kind=EdgeKind.RUNS_AS,
+                    reason=f"{workload.kind} {workload.name} runs as this identity",
+                    traversable=False,
+                )
             )
-        )
 
-    def add_target(self, target_id: str, label: str) -> None:
+    def add_target(self, target_id: str, label: str, *, admin: bool = False) -> None:
+        """A privilege target; ``admin``: full control of an account, project, subscription or tenant (the goal of
+        the privilege-escalation paths)."""
         self.nx.add_node(target_id, node_kind=NodeKind.TARGET, label=label)
+        if admin:
+            self._admin_targets.add(target_id)
+
+    def add_issuer(self, issuer_id: str, label: str) -> None:
+        """An identity provider whose token holders may become identities (FEDERATES edges leave it)."""
+        self.nx.add_node(issuer_id, node_kind=NodeKind.ISSUER, label=label)
+
+    def admin_targets(self) -> frozenset[str]:
+        return frozenset(self._admin_targets)
+
+    def register_methods(self, methods: Iterable[MethodFacts]) -> None:
+        for method in methods:
+            self._methods[method.id] = method
+
+    def method(self, method_id: str | None) -> MethodFacts | None:
+        return self._methods.get(method_id or "")
 
     def add_hub(self, hub_id: str, label: str) -> None:
         self.nx.add_node(hub_id, node_kind=NodeKind.HUB, label=label)

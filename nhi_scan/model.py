@@ -9,13 +9,11 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NewType
 
-
-class Provider(enum.StrEnum):
-    AWS = "aws"
-    GCP = "gcp"
-    AZURE = "azure"
+#: A cloud's short id ("aws", "gcp", "azure", or a plug-in's own): an open set, so that adding a cloud is adding a
+#: plug-in (``nhi_scan.providers``), never editing the model. Each plug-in defines its constant.
+Provider = NewType("Provider", str)
 
 
 class IdentityKind(enum.StrEnum):
@@ -92,6 +90,52 @@ class PolicyKind(enum.StrEnum):
     BOUNDARY = "permissions-boundary"
     SCP = "scp"
     ROLE_BINDING = "role-binding"
+    DENY_POLICY = "deny-policy"
+    DIRECTORY_ROLE = "directory-role"
+    APP_ROLE = "app-role"
+    RBAC_ASSIGNMENT = "rbac-assignment"
+
+
+class ScopeKind(enum.StrEnum):
+    """Levels of the clouds' resource hierarchies (a grant at one level applies to every level below)."""
+
+    ORGANIZATION = "organization"
+    ORGANIZATIONAL_UNIT = "organizational-unit"
+    ACCOUNT = "account"
+    FOLDER = "folder"
+    PROJECT = "project"
+    TENANT = "tenant"
+    MANAGEMENT_GROUP = "management-group"
+    SUBSCRIPTION = "subscription"
+    RESOURCE_GROUP = "resource-group"
+    RESOURCE = "resource"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scope:
+    """One node of a resource hierarchy (AWS organisation / OU / account; GCP organization / folder / project;
+    Azure tenant / management group / subscription / resource group), with its parent: grants inherit down it."""
+
+    id: str
+    provider: Provider
+    kind: ScopeKind
+    name: str | None = None
+    #: Id of the scope this one sits in; None at the top (or when the export does not say).
+    parent: str | None = None
+
+
+class TrustKind(enum.StrEnum):
+    """Who a trust lets in, in words every cloud shares."""
+
+    #: A named principal or a whole account / project / tenant of a cloud.
+    PRINCIPAL = "principal"
+    #: A cloud service acting for the customer (lambda.amazonaws.com, a GCP service agent...).
+    SERVICE = "service"
+    #: Holders of tokens from an identity provider (OIDC / SAML issuer): workload identity federation.
+    FEDERATED = "federated"
+    #: Anyone at all (a wildcard principal).
+    ANY = "any"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -141,6 +185,12 @@ class Identity:
     agent_reason: str | None = None
     #: Provider-specific facts that no shared field holds (instance profile ARNs, permissions boundary...).
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    #: Other ids of the same identity (GCP unique id and email, Azure object id and app id).
+    aliases: tuple[str, ...] = ()
+    #: Ids of the principals that own it (Entra app owners, GCP service account admins); tags give ``owner``.
+    owners: tuple[str, ...] = ()
+    #: False when the provider says it is disabled; None when not known.
+    enabled: bool | None = None
 
     @property
     def is_principal(self) -> bool:
@@ -192,6 +242,11 @@ class Grant:
     via: str | None = None
     #: Where the grant applies (GCP project, Azure scope); None = the principal's own scope.
     resource_scope: str | None = None
+    #: A condition of the binding / assignment itself (GCP IAM condition, Azure ABAC), as the provider gives it;
+    #: AWS conditions live inside ``document``.
+    condition: Mapping[str, Any] | None = None
+    #: Only eligible (Entra PIM, Azure PIM): the principal must activate it first.
+    eligible: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,14 +254,33 @@ class Trust:
     """One statement of who may become an identity (AWS trust policy, impersonation binding, federation)."""
 
     target_id: str
-    #: "aws", "service", "federated", "any" (wildcard), "canonical-user".
-    principal_type: str
+    principal_type: TrustKind
+    #: The principal as the provider names it (an ARN, a service, an identity provider's id, "*").
     principal: str
     actions: tuple[str, ...]
     conditions: Mapping[str, Any]
     provider: Provider
     effect: str = "Allow"
     statement_index: int = 0
+    #: Federation claims the trust requires (FEDERATED trusts): the issuer, and the subjects / audiences a token
+    #: must carry when the trust pins them exactly (empty: not pinned, or pinned by a pattern).
+    issuer: str | None = None
+    subjects: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IdentityProvider:
+    """An issuer of tokens that identities of a cloud accept (AWS OIDC / SAML provider, GCP workload identity pool
+    provider, Entra federated credential issuer): where federation enters an estate."""
+
+    id: str
+    provider: Provider
+    #: Issuer host and path without scheme (token.actions.githubusercontent.com), or a SAML entity id.
+    issuer: str
+    protocol: str
+    scope: str
+    audiences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -220,6 +294,16 @@ class Workload:
     provider: Provider
     scope: str
     attributes: Mapping[str, Any] = field(default_factory=dict)
+    #: Further identities it runs as (a GCP VM's several service accounts, an Azure app's managed identities).
+    other_identity_ids: tuple[str, ...] = ()
+    #: The application it belongs to (from tags or labels), so reuse across applications can be judged.
+    application: str | None = None
+    #: The platform uses its identity, not the application (an ECS task execution role): never judged as reuse.
+    platform: bool = False
+
+    @property
+    def identity_ids(self) -> tuple[str, ...]:
+        return (self.identity_id, *self.other_identity_ids)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,6 +377,8 @@ class ServiceUsage:
     last_used: datetime | None
     #: Tracked action (``svc:Action``) -> last use; only for services with action-level tracking.
     actions: Mapping[str, datetime | None] = field(default_factory=dict)
+    #: The service controls identities, keys or secrets: unused access to it is the most dangerous to keep.
+    sensitive: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -315,6 +401,9 @@ class Inventory:
     #: none, rather than "not known". Filled by live collection; empty for plain exports.
     workload_listings: tuple[tuple[str, str], ...] = ()
     usage: tuple[ServiceUsage, ...] = ()
+    identity_providers: tuple[IdentityProvider, ...] = ()
+    #: The resource hierarchy of every scope covered (organisations, folders, accounts, subscriptions...).
+    hierarchy: tuple[Scope, ...] = ()
     #: Service control policies are Grants of kind SCP whose principal_id is the target (root/OU/account) id.
     organization: Organization | None = None
     #: Provider scopes covered, e.g. ("aws", "123456789012").

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from nhi_scan.model import Category, Finding, Identity, Inventory, PathHop, Provider, Severity
+from nhi_scan.providers import remediation as provider_remediation
 from nhi_scan.settings import Settings
 
 if TYPE_CHECKING:
-    from nhi_scan.escalation.aws.build import AwsAnalysis
     from nhi_scan.graph import IdentityGraph
+    from nhi_scan.plugin import ProviderAnalysis
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckContext:
+    #: What the check may judge: only the subjects of the clouds it declares (everything for a neutral check).
     inventory: Inventory
+    #: The whole graph (paths may cross clouds).
     graph: IdentityGraph
     settings: Settings
     now: datetime
-    #: Effective AWS permissions and admin-equivalence per principal (None when no AWS scope was scanned).
-    aws: AwsAnalysis | None = None
+    #: Each scanned provider's analysis (effective permissions, admin-equivalence), by provider id.
+    analyses: Mapping[Provider, ProviderAnalysis] = field(default_factory=dict)
 
 
 RunFn = Callable[[CheckContext], Iterable[Finding]]
@@ -45,11 +48,26 @@ class Check:
     description: str
     remediation: str
     run: RunFn
-    providers: tuple[Provider, ...] = (Provider.AWS, Provider.GCP, Provider.AZURE)
-    #: Judges only effective permissions, of the identities ``_privilege.subjects`` gives: it may run as soon as
-    #: permissions are known, before the escalation edges exist (in a worker process, while they are built). Its
-    #: findings are then kept for the final subjects only, which makes the result the same as a run at the end.
+    #: The clouds whose subjects the check judges (it sees nothing else); empty: a neutral check, for every cloud.
+    providers: tuple[Provider, ...] = ()
+    #: Judges only effective permissions: it may run as soon as its provider's permissions are known, before the
+    #: escalation edges exist (in a worker process, while they are built). Its findings are then kept for the
+    #: identities ``keep`` gives on the complete graph, which makes the result the same as a run at the end.
     early: bool = False
+    keep: Callable[[CheckContext], frozenset[str]] | None = None
+
+    @property
+    def neutral(self) -> bool:
+        """A check for every cloud (it reads only the shared model and graph)."""
+        return not self.providers
+
+    def covers(self) -> tuple[Provider, ...]:
+        """The clouds the check judges: its own, or every registered provider for a neutral check."""
+        if self.providers:
+            return self.providers
+        from nhi_scan.providers import all_providers
+
+        return tuple(plugin.id for plugin in all_providers())
 
     def finding(
         self,
@@ -64,8 +82,11 @@ class Check:
         fingerprint_key: str = "",
         provider: Provider | None = None,
     ) -> Finding:
-        """Build a finding of this check; provider defaults to the identity's."""
-        chosen_provider = provider or (identity.provider if identity else Provider.AWS)
+        """Build a finding of this check; provider defaults to the identity's, remediation to that provider's advice
+        for this check (then to the check's own)."""
+        chosen_provider = provider or (identity.provider if identity else None)
+        if chosen_provider is None:
+            raise ValueError(f"{self.id}: a finding about {subject!r} needs an identity or a provider")
         return Finding(
             id=fingerprint(self.id, subject, fingerprint_key),
             check_id=self.id,
@@ -76,7 +97,7 @@ class Check:
             subject=subject,
             identity=identity.id if identity else None,
             message=message,
-            remediation=remediation or self.remediation,
+            remediation=remediation or provider_remediation(chosen_provider, self.id) or self.remediation,
             owasp_nhi=self.owasp_nhi,
             evidence=dict(evidence or {}),
             path=path,

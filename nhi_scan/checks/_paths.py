@@ -6,13 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nhi_scan.checks._base import CheckContext
-from nhi_scan.graph import Edge, IdentityGraph, NodeKind
+from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, IdentityGraph
 from nhi_scan.model import Identity, IdentityKind
 from nhi_scan.reach import Reach, reach_towards
-
-ADMIN_PREFIX = "admin:"
-#: Methods that make the principal admin by changing its own permissions: "can grant itself anything".
-SELF_GRANT_CATEGORIES = ("self-modification",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +19,8 @@ class AdminReach:
 
 
 def admin_nodes(graph: IdentityGraph) -> frozenset[str]:
-    return frozenset(
-        node
-        for node in graph.nx.nodes
-        if str(node).startswith(ADMIN_PREFIX) and graph.node_kind(node) is NodeKind.TARGET
-    )
+    """The admin targets every provider added (admin of an account, project, subscription, tenant)."""
+    return graph.admin_targets()
 
 
 def admin_reach(context: CheckContext) -> AdminReach:
@@ -50,15 +43,13 @@ def direct_admin_edge(graph: IdentityGraph, identity_id: str, goals: frozenset[s
     return [
         edge
         for edge in graph.edges_from(identity_id)
-        if edge.target in goals and edge.traversable and (edge.method == "admin-equivalent" or _self_grant(edge))
+        if edge.target in goals and edge.traversable and (edge.method == ADMIN_EQUIVALENT or _self_grant(graph, edge))
     ]
 
 
-def _self_grant(edge: Edge) -> bool:
-    from nhi_scan.escalation.aws.catalog import methods_by_id
-
-    method = methods_by_id().get(edge.method or "")
-    return method is not None and str(method.category) in SELF_GRANT_CATEGORIES
+def _self_grant(graph: IdentityGraph, edge: Edge) -> bool:
+    method = graph.method(edge.method)
+    return method is not None and method.grants_self
 
 
 def machine_principals(context: CheckContext) -> Iterator[Identity]:

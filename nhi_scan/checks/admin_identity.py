@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_reach, direct_admin_edge, machine_principals
+from nhi_scan.graph import ADMIN_EQUIVALENT
 from nhi_scan.model import STATIC_CREDENTIAL_KINDS, Category, Finding, Severity
 
 
@@ -28,7 +29,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
             severity = Severity.HIGH
         how = (
             "is admin-equivalent"
-            if any(e.method == "admin-equivalent" for e in chosen)
+            if any(e.method == ADMIN_EQUIVALENT for e in chosen)
             else ("can grant itself any permission")
         )
         qualifier = "" if certain else " if conditions unknown offline hold"
@@ -53,13 +54,11 @@ CHECK = Check(
     category=Category.ADMIN,
     owasp_nhi=("NHI5:2025",),
     description=(
-        "A machine identity effectively allowed every action (e.g. AdministratorAccess, or NotAction with harmless "
-        "exclusions), or able to grant itself any permission (editing its own policies, groups or boundary). "
-        "Critical with an active long-lived key; medium when it depends on conditions unknown offline."
+        "A machine identity effectively allowed every action of its account, project or subscription (an "
+        "administrator policy or role, or a wildcard with harmless exclusions), or able to grant itself any "
+        "permission (editing its own policies, groups or bindings). Critical with an active long-lived key; medium "
+        "when it depends on conditions unknown offline."
     ),
-    remediation=(
-        "Give the workload only the actions it uses (see its Access Advisor data), remove IAM write permissions "
-        "on itself, and put a permissions boundary on identities that must manage IAM."
-    ),
+    remediation=("Give the workload only the permissions it uses, and remove its permission to change its own grants."),
     run=run,
 )

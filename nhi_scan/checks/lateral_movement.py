@@ -67,8 +67,9 @@ CHECK = Check(
         "finding per identity listing whom it can become (low when every way depends on unknown conditions)."
     ),
     remediation=(
-        "Check that each listed identity is meant to be reachable; narrow trust policies to named principals and "
-        "scope iam:PassRole, iam:CreateAccessKey and sts:AssumeRole to the resources the workload needs."
+        "Check that each listed identity is meant to be reachable; narrow who may become it (trusts, "
+        "impersonation bindings) to named principals and scope credential-creating permissions to the resources "
+        "the workload needs."
     ),
     run=run,
 )

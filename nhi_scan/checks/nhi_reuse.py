@@ -1,50 +1,26 @@
-"""One role shared by unrelated workloads (OWASP NHI9:2025, NHI reuse).
+"""One identity shared by unrelated workloads (OWASP NHI9:2025, NHI reuse).
 
 Compromising any of them yields the permissions every one of them needs, and nobody can scope, rotate or retire
 the role for one workload without breaking the others.
 
 "Unrelated" is judged conservatively, to keep fleets quiet:
-- workloads of different AWS services (an EC2 instance and a Lambda function on one role): always unrelated;
-- workloads of one service are unrelated only when their application tags differ (``app``, ``application``,
-  ``project``, ``service``, ``workload``, ``system``, then CloudFormation stack and Auto Scaling group tags).
-  Untagged workloads of one service (an instance fleet, a family of task definitions) count as one application.
-ECS execution roles are left out: the ECS agent, not the application, uses them, and one shared
-``ecsTaskExecutionRole`` is the documented default.
+- workloads of different services (an EC2 instance and a Lambda function on one role): always unrelated;
+- workloads of one service are unrelated only when their applications differ (``Workload.application``, which
+  each provider reads from its tags or labels). Workloads of one service without an application (an instance
+  fleet, a family of task definitions) count as one application.
+Workloads whose identity the platform uses (``Workload.platform``, e.g. ECS execution roles) are left out.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.model import Category, Finding, Severity, Workload
 
-APP_TAG_KEYS = (
-    "app",
-    "application",
-    "project",
-    "service",
-    "workload",
-    "system",
-    "aws:cloudformation:stack-name",
-    "aws:autoscaling:groupName",
-)
-_EXCLUDED_KINDS = frozenset({"ecs-task-execution"})
 #: Workloads named in the evidence (the finding says how many there are).
 _SHOWN = 10
-
-
-def app_of(workload: Workload) -> str | None:
-    tags = workload.attributes.get("tags")
-    if not isinstance(tags, Mapping):
-        return None
-    lowered = {str(k).lower(): str(v) for k, v in tags.items()}
-    for key in APP_TAG_KEYS:
-        value = lowered.get(key.lower(), "").strip()
-        if value:
-            return value
-    return None
 
 
 def service_of(workload: Workload) -> str:
@@ -54,11 +30,11 @@ def service_of(workload: Workload) -> str:
 def run(context: CheckContext) -> Iterator[Finding]:
     by_identity: dict[str, list[Workload]] = defaultdict(list)
     for workload in context.inventory.workloads:
-        if workload.kind not in _EXCLUDED_KINDS:
+        if not workload.platform:
             by_identity[workload.identity_id].append(workload)
     for identity_id, workloads in sorted(by_identity.items()):
         services = sorted({service_of(w) for w in workloads})
-        apps = sorted({app for w in workloads if (app := app_of(w)) is not None})
+        apps = sorted({w.application for w in workloads if w.application is not None})
         if len(services) > 1:
             severity, why = Severity.MEDIUM, f"workloads of {len(services)} services ({', '.join(services)})"
         elif len(apps) > 1:
@@ -67,19 +43,23 @@ def run(context: CheckContext) -> Iterator[Finding]:
             continue
         identity = context.graph.identity(identity_id)
         name = identity.name if identity else identity_id
+        noun = identity.kind.value.capitalize() if identity else "Identity"
         shown = sorted(workloads, key=lambda w: (w.kind, w.name))[:_SHOWN]
         yield CHECK.finding(
             subject=identity_id,
             identity=identity,
             severity=severity,
-            message=f"Role {name} is shared by {len(workloads)} workloads of {why}: "
+            provider=workloads[0].provider,
+            message=f"{noun} {name} is shared by {len(workloads)} workloads of {why}: "
             + ", ".join(f"{w.kind} {w.name}" for w in shown[:3])
             + ("…" if len(workloads) > 3 else "."),
             evidence={
                 "services": services,
                 "applications": apps,
                 "workload_count": len(workloads),
-                "workloads": [{"id": w.id, "kind": w.kind, "name": w.name, "application": app_of(w)} for w in shown],
+                "workloads": [
+                    {"id": w.id, "kind": w.kind, "name": w.name, "application": w.application} for w in shown
+                ],
             },
         )
 

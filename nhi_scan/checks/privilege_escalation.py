@@ -11,11 +11,9 @@ from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.reach import hops
 
 
-def _how(method: str | None) -> str:
-    from nhi_scan.escalation.aws.catalog import methods_by_id
-
-    found = methods_by_id().get(method or "")
-    return found.name if found else (method or "edge")
+def _how(graph: IdentityGraph, method: str | None) -> str:
+    found = graph.method(method)
+    return found.label if found else (method or "edge")
 
 
 def _steps(graph: IdentityGraph, edges: list[Edge]) -> str:
@@ -26,7 +24,7 @@ def _steps(graph: IdentityGraph, edges: list[Edge]) -> str:
         method = method or edge.method
         if graph.node_kind(edge.target) is NodeKind.HUB:
             continue
-        parts.append(f"{graph.label(edge.target)} [{_how(method)}]")
+        parts.append(f"{graph.label(edge.target)} [{_how(graph, method)}]")
         method = None
     return " → ".join(parts)
 
@@ -83,9 +81,8 @@ CHECK = Check(
         "conditions or resources an export cannot show."
     ),
     remediation=(
-        "Break the first hop: scope the permission in the named policy to the resources the workload needs "
-        "(e.g. iam:PassRole only on its own function role, with an iam:PassedToService condition), or deny it "
-        "with a permissions boundary."
+        "Break the first hop: scope the permission in the named policy or binding to the resources the workload "
+        "needs, or deny it."
     ),
     run=run,
 )

@@ -1,8 +1,9 @@
-"""Services an active identity may use but has not used for N days (Access Advisor): least privilege from usage.
+"""Services an active identity may use but has not used for N days: least privilege from usage.
 
-Access Advisor lists exactly the services the identity's policies allow, with their last use (about 400 days of
-history), so "granted but unused" needs no policy evaluation. Identities using nothing in the window are left to
-identity-unused / credential-unused (no duplicate findings), and identities younger than the window are not judged.
+Per-service usage records (``ServiceUsage``, read by each provider from its usage data) list exactly the services
+the identity's grants allow, with their last use, so "granted but unused" needs no policy evaluation. Identities
+using nothing in the window are left to identity-unused / credential-unused (no duplicate findings), and
+identities younger than the window are not judged.
 """
 
 from __future__ import annotations
@@ -14,9 +15,6 @@ from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._common import principals
 from nhi_scan.model import Category, Finding, ServiceUsage, Severity
 from nhi_scan.timeutil import age_days, iso
-
-#: Unused access to these services is the most dangerous to keep (identity, organisation and key control).
-SENSITIVE_SERVICES = frozenset({"iam", "sts", "organizations", "kms", "secretsmanager", "sso", "identitystore"})
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
@@ -34,7 +32,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
         unused = sorted((u for u in usages if u not in used), key=lambda u: u.service)
         if not used or not unused:
             continue
-        sensitive = sorted(u.service for u in unused if u.service in SENSITIVE_SERVICES)
+        sensitive = sorted(u.service for u in unused if u.sensitive)
         names = ", ".join(u.service for u in unused[:8]) + ("…" if len(unused) > 8 else "")
         yield CHECK.finding(
             subject=identity.id,
@@ -61,11 +59,9 @@ CHECK = Check(
     owasp_nhi=("NHI5:2025",),
     description=(
         "Machine identity allowed to use services it has not used for service-unused days (default 90), "
-        "according to IAM Access Advisor; medium when they include iam, sts, organizations, kms or secrets."
+        "according to the cloud's per-service usage data; medium when they include "
+        "identity, key or secret services."
     ),
-    remediation=(
-        "Remove the unused services from its policies: `nhi-scan suggest-policy INPUTS ID` prints a right-sized "
-        "policy that keeps what was used. Check first for yearly jobs and for iam:PassRole, which usage data misses."
-    ),
+    remediation=("Remove the unused services from its grants; check first for yearly jobs, which usage data misses."),
     run=run,
 )

@@ -23,7 +23,8 @@ def checks(fmt: Annotated[str, typer.Option("--format", "-f", help="table or jso
                 "severity": c.severity.label,
                 "category": str(c.category),
                 "owasp_nhi": list(c.owasp_nhi),
-                "providers": [str(p) for p in c.providers],
+                "providers": [str(p) for p in c.covers()],
+                "neutral": c.neutral,
                 "description": c.description,
                 "remediation": c.remediation,
             }
@@ -42,7 +43,7 @@ def checks(fmt: Annotated[str, typer.Option("--format", "-f", help="table or jso
             c.severity.label,
             str(c.category),
             ", ".join(c.owasp_nhi),
-            ", ".join(str(p) for p in c.providers),
+            ("all (" if c.neutral else "") + ", ".join(str(p) for p in c.covers()) + (")" if c.neutral else ""),
             c.description,
         )
     Console(highlight=False).print(table)

@@ -5,37 +5,42 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
 from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now, parse_severity
 from nhi_scan.cli._governed import governed_scan, print_governance_warnings
-from nhi_scan.cli._live import DEFAULT_ROLE_NAME, LiveOptions, check_regions, scan_inputs
+from nhi_scan.cli._live import scan_inputs, with_live_options
 from nhi_scan.errors import UsageError
 from nhi_scan.governance import load_baseline, load_config
 from nhi_scan.model import ScanResult, Severity
+from nhi_scan.providers import all_providers
 from nhi_scan.reporters import ReportOptions, all_reporters, get_reporter
 
-EPILOG = """Examples:
+_EXAMPLES = """Examples:
 
   nhi-scan scan ./exports/
 
-  nhi-scan scan authz.json credential-report.csv -f json -o report.json
+  nhi-scan scan ./exports/ -f json -o report.json
 
   nhi-scan scan ./exports/ --fail-on high --now 2026-01-31T00:00:00Z
 
   nhi-scan scan ./exports/ -f sarif -f markdown -f html --output-dir reports/ --baseline baseline.json
+"""
 
-  nhi-scan scan --aws --profile audit                 (live, read-only; --org for every account)
-
-Exports: aws iam get-account-authorization-details > authz.json;
-aws iam generate-credential-report; aws iam get-credential-report --query Content --output text | base64 -d > cr.csv
-
-Configuration: nhi-scan.toml (or \\[tool.nhi-scan] in pyproject.toml) in the current directory, or --config FILE.
+_FOOTER = """Configuration: nhi-scan.toml (or \\[tool.nhi-scan] in pyproject.toml) in the current directory, or
+--config FILE.
 
 Exit codes: 0 no counted finding at/above --fail-on, 1 counted findings at/above it, 2 usage or input error.
 Suppressed and baselined findings are never counted."""
+
+
+def _epilog() -> str:
+    """The examples, each provider's own (live scan, how to export), then configuration and exit codes."""
+    parts = [_EXAMPLES.rstrip("\n")]
+    parts.extend(plugin.scan_help.strip("\n") for plugin in all_providers() if plugin.scan_help)
+    return "\n\n".join([*parts, _FOOTER])
 
 
 def exit_code(result: ScanResult, fail_on: Severity | None, strict: bool) -> int:
@@ -152,17 +157,8 @@ def scan(
         int | None,
         typer.Option("--service-unused-days", min=0, help="Days without use that make a granted service unused [90]."),
     ] = None,
-    aws: Annotated[bool, typer.Option("--aws", help="Scan AWS live (read-only calls) instead of exports.")] = False,
-    org: Annotated[bool, typer.Option("--org", help="With --aws: every account of the AWS Organization.")] = False,
-    profile: Annotated[str | None, typer.Option("--profile", help="With --aws: AWS profile.")] = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option("--region", help="With --aws: region for workloads (repeat) [every enabled region]."),
-    ] = None,
-    role_name: Annotated[
-        str, typer.Option("--role-name", help="With --org: role assumed in each member account.")
-    ] = DEFAULT_ROLE_NAME,
     jobs: JobsOption = None,
+    **live: Any,
 ) -> None:
     """Inventory the non-human identities in exported files and report what is wrong with them."""
     targets = _targets(parse_formats(fmt), output, output_dir)
@@ -176,8 +172,7 @@ def scan(
         owner_tag_keys=tuple(owner_tags) if owner_tags else None,
     )
     known = load_baseline(baseline) if baseline is not None else None
-    live = LiveOptions(profile=profile, regions=check_regions(region), org=org, role_name=role_name, quiet=quiet)
-    with scan_inputs(inputs, aws, live) as paths:
+    with scan_inputs(inputs, live, quiet=quiet) as paths:
         result = governed_scan(
             paths,
             config=governance_config,
@@ -203,4 +198,4 @@ def scan(
 
 
 def register(app: typer.Typer) -> None:
-    app.command(epilog=EPILOG)(scan)
+    app.command(epilog=_epilog())(with_live_options(scan))

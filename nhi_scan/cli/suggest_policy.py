@@ -14,7 +14,8 @@ from nhi_scan.cli._common import err_console, parse_now
 from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.engine import parse_documents
 from nhi_scan.errors import UsageError
-from nhi_scan.least_privilege import CAVEATS, suggest
+from nhi_scan.inventory import find_identity
+from nhi_scan.providers import provider
 from nhi_scan.settings import Settings
 
 EPILOG = """Examples:
@@ -44,7 +45,10 @@ def suggest_policy(
         raise UsageError(f"{', '.join(map(str, inputs))}: no usable export")
     inventory = parse_documents(loaded.documents, Settings())
     moment = parse_now(now) or datetime.now(UTC)
-    result = suggest(inventory, identity, now=moment, window_days=used_within)
+    plugin = provider(find_identity(inventory, identity).provider)
+    if plugin.suggest_policy is None:
+        raise UsageError(f"{identity}: suggest-policy does not support {plugin.display_name} identities yet")
+    result = plugin.suggest_policy(inventory, identity, moment, used_within)
     typer.echo(json.dumps(result.document, indent=2))
     if quiet:
         return
@@ -52,7 +56,7 @@ def suggest_policy(
         f"{escape(result.identity.id)}: keeps {len(result.used_services)} services used in the last {used_within} "
         f"days ({escape(', '.join(result.used_services) or 'none')}); drops {len(result.removed_services)} unused."
     )
-    for note in (*result.notes, *CAVEATS):
+    for note in (*result.notes, *result.caveats):
         err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     if any(s.status.value == "error" for s in loaded.sources):
         err_console.print("[yellow]note:[/] some inputs could not be used: usage or grants may be incomplete")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -30,18 +29,26 @@ class InputFormat:
     suffixes: tuple[str, ...] = ()
 
 
+def formats_in(package: str) -> tuple[InputFormat, ...]:
+    """The ``FORMAT`` of every module of ``package`` (a provider's formats package), by module name."""
+    found: list[InputFormat] = []
+    for module in iter_modules(package):
+        fmt = getattr(module, "FORMAT", None)
+        if not isinstance(fmt, InputFormat):
+            raise TypeError(f"{module.__name__} has no FORMAT of type InputFormat")
+        found.append(fmt)
+    return tuple(found)
+
+
 @cache
 def all_formats() -> tuple[InputFormat, ...]:
+    """Every registered provider's formats, providers in id order (the order files are sniffed in)."""
+    from nhi_scan.providers import all_providers
+
     found: list[InputFormat] = []
-    for provider in Provider:
-        package = f"nhi_scan.connectors.{provider.value}.formats"
-        if importlib.util.find_spec(f"nhi_scan.connectors.{provider.value}") is None:
-            continue
-        if importlib.util.find_spec(package) is None:
-            continue
-        for module in iter_modules(package):
-            fmt = getattr(module, "FORMAT", None)
-            if not isinstance(fmt, InputFormat):
-                raise TypeError(f"{module.__name__} has no FORMAT of type InputFormat")
+    for plugin in all_providers():
+        for fmt in plugin.formats():
+            if fmt.provider != plugin.id:
+                raise ValueError(f"format {fmt.name!r} of provider {plugin.id!r} says it is of {fmt.provider!r}")
             found.append(fmt)
     return tuple(found)

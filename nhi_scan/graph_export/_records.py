@@ -15,12 +15,11 @@ from typing import Any
 
 from nhi_scan.graph import IdentityGraph, NodeKind
 from nhi_scan.model import Credential, Finding, Identity, Provider, Workload
+from nhi_scan.providers import display_name
 from nhi_scan.timeutil import iso
 
 Primitive = str | int | float | bool
 Value = Primitive | list[str]
-
-_PROVIDER_KIND = {Provider.AWS: "AWS", Provider.GCP: "GCP", Provider.AZURE: "Azure"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,6 +37,11 @@ class EdgeRecord:
     #: The graph's edge kind (``CAN_ASSUME``); formats rename it as their tools expect.
     kind: str
     properties: dict[str, Value]
+
+
+def _kind_prefix(provider: Provider) -> str:
+    """The cloud's part of a node kind: ``AWS`` in ``NHIAWSRole`` (its display name, letters and digits only)."""
+    return re.sub(r"[^A-Za-z0-9]+", "", display_name(provider))
 
 
 def pascal(text: str) -> str:
@@ -78,7 +82,7 @@ def _finding_properties(findings: Sequence[Finding]) -> dict[str, Any]:
 
 
 def _identity(identity: Identity, findings: Sequence[Finding]) -> NodeRecord:
-    kinds = ["NHIIdentity", f"NHI{_PROVIDER_KIND[identity.provider]}{pascal(identity.kind)}"]
+    kinds = ["NHIIdentity", f"NHI{_kind_prefix(identity.provider)}{pascal(identity.kind)}"]
     if identity.agent_reason:
         kinds.append("NHIAgentIdentity")
     properties = {
@@ -106,7 +110,7 @@ def _identity(identity: Identity, findings: Sequence[Finding]) -> NodeRecord:
 
 
 def _credential(credential: Credential, owner: Identity, findings: Sequence[Finding]) -> NodeRecord:
-    kinds = ("NHICredential", f"NHI{_PROVIDER_KIND[owner.provider]}{pascal(credential.kind)}")
+    kinds = ("NHICredential", f"NHI{_kind_prefix(owner.provider)}{pascal(credential.kind)}")
     properties = {
         "objectid": credential.id,
         "name": credential.id,
@@ -127,7 +131,7 @@ def _credential(credential: Credential, owner: Identity, findings: Sequence[Find
 
 
 def _workload(workload: Workload) -> NodeRecord:
-    kinds = ("NHIWorkload", f"NHI{_PROVIDER_KIND[workload.provider]}{pascal(workload.kind)}")
+    kinds = ("NHIWorkload", f"NHI{_kind_prefix(workload.provider)}{pascal(workload.kind)}")
     properties = {
         "objectid": workload.id,
         "name": workload.name,
@@ -142,7 +146,8 @@ def _workload(workload: Workload) -> NodeRecord:
 
 
 def _other(node_id: str, kind: NodeKind | None, label: str) -> NodeRecord:
-    name = {NodeKind.HUB: "NHIHub", NodeKind.TARGET: "NHITarget"}.get(kind or NodeKind.TARGET, "NHITarget")
+    names = {NodeKind.HUB: "NHIHub", NodeKind.TARGET: "NHITarget", NodeKind.ISSUER: "NHIIssuer"}
+    name = names.get(kind or NodeKind.TARGET, "NHITarget")
     properties = {"objectid": node_id, "name": label, "displayname": label, "node_kind": str(kind or "target")}
     return NodeRecord(id=node_id, kinds=(name,), properties=clean(properties))
 

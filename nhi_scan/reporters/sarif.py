@@ -20,6 +20,7 @@ from urllib.parse import quote
 from nhi_scan import __version__
 from nhi_scan.checks import Check, all_checks
 from nhi_scan.model import Finding, Identity, Provider, ScanResult, Severity, SourceStatus
+from nhi_scan.providers import display_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
 
@@ -57,7 +58,7 @@ def rule_name(check_id: str) -> str:
 
 def rule(check: Check, severity: Severity) -> dict[str, Any]:
     owasp = ", ".join(check.owasp_nhi)
-    tags = ["security", str(check.category), *check.owasp_nhi, *(f"provider:{p}" for p in check.providers)]
+    tags = ["security", str(check.category), *check.owasp_nhi, *(f"provider:{p}" for p in check.covers())]
     return {
         "id": check.id,
         "name": rule_name(check.id),
@@ -131,7 +132,7 @@ def message(finding: Finding, identity: Identity | None) -> str:
     """The first sentence names the identity; long text is cut with a note."""
     if identity is not None:
         label = f"{identity.kind} {identity.name}" if identity.name != str(identity.kind) else str(identity.kind)
-        head = f"{identity.provider.name} {label} ({identity.id})."
+        head = f"{display_name(identity.provider)} {label} ({identity.id})."
     else:
         head = f"{finding.provider} resource {finding.subject}."
     text = f"{head} {finding.message}"

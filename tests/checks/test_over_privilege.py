@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from nhi_scan.checks import fingerprint
-from nhi_scan.checks.service_wide_access import CHECK as SERVICE_WIDE
-from nhi_scan.checks.unscoped_permissions_management import CHECK as PERMISSIONS
-from nhi_scan.checks.unscoped_permissions_management import candidate_actions
-from nhi_scan.checks.unscoped_secret_access import CHECK as SECRETS
-from nhi_scan.checks.unscoped_secret_access import CREDENTIAL_ACTIONS, DATA_ACTIONS
+from nhi_scan.checks.aws.service_wide_access import CHECK as SERVICE_WIDE
+from nhi_scan.checks.aws.unscoped_permissions_management import CHECK as PERMISSIONS
+from nhi_scan.checks.aws.unscoped_permissions_management import candidate_actions
+from nhi_scan.checks.aws.unscoped_secret_access import CHECK as SECRETS
+from nhi_scan.checks.aws.unscoped_secret_access import CREDENTIAL_ACTIONS, DATA_ACTIONS
 from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.policy.aws import catalog
 from tests.escalation.accounts import ADMIN_POLICY, Account, Analysis, allow, deny, document, scan_account

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from nhi_scan.checks import CheckContext
-from nhi_scan.checks.service_wide_access import CHECK as SERVICE_WIDE
-from nhi_scan.checks.unscoped_permissions_management import CHECK as PERMISSIONS
-from nhi_scan.checks.unscoped_secret_access import CHECK as SECRETS
+from nhi_scan.checks.aws.service_wide_access import CHECK as SERVICE_WIDE
+from nhi_scan.checks.aws.unscoped_permissions_management import CHECK as PERMISSIONS
+from nhi_scan.checks.aws.unscoped_secret_access import CHECK as SECRETS
 from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.engine import build_graph, parse_documents
 from nhi_scan.settings import Settings
@@ -54,8 +54,8 @@ def test_five_thousand_principals_sharing_twenty_policies(tmp_path: Path) -> Non
     now = datetime(2026, 11, 29, tzinfo=UTC)
     settings = Settings()
     inventory = parse_documents(load_inputs([account.write(tmp_path / "export")]).documents, settings)
-    graph, aws = build_graph(inventory, now)
-    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, aws=aws)
+    graph, analyses = build_graph(inventory, now)
+    context = CheckContext(inventory=inventory, graph=graph, settings=settings, now=now, analyses=analyses)
 
     counts: dict[str, int] = {}
     started = time.perf_counter()

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from nhi_scan.checks import CheckContext
-from nhi_scan.checks._privilege import Matcher, PolicySetMemo, StarStatement, star_statements, unscoped_actions
-from nhi_scan.checks.unscoped_permissions_management import candidate_actions
-from nhi_scan.checks.unscoped_secret_access import CREDENTIAL_ACTIONS, DATA_ACTIONS
+from nhi_scan.checks.aws._privilege import Matcher, PolicySetMemo, StarStatement, star_statements, unscoped_actions
+from nhi_scan.checks.aws.unscoped_permissions_management import candidate_actions
+from nhi_scan.checks.aws.unscoped_secret_access import CREDENTIAL_ACTIONS, DATA_ACTIONS
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions
 from nhi_scan.settings import Settings
 from tests.escalation.accounts import Account, Analysis, allow, deny, document, scan_account
@@ -107,7 +108,7 @@ def test_principals_with_the_same_statements_on_any_resource_share_one_result(tm
         graph=analysis.graph,
         settings=Settings(),
         now=datetime(2026, 11, 29, tzinfo=UTC),
-        aws=analysis.aws,
+        analyses={AWS: analysis.aws} if analysis.aws else {},
     )
     calls: list[tuple[StarStatement, ...]] = []
 

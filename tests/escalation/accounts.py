@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.engine import build_graph, parse_documents, run_checks
 from nhi_scan.escalation.aws.build import AwsAnalysis
@@ -329,8 +330,10 @@ def analyse(*directories: Path, now: datetime = NOW) -> Analysis:
     settings = Settings()
     loaded = load_inputs(list(directories))
     inventory = parse_documents(loaded.documents, settings)
-    graph, aws = build_graph(inventory, now)
-    findings = run_checks(inventory, graph, settings, now, aws)
+    graph, analyses = build_graph(inventory, now)
+    findings = run_checks(inventory, graph, settings, now, analyses)
+    aws = analyses.get(AWS)
+    assert aws is None or isinstance(aws, AwsAnalysis)
     return Analysis(inventory=inventory, graph=graph, aws=aws, findings=findings)
 
 

@@ -27,7 +27,7 @@ from nhi_scan.escalation.aws.catalog import (
     load_methods,
 )
 from nhi_scan.escalation.aws.targets import RESOURCE_SERVICES
-from nhi_scan.graph import EdgeKind
+from nhi_scan.graph import EdgeKind, NodeKind
 from nhi_scan.model import Severity
 from tests.escalation.accounts import (
     ADMIN_POLICY,
@@ -416,7 +416,9 @@ def test_federated_methods_come_from_trust_policies_not_grants(method: Method, t
     assert not analysis.edges(method=method.id)
     assert not [e for e in analysis.edges(source=attacker) if e.target == target]
     federates = [e for e in analysis.graph.edges() if e.kind is EdgeKind.FEDERATES and e.target == target]
-    assert [e.source for e in federates] == [f"federated:{provider.split('-provider/', 1)[1]}"]
+    expected = f"issuer:{provider.split(':oidc-provider/', 1)[1]}" if "oidc" in provider else f"issuer:{provider}"
+    assert [e.source for e in federates] == [expected]
+    assert analysis.graph.node_kind(expected) is NodeKind.ISSUER
 
 
 TRUST_METHODS = [m for m in GRANT_METHODS if Condition.TRUST_ALLOWS_PRINCIPAL in m.conditions]

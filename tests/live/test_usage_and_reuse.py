@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from nhi_scan.engine import run_scan
-from nhi_scan.model import Finding, Severity, Workload
+from nhi_scan.model import Finding, Severity
 from nhi_scan.policy.aws import catalog
 from tests.aws.builders import gaad, role, write_export
 from tests.conftest import RunCli
@@ -72,7 +72,7 @@ def test_suggest_policy_keeps_what_was_used(tmp_path: Path, run_cli: RunCli) -> 
 def test_suggest_policy_needs_usage_data_and_a_known_identity(tmp_path: Path, run_cli: RunCli) -> None:
     directory = _snapshot(tmp_path, [role("etl"), role("other")], {})
     missing = run_cli("suggest-policy", directory, "nobody")
-    assert missing.returncode == 2 and "no such user or role" in missing.stderr
+    assert missing.returncode == 2 and "no such identity" in missing.stderr
     no_usage = run_cli("suggest-policy", directory, "other")
     assert no_usage.returncode == 2 and "no Access Advisor data" in no_usage.stderr
 
@@ -89,20 +89,10 @@ def test_one_role_on_an_instance_and_a_function_is_reused(tmp_path: Path) -> Non
     assert finding.evidence["services"] == ["ec2", "lambda"] and finding.evidence["workload_count"] == 3
 
 
-def test_reuse_within_one_service_needs_different_application_tags() -> None:
-    from nhi_scan.checks.nhi_reuse import app_of
+def test_the_application_of_an_aws_workload_comes_from_its_tags() -> None:
+    from nhi_scan.connectors.aws.workloads import application_of
 
-    def workload(tags: dict[str, str]) -> Workload:
-        return Workload(
-            id="x",
-            kind="lambda-function",
-            name="f",
-            identity_id="r",
-            provider="aws",  # type: ignore[arg-type]
-            scope="1",
-            attributes={"service": "lambda", "tags": tags},
-        )
-
-    assert app_of(workload({"App": "billing"})) == "billing"
-    assert app_of(workload({"aws:cloudformation:stack-name": "web"})) == "web"
-    assert app_of(workload({})) is None
+    assert application_of({"App": "billing"}) == "billing"
+    assert application_of({"aws:cloudformation:stack-name": "web"}) == "web"
+    assert application_of({"team": "x"}) is None
+    assert application_of({}) is None

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from nhi_scan.model import Grant, PolicyKind, Provider, Trust
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Grant, PolicyKind, Trust, TrustKind
 from nhi_scan.policy.aws import PolicyCache, PrincipalPermissions, RequestContext
 
 ACCOUNT = "111122223333"
@@ -58,7 +59,7 @@ def grant(
         policy_name=name,
         policy_kind=kind,
         document=document,
-        provider=Provider.AWS,
+        provider=AWS,
         via=via,
         resource_scope=scope,
     )
@@ -81,7 +82,7 @@ def allow(*statements: Mapping[str, Any], **ctx: Any) -> PrincipalPermissions:
 def trust(
     principal: str,
     *,
-    principal_type: str = "aws",
+    principal_type: str = "principal",
     role: str = CI_ROLE,
     actions: tuple[str, ...] = ("sts:AssumeRole",),
     conditions: Mapping[str, Any] | None = None,
@@ -89,10 +90,10 @@ def trust(
 ) -> Trust:
     return Trust(
         target_id=role,
-        principal_type=principal_type,
+        principal_type=TrustKind(principal_type),
         principal=principal,
         actions=actions,
         conditions=conditions or {},
-        provider=Provider.AWS,
+        provider=AWS,
         effect=effect,
     )

@@ -6,8 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.engine import run_scan
-from nhi_scan.model import Category, Finding, PathHop, Provider, ScanResult, Severity
+from nhi_scan.model import Category, Finding, PathHop, ScanResult, Severity
 from tests.aws.builders import ACCOUNT, credential_report, gaad, report_row, role, user, write_export
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
@@ -56,7 +57,7 @@ def path_finding(result: ScanResult) -> Finding:
         title="Path to admin",
         severity=Severity.CRITICAL,
         category=Category.PRIVILEGE_ESCALATION,
-        provider=Provider.AWS,
+        provider=AWS,
         subject=ci.id,
         identity=ci.id,
         message="ci-deploy can become worker, which is admin of the account.",

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
-from typing import Any
 
 from nhi_scan.connectors.aws.organization import OrgDocuments, build_organization
 from nhi_scan.connectors.aws.records import CredentialReport, GaadDocument
@@ -32,6 +31,7 @@ from nhi_scan.connectors.aws.workloads import (
     mark_agents,
 )
 from nhi_scan.connectors.loader import LoadedDocument
+from nhi_scan.inventory import merge_inventories
 from nhi_scan.model import Identity, IdentityKind, Inventory
 
 ParseIam = Callable[[Sequence[LoadedDocument]], Inventory]
@@ -129,26 +129,6 @@ def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of:
     )
 
 
-def _merge(parts: Sequence[Inventory]) -> Inventory:
-    if len(parts) == 1:
-        return parts[0]
-
-    def joined(name: str) -> tuple[Any, ...]:
-        return tuple(item for part in parts for item in getattr(part, name))
-
-    return Inventory(
-        identities=joined("identities"),
-        grants=joined("grants"),
-        policies=tuple({p.id: p for p in joined("policies")}.values()),
-        trusts=joined("trusts"),
-        workloads=joined("workloads"),
-        workload_listings=joined("workload_listings"),
-        usage=joined("usage"),
-        scopes=tuple(dict.fromkeys(joined("scopes"))),
-        warnings=joined("warnings"),
-    )
-
-
 def parse_snapshot(documents: Sequence[LoadedDocument], parse_iam: ParseIam, owner_of: OwnerOf) -> Inventory:
     """IAM inventory of each account, enriched with its workloads, usage and credentials, plus the organisation."""
     organization_documents = OrgDocuments()
@@ -159,7 +139,7 @@ def parse_snapshot(documents: Sequence[LoadedDocument], parse_iam: ParseIam, own
         if not organization_documents.add(d.payload) and not isinstance(d.payload, CollectionSummary)
     ]
     parts = [_enrich(parse_iam(group), group, owner_of) for group in partition(account_documents)]
-    inventory = _merge(parts)
+    inventory = merge_inventories(parts)
     collection_notes = tuple(note for summary in summaries for note in summary.warnings())
     if collection_notes:
         inventory = replace(inventory, warnings=(*inventory.warnings, *collection_notes))

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from nhi_scan.model import Grant, Organization, PolicyKind, Provider
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Grant, Organization, PolicyKind
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -146,7 +147,7 @@ def build_organization(documents: OrgDocuments) -> tuple[Organization | None, li
                     policy_name=policy.name,
                     policy_kind=PolicyKind.SCP,
                     document=policy.document,
-                    provider=Provider.AWS,
+                    provider=AWS,
                     resource_scope=target,
                 )
             )

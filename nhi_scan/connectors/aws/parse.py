@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.classify import UserEvidence, classify_role, classify_user
 from nhi_scan.connectors.aws.credentials import user_credentials
 from nhi_scan.connectors.aws.enrich import parse_snapshot
@@ -33,7 +34,6 @@ from nhi_scan.model import (
     Inventory,
     Policy,
     PolicyKind,
-    Provider,
     Trust,
 )
 from nhi_scan.settings import DEFAULT_OWNER_TAG_KEYS
@@ -141,7 +141,7 @@ class _GrantBuilder:
                 policy_name=policy.name,
                 policy_kind=PolicyKind.INLINE,
                 document=policy.document,
-                provider=Provider.AWS,
+                provider=AWS,
                 via=via,
             )
         for attachment in attached:
@@ -158,7 +158,7 @@ class _GrantBuilder:
                 policy_name=attachment.name,
                 policy_kind=PolicyKind.MANAGED,
                 document=document,
-                provider=Provider.AWS,
+                provider=AWS,
                 via=via,
             )
 
@@ -176,7 +176,7 @@ class _GrantBuilder:
             policy_name=record.name if record else boundary_arn,
             policy_kind=PolicyKind.BOUNDARY,
             document=document,
-            provider=Provider.AWS,
+            provider=AWS,
         )
 
 
@@ -222,7 +222,7 @@ def _user_identity(
         )
     return Identity(
         id=arn,
-        provider=Provider.AWS,
+        provider=AWS,
         kind=kind,
         name=name,
         scope=account,
@@ -253,7 +253,7 @@ def _role_identity(role: RoleRecord, trusts: Sequence[Trust], source: str, owner
     machine, reason = classify_role(name=role.name, path=role.path, saml_federated=saml, trusted_services=services)
     return Identity(
         id=role.arn,
-        provider=Provider.AWS,
+        provider=AWS,
         kind=IdentityKind.ROLE,
         name=role.name,
         scope=account_of(role.arn),
@@ -278,7 +278,7 @@ def _role_identity(role: RoleRecord, trusts: Sequence[Trust], source: str, owner
 def _group_identity(group: GroupRecord, source_names: Sequence[str]) -> Identity:
     return Identity(
         id=group.arn,
-        provider=Provider.AWS,
+        provider=AWS,
         kind=IdentityKind.GROUP,
         name=group.name,
         scope=account_of(group.arn),
@@ -294,7 +294,7 @@ def _policy(record: ManagedPolicyRecord) -> Policy:
     return Policy(
         id=record.arn,
         name=record.name,
-        provider=Provider.AWS,
+        provider=AWS,
         scope=account_of(record.arn) if account_of(record.arn) != "aws" else "aws",
         versions=record.versions,
         provider_managed=record.arn.startswith("arn:aws:iam::aws:") or ":iam::aws:policy/" in record.arn,
@@ -359,6 +359,6 @@ def _parse_iam(documents: Iterable[LoadedDocument], owner_tag_keys: Sequence[str
         grants=tuple(grants),
         policies=tuple(_policy(record) for record in merged.policies.values()),
         trusts=tuple(trusts),
-        scopes=tuple((Provider.AWS, account) for account in sorted(merged.accounts)),
+        scopes=tuple((AWS, account) for account in sorted(merged.accounts)),
         warnings=tuple(warnings),
     )

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from nhi_scan.model import Provider, Trust
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Trust, TrustKind
 
-_TYPES = {"AWS": "aws", "Service": "service", "Federated": "federated", "CanonicalUser": "canonical-user"}
+_TYPES = {"AWS": TrustKind.PRINCIPAL, "Service": TrustKind.SERVICE, "Federated": TrustKind.FEDERATED}
+#: Condition operators that pin a claim to exact values (a pattern or a negation pins nothing exactly).
+_EXACT = ("stringequals", "forallvalues:stringequals", "forAnyValue:stringequals".lower())
 
 
 def _as_list(value: object) -> list[str]:
@@ -37,11 +40,11 @@ def trusts_from_document(role_arn: str, document: Mapping[str, Any]) -> Iterator
         if principal == "*":
             yield Trust(
                 target_id=role_arn,
-                principal_type="any",
+                principal_type=TrustKind.ANY,
                 principal="*",
                 actions=actions,
                 conditions=conditions,
-                provider=Provider.AWS,
+                provider=AWS,
                 effect=effect,
                 statement_index=index,
             )
@@ -49,15 +52,38 @@ def trusts_from_document(role_arn: str, document: Mapping[str, Any]) -> Iterator
         if not isinstance(principal, dict):
             continue
         for key, values in principal.items():
-            kind = _TYPES.get(key, key.lower())
+            kind = _TYPES.get(key, TrustKind.OTHER)
             for value in _as_list(values):
+                issuer = _issuer(value) if kind is TrustKind.FEDERATED else None
                 yield Trust(
                     target_id=role_arn,
-                    principal_type="any" if value == "*" and kind == "aws" else kind,
+                    principal_type=TrustKind.ANY if value == "*" and kind is TrustKind.PRINCIPAL else kind,
                     principal=value,
                     actions=actions,
                     conditions=conditions,
-                    provider=Provider.AWS,
+                    provider=AWS,
                     effect=effect,
                     statement_index=index,
+                    issuer=issuer,
+                    subjects=_pinned(conditions, f"{issuer}:sub") if issuer else (),
+                    audiences=_pinned(conditions, f"{issuer}:aud") if issuer else (),
                 )
+
+
+def _issuer(principal: str) -> str:
+    """The OIDC issuer (host and path) of a web identity provider ARN, or the principal itself (a SAML provider
+    ARN; ``cognito-identity.amazonaws.com``; ``accounts.google.com``)."""
+    return principal.split(":oidc-provider/", 1)[1] if ":oidc-provider/" in principal else principal
+
+
+def _pinned(conditions: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """Values a claim must equal exactly under the statement's conditions (empty: not pinned exactly)."""
+    found: list[str] = []
+    wanted = key.lower()
+    for operator, block in conditions.items():
+        if str(operator).lower() not in _EXACT or not isinstance(block, Mapping):
+            continue
+        for name, values in block.items():
+            if str(name).lower() == wanted:
+                found.extend(_as_list(values))
+    return tuple(dict.fromkeys(found))

@@ -15,6 +15,9 @@ from nhi_scan.model import ServiceUsage
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
+#: Unused access to these services is the most dangerous to keep (identity, organisation and key control).
+SENSITIVE_SERVICES = frozenset({"iam", "sts", "organizations", "kms", "secretsmanager", "sso", "identitystore"})
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServiceAccessRecord:
@@ -50,6 +53,7 @@ def service_usage(documents: Iterable[ServiceLastAccessed]) -> list[ServiceUsage
                     service=service.namespace,
                     last_used=service.last_used,
                     actions=dict(service.actions),
+                    sensitive=service.namespace in SENSITIVE_SERVICES,
                 )
             )
     return usage

@@ -12,7 +12,34 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from nhi_scan.model import Identity, IdentityKind, Provider, Trust, Workload
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Identity, IdentityKind, Trust, Workload
+
+#: Tags naming the application a workload belongs to, in order of preference (then CloudFormation stack and Auto
+#: Scaling group): workloads of one service are unrelated only when these differ (see the nhi-reuse check).
+APP_TAG_KEYS = (
+    "app",
+    "application",
+    "project",
+    "service",
+    "workload",
+    "system",
+    "aws:cloudformation:stack-name",
+    "aws:autoscaling:groupName",
+)
+#: Workload kinds whose role the platform uses, not the application (one shared ecsTaskExecutionRole is the
+#: documented default): never judged as reuse.
+PLATFORM_KINDS = frozenset({"ecs-task-execution"})
+
+
+def application_of(tags: Mapping[str, object]) -> str | None:
+    lowered = {str(k).lower(): str(v) for k, v in tags.items()}
+    for key in APP_TAG_KEYS:
+        value = lowered.get(key.lower(), "").strip()
+        if value:
+            return value
+    return None
+
 
 #: Service principals whose roles AI agents run as.
 AGENT_SERVICES = {
@@ -159,9 +186,11 @@ def build_workloads(
                 kind=record.kind,
                 name=record.name,
                 identity_id=role,
-                provider=Provider.AWS,
+                provider=AWS,
                 scope=record.account or roles[role].scope,
                 attributes=attributes,
+                application=application_of(record.tags),
+                platform=record.kind in PLATFORM_KINDS,
             )
         )
     notes = []
@@ -203,7 +232,7 @@ def agent_identities(
             identities.append(
                 Identity(
                     id=record.arn,
-                    provider=Provider.AWS,
+                    provider=AWS,
                     kind=IdentityKind.AGENT_IDENTITY,
                     name=record.name,
                     scope=record.account,

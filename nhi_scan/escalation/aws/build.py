@@ -14,13 +14,21 @@ from functools import partial
 
 from nhi_scan.escalation.aws.apply import Applier, admin_node
 from nhi_scan.escalation.aws.assume import add_trust_edges
-from nhi_scan.escalation.aws.catalog import Category, Method, grant_methods, interesting_actions, methods_by_action
+from nhi_scan.escalation.aws.catalog import (
+    Category,
+    Method,
+    grant_methods,
+    interesting_actions,
+    methods_by_action,
+    methods_by_id,
+)
 from nhi_scan.escalation.aws.grant_then_become import add_grant_then_become_edges
 from nhi_scan.escalation.aws.index import InventoryIndex, build_index
 from nhi_scan.escalation.aws.principal import Source
-from nhi_scan.graph import Edge, EdgeKind, EdgeLog, HubNode, IdentityGraph, replay
+from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, EdgeLog, HubNode, IdentityGraph, MethodFacts, replay
 from nhi_scan.model import Identity, IdentityKind, Inventory
 from nhi_scan.parallel import can_fork, run_parts
+from nhi_scan.plugin import Verdict
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.context import KeyValue, RequestContext
 from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions, context_for_identity
@@ -41,6 +49,36 @@ class AwsAnalysis:
     def permissions(self, identity_id: str) -> PrincipalPermissions | None:
         source = self.sources.get(identity_id)
         return source.permissions if source else None
+
+    # The provider seam (``nhi_scan.plugin.ProviderAnalysis``): what neutral code may ask of any cloud.
+
+    def analysed(self, identity_id: str) -> bool:
+        return identity_id in self.sources
+
+    def admin_equivalent(self, identity_id: str) -> Verdict:
+        return _VERDICTS[self.admin.get(identity_id, Decision.IMPLICIT_DENY)]
+
+    def allows(self, identity_id: str, action: str, resource: str = "*") -> Verdict:
+        permissions = self.permissions(identity_id)
+        if permissions is None:
+            return Verdict.DENIED
+        return _VERDICTS[permissions.allows(action, resource).decision]
+
+
+_VERDICTS = {
+    Decision.ALLOW: Verdict.ALLOWED,
+    Decision.CONDITIONAL: Verdict.CONDITIONAL,
+    Decision.DENY: Verdict.DENIED,
+    Decision.IMPLICIT_DENY: Verdict.DENIED,
+}
+
+
+def method_facts() -> list[MethodFacts]:
+    """What the neutral path checks read of each catalogue method (its name; whether it grants itself anything)."""
+    return [
+        MethodFacts(id=method.id, label=method.name, grants_self=method.category is Category.SELF_MODIFICATION)
+        for method in methods_by_id().values()
+    ]
 
 
 def _context(identity: Identity, now: datetime | None) -> RequestContext:
@@ -127,8 +165,9 @@ def build_aws(
     analysis = AwsAnalysis(index=index, cache=PolicyCache())
     if not index.accounts:
         return analysis
+    graph.register_methods(method_facts())
     for account in index.accounts:
-        graph.add_target(admin_node(account), f"admin of AWS account {account}")
+        graph.add_target(admin_node(account), f"admin of AWS account {account}", admin=True)
     work = _judge_principals(graph, inventory, analysis, now)
     if permissions_known is not None:
         permissions_known(analysis)
@@ -185,7 +224,7 @@ def _judge_principals(
                     reason="admin-equivalent: effectively allowed every action on * ("
                     + permissions.allows("iam:PutRolePolicy", "*").reason()
                     + ")",
-                    method="admin-equivalent",
+                    method=ADMIN_EQUIVALENT,
                     conditional=admin is not Decision.ALLOW,
                 )
             )

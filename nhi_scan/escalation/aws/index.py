@@ -7,7 +7,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from nhi_scan.model import CredentialKind, Grant, Identity, IdentityKind, Inventory, Policy, PolicyKind, Provider, Trust
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import (
+    CredentialKind,
+    Grant,
+    Identity,
+    IdentityKind,
+    Inventory,
+    Policy,
+    PolicyKind,
+    Trust,
+    TrustKind,
+)
 
 
 def account_of(arn: str) -> str:
@@ -115,7 +126,7 @@ class InventoryIndex:
 
 def _customer_principal(identity: Identity) -> bool:
     return (
-        identity.provider is Provider.AWS
+        identity.provider is AWS
         and not identity.provider_managed
         and identity.kind
         in (
@@ -127,12 +138,12 @@ def _customer_principal(identity: Identity) -> bool:
 
 
 def build_index(inventory: Inventory) -> InventoryIndex:
-    identities = {i.id: i for i in inventory.identities if i.provider is Provider.AWS}
+    identities = {i.id: i for i in inventory.identities if i.provider is AWS}
     grants: dict[str, list[Grant]] = defaultdict(list)
     scps: dict[str, list[Grant]] = defaultdict(list)
     holders: dict[str, list[str]] = defaultdict(list)
     for grant in inventory.grants:
-        if grant.provider is not Provider.AWS:
+        if grant.provider is not AWS:
             continue
         if grant.policy_kind is PolicyKind.SCP:
             scps[grant.principal_id].append(grant)
@@ -144,7 +155,7 @@ def build_index(inventory: Inventory) -> InventoryIndex:
     roles_trusting: dict[str, list[str]] = defaultdict(list)
     for trust in inventory.trusts:
         trusts[trust.target_id].append(trust)
-        if trust.effect == "Allow" and trust.principal_type in ("aws", "any"):
+        if trust.effect == "Allow" and trust.principal_type in (TrustKind.PRINCIPAL, TrustKind.ANY):
             key = trust_key(trust.principal)
             if not roles_trusting[key] or roles_trusting[key][-1] != trust.target_id:
                 roles_trusting[key].append(trust.target_id)

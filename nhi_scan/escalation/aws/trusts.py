@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from nhi_scan.escalation.aws.decisions import rank
-from nhi_scan.model import Trust
+from nhi_scan.model import Trust, TrustKind
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.conditions import evaluate_conditions
 from nhi_scan.policy.aws.context import RequestContext
@@ -57,8 +57,8 @@ def shared_account_trust(
         return None
     found = Decision.IMPLICIT_DENY
     for trust in trust_list:
-        names_account = trust.principal_type == "any" or (
-            trust.principal_type == "aws"
+        names_account = trust.principal_type == TrustKind.ANY or (
+            trust.principal_type == TrustKind.PRINCIPAL
             and principal_account(trust.principal) == account
             and (trust.principal.isdigit() or trust.principal.endswith(":root"))
         )

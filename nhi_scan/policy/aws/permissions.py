@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 
-from nhi_scan.model import Grant, Identity, IdentityKind, PolicyKind, Provider
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Grant, Identity, IdentityKind, PolicyKind
 from nhi_scan.policy.aws import catalog
 from nhi_scan.policy.aws.actionset import ActionSet
 from nhi_scan.policy.aws.cache import PolicyCache
@@ -48,7 +49,7 @@ def _layers(
     levels: dict[str, list[CompiledPolicy]] = {}
     notes: list[str] = []
     for grant in grants:
-        if grant.provider is not Provider.AWS or grant.policy_kind is PolicyKind.ROLE_BINDING:
+        if grant.provider is not AWS or grant.policy_kind is PolicyKind.ROLE_BINDING:
             notes.append(f"grant {grant.policy_id} ({grant.provider}/{grant.policy_kind}) ignored by AWS evaluation")
             continue
         policy = cache.grant(grant)

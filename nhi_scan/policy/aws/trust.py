@@ -7,7 +7,7 @@ Rules for ``can_assume`` (an IAM user or role calling ``sts:AssumeRole`` on a ro
   are unknown offline -> CONDITIONAL). Principal forms: the caller's exact ARN ("named"); ``*`` ("anyone"); a
   role-session ARN of the caller's role (named, but only for that session -> UNKNOWN); the caller's account root
   ``arn:aws:iam::ACCT:root`` or bare ``ACCT`` ("account": delegates to the caller's identity policy).
-  Service, federated and canonical-user principals never match an IAM caller (see ``trusted_parties``).
+  Service, federated and other (CanonicalUser) principals never match an IAM caller (see ``trusted_parties``).
 - Same account, named or anyone: the trust policy is enough by itself; the caller's SCPs must still allow, and
   for a role caller its permissions boundary too (a resource policy cannot lift a role's boundary).
 - Account principal, or any cross-account call: the caller's identity policy must also allow ``sts:AssumeRole``
@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nhi_scan.model import Trust
+from nhi_scan.model import Trust, TrustKind
 from nhi_scan.policy.aws.cache import PolicyCache
 from nhi_scan.policy.aws.conditions import evaluate_conditions
 from nhi_scan.policy.aws.context import RequestContext, account_of
@@ -47,7 +47,8 @@ class TrustedParties:
     services: tuple[str, ...] = ()
     web_identity: tuple[str, ...] = ()
     saml: tuple[str, ...] = ()
-    canonical_users: tuple[str, ...] = ()
+    #: Principals of other kinds (CanonicalUser...): they never match an IAM caller.
+    others: tuple[str, ...] = ()
 
 
 def _is_account(principal: str) -> bool:
@@ -63,7 +64,7 @@ def _principal_account(principal: str) -> str | None:
 def trusted_parties(trusts: Iterable[Trust]) -> TrustedParties:
     """Sort the Allow statements of a trust policy by whom they trust (for hygiene checks and reports)."""
     found: dict[str, list[str]] = {
-        k: [] for k in ("accounts", "principals", "services", "web_identity", "saml", "canonical_users")
+        k: [] for k in ("accounts", "principals", "services", "web_identity", "saml", "others")
     }
     anyone: list[Trust] = []
     for trust in trusts:
@@ -71,19 +72,19 @@ def trusted_parties(trusts: Iterable[Trust]) -> TrustedParties:
             continue
         kind, value = trust.principal_type, trust.principal
         actions = {a.lower() for a in trust.actions}
-        if kind == "any" or (kind == "aws" and value == "*"):
+        if kind == TrustKind.ANY or (kind == TrustKind.PRINCIPAL and value == "*"):
             anyone.append(trust)
-        elif kind == "aws" and _is_account(value):
+        elif kind == TrustKind.PRINCIPAL and _is_account(value):
             found["accounts"].append(_principal_account(value) or value)
-        elif kind == "aws":
+        elif kind == TrustKind.PRINCIPAL:
             found["principals"].append(value)
-        elif kind == "service":
+        elif kind == TrustKind.SERVICE:
             found["services"].append(value)
-        elif kind == "federated":
+        elif kind == TrustKind.FEDERATED:
             saml = ":saml-provider/" in value or _SAML_ACTION in actions
             found["saml" if saml else "web_identity"].append(value)
-        elif kind == "canonical-user":
-            found["canonical_users"].append(value)
+        elif kind == TrustKind.OTHER:
+            found["others"].append(value)
     return TrustedParties(anyone=tuple(anyone), **{k: tuple(dict.fromkeys(v)) for k, v in found.items()})
 
 
@@ -116,9 +117,9 @@ class AssumeEvaluation:
 def _match_principal(trust: Trust, caller_arn: str | None, caller_account: str | None) -> tuple[Tri, str]:
     """(match, kind) with kind "named", "anyone" or "account"."""
     kind, value = trust.principal_type, trust.principal
-    if kind == "any" or (kind == "aws" and value == "*"):
+    if kind == TrustKind.ANY or (kind == TrustKind.PRINCIPAL and value == "*"):
         return Tri.TRUE, "anyone"
-    if kind != "aws":
+    if kind != TrustKind.PRINCIPAL:
         return Tri.FALSE, ""
     if _is_account(value):
         account = _principal_account(value)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import AccessKeyLastUsed
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 _KEY_ID = re.compile(r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,124}")
 _NONE = frozenset({"N/A", ""})
@@ -45,7 +45,7 @@ def load(source: str, value: object) -> AccessKeyLastUsed:
 
 FORMAT = InputFormat(
     name="aws-access-key-last-used",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam get-access-key-last-used",
     sniff_json=sniff,
     load=load,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import AccessKeyList, AccessKeyRecord
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -32,7 +32,7 @@ def load(source: str, value: object) -> AccessKeyList:
 
 FORMAT = InputFormat(
     name="aws-list-access-keys",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam list-access-keys",
     sniff_json=sniff,
     load=load,

@@ -5,10 +5,10 @@ A gateway exposes tools to AI agents and calls its targets as its ``roleArn``: a
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import answers, sniff_answers
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account, arn_region
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -41,7 +41,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-agentcore-gateways",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws bedrock-agentcore-control get-gateway",
     sniff_json=sniff,
     load=load,

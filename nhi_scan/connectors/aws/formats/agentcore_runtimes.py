@@ -6,10 +6,10 @@ An AgentCore runtime hosts an AI agent that runs as its execution role (``roleAr
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import answers, sniff_answers
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account, arn_region
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -42,7 +42,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-agentcore-runtimes",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws bedrock-agentcore-control get-agent-runtime",
     sniff_json=sniff,
     load=load,

@@ -5,11 +5,11 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import map_tags
 from nhi_scan.connectors.aws.workloads import AgentIdentityList, AgentIdentityRecord, arn_account
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -38,7 +38,7 @@ def load(source: str, value: object) -> AgentIdentityList:
 
 FORMAT = InputFormat(
     name="aws-agentcore-workload-identities",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws bedrock-agentcore-control list-workload-identities",
     sniff_json=sniff,
     load=load,

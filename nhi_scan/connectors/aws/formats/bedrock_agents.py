@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import answers, sniff_answers
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account, arn_region
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -37,7 +37,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-bedrock-agents",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws bedrock-agent get-agent",
     sniff_json=sniff,
     load=load,

@@ -6,10 +6,10 @@ as the live scan was, and `--strict` exits 2 for both.
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.errors import InputError
-from nhi_scan.model import Provider
 
 KEY = "NhiScanCollectionError"
 
@@ -40,7 +40,7 @@ def load(source: str, value: object) -> None:
 
 FORMAT = InputFormat(
     name="aws-collection-error",
-    provider=Provider.AWS,
+    provider=AWS,
     description="nhi-scan collect: what could not be collected",
     sniff_json=sniff,
     load=load,

@@ -6,10 +6,10 @@ mark the scan incomplete, so a report of a partial organisation says so in its s
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.workloads import CollectionSummary
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 KEY = "NhiScanCollection"
 
@@ -30,7 +30,7 @@ def load(source: str, value: object) -> CollectionSummary:
 
 FORMAT = InputFormat(
     name="aws-collection-summary",
-    provider=Provider.AWS,
+    provider=AWS,
     description="nhi-scan collect: accounts scanned and not scanned",
     sniff_json=sniff,
     load=load,

@@ -8,10 +8,10 @@ import csv
 import io
 from datetime import datetime
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import CertSlot, CredentialReport, CredentialReportRow, KeySlot
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.errors import InputError
-from nhi_scan.model import Provider
 from nhi_scan.timeutil import parse_timestamp
 
 COLUMNS = (
@@ -165,7 +165,7 @@ def load(source: str, value: object) -> CredentialReport:
 
 FORMAT = InputFormat(
     name="aws-credential-report",
-    provider=Provider.AWS,
+    provider=AWS,
     description="IAM credential report",
     sniff_text=sniff_text,
     sniff_json=sniff_json,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import region_of_zone
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 _GONE = frozenset({"terminated", "shutting-down"})
 
@@ -59,7 +59,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-ec2-instances",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws ec2 describe-instances",
     sniff_json=sniff,
     load=load,

@@ -6,10 +6,10 @@ and read secrets, so it is recorded as a separate workload of kind ``ecs-task-ex
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import answers, lower_tags, sniff_answers
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account, arn_region
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 _RETIRED = frozenset({"INACTIVE", "DELETE_IN_PROGRESS"})
 
@@ -55,7 +55,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-ecs-task-definitions",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws ecs describe-task-definition",
     sniff_json=sniff,
     load=load,

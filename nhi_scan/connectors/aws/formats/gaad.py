@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import (
     AttachedPolicy,
     GaadDocument,
@@ -14,7 +15,7 @@ from nhi_scan.connectors.aws.records import (
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.errors import InputError
-from nhi_scan.model import PolicyVersion, Provider
+from nhi_scan.model import PolicyVersion
 
 _KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 
@@ -162,7 +163,7 @@ def load(source: str, value: object) -> GaadDocument:
 
 FORMAT = InputFormat(
     name="aws-gaad",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam get-account-authorization-details",
     sniff_json=sniff,
     load=load,

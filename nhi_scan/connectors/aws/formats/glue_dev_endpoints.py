@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats.glue_jobs import glue_arn
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -38,7 +38,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-glue-dev-endpoints",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws glue get-dev-endpoints",
     sniff_json=sniff,
     load=load,

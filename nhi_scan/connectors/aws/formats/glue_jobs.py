@@ -5,10 +5,10 @@ The answer names neither account nor region; `nhi-scan collect` adds top-level `
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.workloads import WorkloadList, WorkloadRecord, arn_account
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -48,7 +48,7 @@ def load(source: str, value: object) -> WorkloadList:
 
 FORMAT = InputFormat(
     name="aws-glue-jobs",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws glue get-jobs",
     sniff_json=sniff,
     load=load,

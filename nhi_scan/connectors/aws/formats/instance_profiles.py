@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.workloads import InstanceProfileList
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -23,7 +23,7 @@ def load(source: str, value: object) -> InstanceProfileList:
 
 FORMAT = InputFormat(
     name="aws-instance-profiles",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam list-instance-profiles",
     sniff_json=sniff,
     load=load,

@@ -6,11 +6,11 @@ The parent comes from a top-level ``ParentId`` (added by `nhi-scan collect`) or 
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import id_from_name
 from nhi_scan.connectors.aws.organization import OrgAccount, OrgAccountList
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 PARENT_ID = r"(?<![0-9a-z])(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[0-9a-z]{8,32})"
 
@@ -35,7 +35,7 @@ def load(source: str, value: object) -> OrgAccountList:
 
 FORMAT = InputFormat(
     name="aws-org-accounts",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations list-accounts / list-accounts-for-parent",
     sniff_json=sniff,
     load=load,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.organization import OrgDescription
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -20,7 +20,7 @@ def load(source: str, value: object) -> OrgDescription:
 
 FORMAT = InputFormat(
     name="aws-org-description",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations describe-organization",
     sniff_json=sniff,
     load=load,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.organization import OrgRootList
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -18,7 +18,7 @@ def load(source: str, value: object) -> OrgRootList:
 
 FORMAT = InputFormat(
     name="aws-org-roots",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations list-roots",
     sniff_json=sniff,
     load=load,

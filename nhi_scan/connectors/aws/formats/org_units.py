@@ -5,12 +5,12 @@ The parent comes from a top-level ``ParentId`` (added by `nhi-scan collect`) or 
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import id_from_name
 from nhi_scan.connectors.aws.formats.org_accounts import PARENT_ID
 from nhi_scan.connectors.aws.organization import OrgUnitList
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -28,7 +28,7 @@ def load(source: str, value: object) -> OrgUnitList:
 
 FORMAT = InputFormat(
     name="aws-org-units",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations list-organizational-units-for-parent",
     sniff_json=sniff,
     load=load,

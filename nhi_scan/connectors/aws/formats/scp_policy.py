@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.organization import ScpDocument
 from nhi_scan.connectors.fields import Fields, decode_policy_document
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -35,7 +35,7 @@ def load(source: str, value: object) -> ScpDocument:
 
 FORMAT = InputFormat(
     name="aws-scp",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations describe-policy (service control policy)",
     sniff_json=sniff,
     load=load,

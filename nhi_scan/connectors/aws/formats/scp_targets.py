@@ -6,11 +6,11 @@ The policy id comes from a top-level ``PolicyId`` (added by `nhi-scan collect`) 
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.formats._common import id_from_name
 from nhi_scan.connectors.aws.organization import ScpTargets
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -29,7 +29,7 @@ def load(source: str, value: object) -> ScpTargets:
 
 FORMAT = InputFormat(
     name="aws-scp-targets",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws organizations list-targets-for-policy",
     sniff_json=sniff,
     load=load,

@@ -6,11 +6,11 @@ The answer does not name the principal its job was generated for, so the file ne
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.usage import ServiceAccessRecord, ServiceLastAccessed
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.errors import InputError
-from nhi_scan.model import Provider
 
 
 def sniff(value: object) -> bool:
@@ -48,7 +48,7 @@ def load(source: str, value: object) -> ServiceLastAccessed:
 
 FORMAT = InputFormat(
     name="aws-service-last-accessed",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam get-service-last-accessed-details (Access Advisor)",
     sniff_json=sniff,
     load=load,

@@ -5,10 +5,11 @@ Static secrets that live outside AWS like access keys; the listing gives ids and
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.usercreds import SERVICE_LABELS, UserCredentialList, UserCredentialRecord
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import CredentialKind, Provider
+from nhi_scan.model import CredentialKind
 
 
 def sniff(value: object) -> bool:
@@ -36,7 +37,7 @@ def load(source: str, value: object) -> UserCredentialList:
 
 FORMAT = InputFormat(
     name="aws-service-specific-credentials",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam list-service-specific-credentials",
     sniff_json=sniff,
     load=load,

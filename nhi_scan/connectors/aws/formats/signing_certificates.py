@@ -5,10 +5,11 @@ Replaces the credential report's anonymous ``cert_1``/``cert_2`` slots for the u
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.usercreds import UserCredentialList, UserCredentialRecord
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import CredentialKind, Provider
+from nhi_scan.model import CredentialKind
 
 
 def sniff(value: object) -> bool:
@@ -33,7 +34,7 @@ def load(source: str, value: object) -> UserCredentialList:
 
 FORMAT = InputFormat(
     name="aws-signing-certificates",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam list-signing-certificates",
     sniff_json=sniff,
     load=load,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.usercreds import UserCredentialList, UserCredentialRecord
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import CredentialKind, Provider
+from nhi_scan.model import CredentialKind
 
 
 def sniff(value: object) -> bool:
@@ -30,7 +31,7 @@ def load(source: str, value: object) -> UserCredentialList:
 
 FORMAT = InputFormat(
     name="aws-ssh-public-keys",
-    provider=Provider.AWS,
+    provider=AWS,
     description="aws iam list-ssh-public-keys",
     sniff_json=sniff,
     load=load,

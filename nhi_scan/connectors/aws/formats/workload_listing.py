@@ -6,10 +6,10 @@ than unknown. Kinds count as listed in full only when every enabled region was l
 
 from __future__ import annotations
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.workloads import WorkloadListing
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.model import Provider
 
 KEY = "NhiScanWorkloadListing"
 
@@ -31,7 +31,7 @@ def load(source: str, value: object) -> WorkloadListing:
 
 FORMAT = InputFormat(
     name="aws-workload-listing",
-    provider=Provider.AWS,
+    provider=AWS,
     description="nhi-scan collect: workload kinds listed in full",
     sniff_json=sniff,
     load=load,

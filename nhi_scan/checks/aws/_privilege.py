@@ -15,7 +15,9 @@ from typing import Any, Generic, TypeVar
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_nodes, direct_admin_edge, machine_principals
-from nhi_scan.model import Finding, Identity, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.escalation.aws.build import AwsAnalysis
+from nhi_scan.model import Finding, Identity, Severity
 from nhi_scan.policy.aws import catalog
 from nhi_scan.policy.aws.compiled import CompiledStatement, PolicySource
 from nhi_scan.policy.aws.context import variable_keys
@@ -97,10 +99,16 @@ class Summary:
 _SUBJECTS_MEMO = "over-privilege-subjects"
 
 
+def aws_analysis(context: CheckContext) -> AwsAnalysis | None:
+    """The AWS analysis of the scan (None when no AWS scope was scanned)."""
+    found = context.analyses.get(AWS)
+    return found if isinstance(found, AwsAnalysis) else None
+
+
 def subjects(context: CheckContext) -> list[tuple[Identity, PrincipalPermissions]]:
     """AWS machine principals with evaluated permissions, minus those the admin-identity check already reports
     (admin-equivalent, or able to grant itself anything: the same edges it reads). Computed once per graph."""
-    aws = context.aws
+    aws = aws_analysis(context)
     if aws is None:
         return []
     found = context.graph.memo.get(_SUBJECTS_MEMO)
@@ -109,7 +117,7 @@ def subjects(context: CheckContext) -> list[tuple[Identity, PrincipalPermissions
     reported = _admin_reported(context)
     found = []
     for identity in machine_principals(context):
-        permissions = aws.permissions(identity.id) if identity.provider is Provider.AWS else None
+        permissions = aws.permissions(identity.id) if identity.provider is AWS else None
         if permissions is None or identity.id in reported:
             continue
         if aws.admin.get(identity.id, Decision.IMPLICIT_DENY).possible:
@@ -418,7 +426,7 @@ def unscoped_summaries(
     context: CheckContext, actions: Iterable[str], summarise: Callable[[dict[str, Unscoped]], Summary | None]
 ) -> Iterable[tuple[Identity, Summary]]:
     """Each judged identity with the summary of ``actions`` it may perform on "*" (computed once per statement set)."""
-    if context.aws is None:
+    if aws_analysis(context) is None:
         return
     matcher = Matcher(ActionQuery.of(list(actions)))
 

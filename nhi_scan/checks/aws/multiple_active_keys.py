@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._common import principals, who
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.model import Category, CredentialKind, Finding, Severity
 from nhi_scan.timeutil import iso
 
@@ -38,4 +39,5 @@ CHECK = Check(
         "their own identities."
     ),
     run=run,
+    providers=(AWS,),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._trust import Constraint, allow_trusts, constraints
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.checks.aws._trust import Constraint, allow_trusts, constraints
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 
 #: Issuers whose tokens any customer of the issuer can obtain: an unscoped trust is open to strangers.
 SHARED_ISSUERS = (
@@ -86,5 +87,5 @@ CHECK = Check(
         "(e.g. repo:org/app:ref:refs/heads/main) and on <issuer>:aud (sts.amazonaws.com)."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

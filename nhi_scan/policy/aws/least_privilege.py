@@ -13,12 +13,13 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from nhi_scan.errors import UsageError
-from nhi_scan.model import Grant, Identity, Inventory, PolicyKind, ServiceUsage
+from nhi_scan.inventory import find_identity
+from nhi_scan.model import Grant, Inventory, PolicyKind, ServiceUsage
+from nhi_scan.plugin import PolicySuggestion
 from nhi_scan.policy.aws import catalog
 from nhi_scan.timeutil import age_days
 
@@ -53,13 +54,7 @@ def canonical(action: str) -> str:
     return record.name if record else action
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Suggestion:
-    identity: Identity
-    document: Mapping[str, Any]
-    used_services: tuple[str, ...]
-    removed_services: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
+Suggestion = PolicySuggestion
 
 
 class _Usage:
@@ -147,16 +142,9 @@ def _rewrite(grant: Grant, usage: _Usage, notes: list[str]) -> list[dict[str, An
     return result
 
 
-def find_identity(inventory: Inventory, wanted: str) -> Identity:
-    """An identity by id (ARN) or by name; a one-line error when none or several match."""
-    principals = [i for i in inventory.identities if i.is_principal]
-    exact = [i for i in principals if i.id == wanted]
-    named = exact or [i for i in principals if i.name == wanted]
-    if len(named) == 1:
-        return named[0]
-    if not named:
-        raise UsageError(f"{wanted}: no such user or role in the inputs")
-    raise UsageError(f"{wanted}: several identities have this name; give the ARN ({named[0].id}, {named[1].id}…)")
+def suggest_policy(inventory: Inventory, wanted: str, now: datetime, window_days: int) -> Suggestion:
+    """The provider seam's form of ``suggest``."""
+    return suggest(inventory, wanted, now=now, window_days=window_days)
 
 
 def suggest(inventory: Inventory, wanted: str, *, now: datetime, window_days: int) -> Suggestion:
@@ -190,4 +178,5 @@ def suggest(inventory: Inventory, wanted: str, *, now: datetime, window_days: in
         used_services=used,
         removed_services=removed,
         notes=tuple(dict.fromkeys(notes)),
+        caveats=CAVEATS,
     )

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._common import credential_evidence, principals
-from nhi_scan.model import Category, CredentialKind, Finding, IdentityKind, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, CredentialKind, Finding, IdentityKind, Severity
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
@@ -33,5 +34,5 @@ CHECK = Check(
         "Give people short-lived CLI credentials through IAM Identity Center (aws sso login) and delete the key."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._trust import allow_trusts, constraints
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.checks.aws._trust import allow_trusts, constraints
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 
 #: Conditions that really confine a "*" principal to known callers.
 CONFINING_KEYS = frozenset(
@@ -62,5 +63,5 @@ CHECK = Check(
         "aws:PrincipalOrgID or aws:PrincipalArn condition."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

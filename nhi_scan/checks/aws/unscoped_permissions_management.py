@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._privilege import (
+from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     Summary,
     Unscoped,
@@ -24,10 +24,12 @@ from nhi_scan.checks._privilege import (
     one_step_lower,
     policy_names,
     service_rank,
+    subject_ids,
     unscoped_summaries,
 )
-from nhi_scan.checks.unscoped_secret_access import CREDENTIAL_ACTIONS
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.checks.aws.unscoped_secret_access import CREDENTIAL_ACTIONS
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.policy.aws import catalog
 
 ACCESS_LEVEL = "Permissions management"
@@ -104,6 +106,7 @@ CHECK = Check(
         "(iam:PermissionsBoundary condition) on what the identity creates or edits."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
     early=True,
+    keep=subject_ids,
 )

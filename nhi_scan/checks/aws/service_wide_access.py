@@ -17,19 +17,22 @@ from itertools import islice
 from typing import Any
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._privilege import (
+from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     SENSITIVE_SERVICES,
     PolicySetMemo,
     Relevant,
     StarStatement,
     Summary,
+    aws_analysis,
     one_step_lower,
     service_rank,
     statement_label,
+    subject_ids,
     subjects,
 )
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.policy.aws import catalog
 from nhi_scan.policy.aws.actionset import ActionSet
 from nhi_scan.policy.aws.compiled import CompiledStatement
@@ -220,7 +223,7 @@ def _statement_row(entry: StarStatement, services: frozenset[str], effect: _Effe
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
-    if context.aws is None:
+    if aws_analysis(context) is None:
         return
     wide, effects = _WideServices(), _Effects()
 
@@ -252,6 +255,7 @@ CHECK = Check(
         'CloudTrail, shows them) and name its resources instead of "*".'
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
     early=True,
+    keep=subject_ids,
 )

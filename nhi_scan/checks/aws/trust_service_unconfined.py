@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._trust import allow_trusts, constraints
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.checks.aws._trust import allow_trusts, constraints
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 
 #: Services that only ever assume a role for the compute of the role's own account (no confused deputy).
 OWN_COMPUTE_SERVICES = frozenset(
@@ -64,5 +65,5 @@ CHECK = Check(
         "arn:aws:bedrock:REGION:ACCOUNT:agent/*) conditions to the trust statement."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

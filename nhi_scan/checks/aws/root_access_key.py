@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._common import credential_evidence
-from nhi_scan.model import Category, CredentialKind, Finding, IdentityKind, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, CredentialKind, Finding, IdentityKind, Severity
 from nhi_scan.timeutil import age_days
 
 
@@ -36,5 +37,5 @@ CHECK = Check(
         "deactivate and delete the root access key. Enforce MFA on root."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

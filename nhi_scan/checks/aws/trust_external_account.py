@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._trust import account_of, allow_trusts, constraints
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.checks.aws._trust import account_of, allow_trusts, constraints
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity, TrustKind
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
     scanned = {scope for _, scope in context.inventory.scopes}
     for role, trust in allow_trusts(context):
-        if trust.principal_type != "aws":
+        if trust.principal_type != TrustKind.PRINCIPAL:
             continue
         other = account_of(trust.principal)
         if other is None or other == role.scope:
@@ -62,5 +63,5 @@ CHECK = Check(
         "sts:ExternalId condition (confused-deputy protection)."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

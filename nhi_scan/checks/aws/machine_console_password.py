@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._common import principals
-from nhi_scan.model import Category, CredentialKind, Finding, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, CredentialKind, Finding, Severity
 from nhi_scan.timeutil import age_days, iso
 
 
@@ -46,5 +47,5 @@ CHECK = Check(
         "the workload keep programmatic access only."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
 )

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._privilege import (
+from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     Summary,
     Unscoped,
@@ -31,9 +31,11 @@ from nhi_scan.checks._privilege import (
     granting_statements,
     one_step_lower,
     policy_names,
+    subject_ids,
     unscoped_summaries,
 )
-from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.connectors.aws import AWS
+from nhi_scan.model import Category, Finding, Severity
 
 #: Return a usable credential, or set one on another principal (high). Secrets Manager values are credentials by
 #: purpose (database passwords, API keys), so GetSecretValue is here, not among the data reads.
@@ -131,6 +133,7 @@ CHECK = Check(
         "workloads (users that need keys get them from an admin process, not from another machine identity)."
     ),
     run=run,
-    providers=(Provider.AWS,),
+    providers=(AWS,),
     early=True,
+    keep=subject_ids,
 )
