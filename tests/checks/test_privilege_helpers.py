@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from nhi_scan.checks import CheckContext
-from nhi_scan.checks.aws._privilege import Matcher, PolicySetMemo, StarStatement, star_statements, unscoped_actions
 from nhi_scan.checks.aws.unscoped_permissions_management import candidate_actions
 from nhi_scan.checks.aws.unscoped_secret_access import CREDENTIAL_ACTIONS, DATA_ACTIONS
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.policy.aws.permissions import ActionQuery, PrincipalPermissions
+from nhi_scan.policy.aws.unscoped import Matcher, PolicySetMemo, StarStatement, star_statements, unscoped_actions
 from nhi_scan.settings import Settings
 from tests.escalation.accounts import Account, Analysis, allow, deny, document, scan_account
 
@@ -116,7 +116,7 @@ def test_principals_with_the_same_statements_on_any_resource_share_one_result(tm
         calls.append(statements)
         return len(statements)
 
-    memo = PolicySetMemo(context, compute)
+    memo = PolicySetMemo(context.graph.memo, compute)
     policy_sets = {id(permissions_of(analysis, arn).policy_set) for arn in roles}
     assert len(policy_sets) == 4  # each role has its own inline policy...
     assert {memo(permissions_of(analysis, arn)) for arn in roles} == {1}

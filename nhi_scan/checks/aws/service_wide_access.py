@@ -20,9 +20,6 @@ from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     SENSITIVE_SERVICES,
-    PolicySetMemo,
-    Relevant,
-    StarStatement,
     Summary,
     aws_analysis,
     one_step_lower,
@@ -39,6 +36,7 @@ from nhi_scan.policy.aws.compiled import CompiledStatement
 from nhi_scan.policy.aws.patterns import has_wildcard
 from nhi_scan.policy.aws.permissions import PrincipalPermissions
 from nhi_scan.policy.aws.tri import Tri
+from nhi_scan.policy.aws.unscoped import PolicySetMemo, Relevant, StarStatement
 
 #: Share of a service's actions that must stay allowed on "*" for the grant to still count as service-wide.
 MIN_SHARE = 0.5
@@ -230,7 +228,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
     def compute(permissions: PrincipalPermissions, statements: tuple[StarStatement, ...]) -> Summary | None:
         return _summary(statements, len(permissions.policy_set.layers), wide, effects)
 
-    memo = PolicySetMemo(context, compute, _relevant(wide))
+    memo = PolicySetMemo(context.graph.memo, compute, _relevant(wide))
     for identity, permissions in subjects(context):
         summary = memo(permissions)
         if summary is not None:

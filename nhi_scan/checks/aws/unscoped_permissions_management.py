@@ -18,7 +18,6 @@ from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     Summary,
-    Unscoped,
     explain,
     granting_statements,
     one_step_lower,
@@ -31,6 +30,7 @@ from nhi_scan.checks.aws.unscoped_secret_access import CREDENTIAL_ACTIONS
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.model import Category, Finding, Severity
 from nhi_scan.policy.aws import catalog
+from nhi_scan.policy.aws.unscoped import Unscoped
 
 ACCESS_LEVEL = "Permissions management"
 #: Verbs that cannot change a permission: the catalogue labels a few such actions "Permissions management, Write"

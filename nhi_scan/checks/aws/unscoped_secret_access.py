@@ -26,7 +26,6 @@ from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks.aws._privilege import (
     MAX_EXAMPLES,
     Summary,
-    Unscoped,
     explain,
     granting_statements,
     one_step_lower,
@@ -36,6 +35,7 @@ from nhi_scan.checks.aws._privilege import (
 )
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.model import Category, Finding, Severity
+from nhi_scan.policy.aws.unscoped import Unscoped
 
 #: Return a usable credential, or set one on another principal (high). Secrets Manager values are credentials by
 #: purpose (database passwords, API keys), so GetSecretValue is here, not among the data reads.
