@@ -62,6 +62,11 @@ def remediation(provider_id: Provider, check_id: str) -> str | None:
 
 
 def clear_caches() -> None:
-    """Forget discovered plug-ins (tests that add one)."""
+    """Forget discovered plug-ins and what was found through them (formats, checks): for tests that add one."""
+    from nhi_scan.checks import all_checks
+    from nhi_scan.connectors.formats import all_formats
+
     all_providers.cache_clear()
     remediation.cache_clear()
+    all_formats.cache_clear()
+    all_checks.cache_clear()

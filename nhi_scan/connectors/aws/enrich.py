@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import PurePath
 
+from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.organization import OrgDocuments, build_organization
 from nhi_scan.connectors.aws.records import CredentialReport, GaadDocument
 from nhi_scan.connectors.aws.usage import ServiceLastAccessed, service_usage
@@ -32,7 +33,7 @@ from nhi_scan.connectors.aws.workloads import (
 )
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.inventory import merge_inventories
-from nhi_scan.model import Identity, IdentityKind, Inventory
+from nhi_scan.model import Identity, IdentityKind, Inventory, Organization, Scope, ScopeKind
 
 ParseIam = Callable[[Sequence[LoadedDocument]], Inventory]
 OwnerOf = Callable[[Mapping[str, str]], str | None]
@@ -145,10 +146,29 @@ def parse_snapshot(documents: Sequence[LoadedDocument], parse_iam: ParseIam, own
         inventory = replace(inventory, warnings=(*inventory.warnings, *collection_notes))
     organization, scp_grants, notes = build_organization(organization_documents)
     if organization is None:
-        return inventory
+        return replace(inventory, hierarchy=hierarchy(inventory, None))
     return replace(
         inventory,
         organization=organization,
         grants=(*inventory.grants, *scp_grants),
+        hierarchy=hierarchy(inventory, organization),
         warnings=(*inventory.warnings, *notes),
     )
+
+
+def hierarchy(inventory: Inventory, organization: Organization | None) -> tuple[Scope, ...]:
+    """The organisation root, its OUs and every account covered, each with its parent (accounts outside any known
+    organisation have none)."""
+    found: dict[str, Scope] = {}
+    for path in organization.account_paths.values() if organization else ():
+        parent: str | None = None
+        for depth, node in enumerate(path):
+            kind = ScopeKind.ACCOUNT if depth == len(path) - 1 else ScopeKind.ORGANIZATIONAL_UNIT
+            if depth == 0 and len(path) > 1:
+                kind = ScopeKind.ORGANIZATION
+            found.setdefault(node, Scope(id=node, provider=AWS, kind=kind, parent=parent))
+            parent = node
+    for provider, account in inventory.scopes:
+        if provider == AWS:
+            found.setdefault(account, Scope(id=account, provider=AWS, kind=ScopeKind.ACCOUNT))
+    return tuple(found.values())

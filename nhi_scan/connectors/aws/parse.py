@@ -31,10 +31,12 @@ from nhi_scan.model import (
     Grant,
     Identity,
     IdentityKind,
+    IdentityProvider,
     Inventory,
     Policy,
     PolicyKind,
     Trust,
+    TrustKind,
 )
 from nhi_scan.settings import DEFAULT_OWNER_TAG_KEYS
 
@@ -359,6 +361,23 @@ def _parse_iam(documents: Iterable[LoadedDocument], owner_tag_keys: Sequence[str
         grants=tuple(grants),
         policies=tuple(_policy(record) for record in merged.policies.values()),
         trusts=tuple(trusts),
+        identity_providers=identity_providers(trusts),
         scopes=tuple((AWS, account) for account in sorted(merged.accounts)),
         warnings=tuple(warnings),
     )
+
+
+def identity_providers(trusts: Iterable[Trust]) -> tuple[IdentityProvider, ...]:
+    """The OIDC and SAML providers that trust policies name (the account's own IAM objects), once each."""
+    found: dict[str, IdentityProvider] = {}
+    for trust in trusts:
+        if trust.principal_type is not TrustKind.FEDERATED or trust.issuer is None:
+            continue
+        arn = trust.principal
+        if ":oidc-provider/" in arn or ":saml-provider/" in arn:
+            protocol = "oidc" if ":oidc-provider/" in arn else "saml"
+            found.setdefault(
+                arn,
+                IdentityProvider(id=arn, provider=AWS, issuer=trust.issuer, protocol=protocol, scope=account_of(arn)),
+            )
+    return tuple(found[key] for key in sorted(found))
