@@ -37,7 +37,7 @@ def aws(
     profile: Annotated[str | None, typer.Option("--profile", help="AWS profile (default credential chain).")] = None,
     region: Annotated[
         list[str] | None,
-        typer.Option("--region", help="Region for workloads (repeat) [every region enabled in the account]."),
+        typer.Option("--region", help="Region for workloads (repeat; default: every region enabled in the account)."),
     ] = None,
     role_name: Annotated[
         str, typer.Option("--role-name", help="Role assumed in each member account with --org.")

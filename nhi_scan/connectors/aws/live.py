@@ -23,7 +23,7 @@ OPTIONS = (
     LiveOption(
         name="region",
         flags=("--region",),
-        help="With --aws: region for workloads (repeat) [every enabled region].",
+        help="With --aws: region for workloads (repeat; default: every enabled region).",
         type=list[str],
     ),
     LiveOption(
