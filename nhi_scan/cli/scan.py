@@ -147,7 +147,7 @@ def scan(
         bool, typer.Option("--show-suppressed", help="List suppressed and baselined findings too (marked).")
     ] = False,
     sarif_base: Annotated[
-        Path | None, typer.Option("--sarif-base", help="SARIF: make input paths relative to DIR (default: the current directory).")
+        Path | None, typer.Option("--sarif-base", help="SARIF: make input paths relative to DIR (default: cwd).")
     ] = None,
     sarif_anchor: Annotated[
         str | None,
