@@ -1,0 +1,1 @@
+"""GCP IAM semantics: roles, members, conditions, inheritance, deny policies."""
