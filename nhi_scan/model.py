@@ -122,6 +122,8 @@ class Scope:
     name: str | None = None
     #: Id of the scope this one sits in; None at the top (or when the export does not say).
     parent: str | None = None
+    #: Provider-specific facts (a GCP project's number...).
+    attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
 class TrustKind(enum.StrEnum):
@@ -155,6 +157,8 @@ class Credential:
     #: True when the provider says the credential has never been used (not merely unknown).
     never_used: bool = False
     label: str | None = None
+    #: Provider-specific facts (a GCP key's disable reason, origin...).
+    attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -171,6 +175,9 @@ class Identity:
     last_used: datetime | None = None
     #: Whether the provider reported usage tracking for this identity at all.
     last_used_known: bool = False
+    #: Since when its use is tracked (GCP Activity Analyzer's observation period), for identities without a creation
+    #: date: no recorded use since then means unused for that long.
+    usage_tracked_since: datetime | None = None
     owner: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
     credentials: tuple[Credential, ...] = ()
@@ -281,6 +288,10 @@ class IdentityProvider:
     protocol: str
     scope: str
     audiences: tuple[str, ...] = ()
+    #: A condition every token must meet (GCP attributeCondition); None: any token of the issuer is accepted.
+    condition: str | None = None
+    enabled: bool = True
+    attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

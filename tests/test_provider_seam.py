@@ -1,6 +1,6 @@
 """The provider plug-in seam, tried as a reviewer would: a stub fourth cloud (tests/plugins/stubcloud: one format,
 one parse, one analysis, one package) is dropped into ``nhi_scan.providers`` and must be seen by every neutral
-check, report and graph export, by no AWS-only check, and by `nhi-scan checks`; AWS results stay as they were."""
+check, report and graph export, by no cloud-specific check, and by `nhi-scan checks`; AWS results stay as they were."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from nhi_scan.reporters import ReportOptions, all_reporters
 ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = Path(__file__).parent / "plugins"
 EXPORT = Path(__file__).parent / "fixtures" / "stubcloud"
-SAMPLE = ROOT / "sample_data"
+SAMPLE = ROOT / "sample_data" / "aws"
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 
@@ -54,7 +54,7 @@ def stub_findings(result: ScanResult) -> dict[str, list[str]]:
 
 
 def test_the_stub_registers_beside_aws(stubcloud: None) -> None:
-    assert [p.id for p in all_providers()] == ["aws", "stubcloud"]
+    assert [p.id for p in all_providers()] == ["aws", "gcp", "stubcloud"]
     assert display_name("stubcloud") == "StubCloud"  # type: ignore[arg-type]
 
 
@@ -82,8 +82,8 @@ def test_the_stub_findings_are_the_expected_ones(mixed: ScanResult) -> None:
 
 
 def test_no_aws_only_check_sees_the_stub_and_aws_results_are_unchanged(mixed: ScanResult) -> None:
-    aws_only = {c.id for c in all_checks() if not c.neutral}
-    assert aws_only and not aws_only & set(stub_findings(mixed))
+    cloud_only = {c.id for c in all_checks() if not c.neutral}
+    assert cloud_only and not cloud_only & set(stub_findings(mixed))
     alone = run_scan([SAMPLE], now=NOW)
     assert [f for f in mixed.findings if f.provider == "aws"] == list(alone.findings)
 
@@ -121,7 +121,7 @@ def test_checks_command_tells_which_cloud_each_check_covers(stubcloud: None) -> 
     result = CliRunner().invoke(app, ["checks", "-f", "json"])
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.output)}
-    assert rows["admin-identity"]["providers"] == ["aws", "stubcloud"] and rows["admin-identity"]["neutral"]
+    assert rows["admin-identity"]["providers"] == ["aws", "gcp", "stubcloud"] and rows["admin-identity"]["neutral"]
     assert rows["trust-any-principal"]["providers"] == ["aws"] and not rows["trust-any-principal"]["neutral"]
 
 
@@ -136,5 +136,6 @@ def test_the_cli_scans_the_stub_beside_aws(stubcloud: None) -> None:
     assert {i["provider"] for i in document["identities"]} == {"aws", "stubcloud"}
 
 
-def test_without_the_stub_checks_cover_aws_only() -> None:
-    assert {p for c in all_checks() for p in c.covers()} == {"aws"}
+def test_without_the_stub_checks_cover_the_built_in_clouds_only() -> None:
+    assert {p for c in all_checks() for p in c.covers()} == {"aws", "gcp"}
+    assert {c.providers for c in all_checks() if not c.neutral} == {("aws",), ("gcp",)}

@@ -46,6 +46,9 @@ def run(context: CheckContext) -> Iterator[Finding]:
         elif identity.created is not None:
             idle = age_days(identity.created, context.now)
             detail = f"never used in the {idle} days since it was created"
+        elif identity.usage_tracked_since is not None:
+            idle = age_days(identity.usage_tracked_since, context.now)
+            detail = f"not used in the {idle} days its use has been tracked"
         else:
             continue
         if idle <= limit:

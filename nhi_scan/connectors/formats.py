@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from nhi_scan.discovery import iter_modules
 from nhi_scan.model import Provider
@@ -27,6 +28,12 @@ class InputFormat:
     sniff_text: Callable[[str], bool] | None = None
     #: For text formats: file suffixes that claim this format even when sniffing fails (to report why).
     suffixes: tuple[str, ...] = ()
+    #: File names that claim this format when the content alone cannot tell (an empty ``[]`` answer).
+    file_names: tuple[str, ...] = ()
+    #: Streamed formats (newline-delimited exports of many GB): recognised from the file's first 64 KiB of text and
+    #: loaded from the path, line by line, instead of from a decoded value.
+    sniff_head: Callable[[str], bool] | None = None
+    load_path: Callable[[str, Path], object] | None = None
 
 
 def formats_in(package: str) -> tuple[InputFormat, ...]:

@@ -13,7 +13,9 @@ from nhi_scan.model import Source, SourceStatus
 
 #: Files larger than this are refused rather than exhausting memory (GAAD of 100k principals is ~200 MB).
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
-_DATA_SUFFIXES = (".json", ".csv")
+_DATA_SUFFIXES = (".json", ".csv", ".ndjson", ".jsonl")
+#: How much of a file streamed formats are recognised from.
+_HEAD_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,6 +60,16 @@ def _describe_json(value: object) -> str:
     return f"JSON {type(value).__name__} of an unknown kind"
 
 
+def _streamed(path: Path, formats: Sequence[InputFormat]) -> InputFormat | None:
+    """The streamed format (newline-delimited JSON...) that recognises the file's head, if any."""
+    candidates = [f for f in formats if f.sniff_head is not None]
+    if not candidates:
+        return None
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace")
+    return next((f for f in candidates if f.sniff_head is not None and f.sniff_head(head)), None)
+
+
 def load_file(path: Path, name: str) -> LoadedDocument:
     """Recognise and load one file; raise InputError (unusable) or LookupError (not an export we know)."""
     # A .json/.csv that is empty or not text is a corrupt export; any other such file is simply not ours.
@@ -69,6 +81,10 @@ def load_file(path: Path, name: str) -> LoadedDocument:
     size = path.stat().st_size
     if size == 0:
         raise not_ours("empty file")
+    formats = all_formats()
+    streamed = _streamed(path, formats)
+    if streamed is not None and streamed.load_path is not None:
+        return LoadedDocument(format=streamed, source=name, payload=streamed.load_path(name, path))
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"file too large ({size} bytes)")
     data = path.read_bytes()
@@ -79,7 +95,6 @@ def load_file(path: Path, name: str) -> LoadedDocument:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise not_ours(f"not UTF-8 text (byte {exc.start}), not a provider export") from None
-    formats = all_formats()
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
@@ -88,6 +103,9 @@ def load_file(path: Path, name: str) -> LoadedDocument:
             raise _json_error(name, text, exc) from None
         for fmt in formats:
             if fmt.sniff_json is not None and fmt.sniff_json(value):
+                return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, value))
+        for fmt in formats:
+            if path.name in fmt.file_names:
                 return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, value))
         raise LookupError(_describe_json(value))
     for fmt in formats:

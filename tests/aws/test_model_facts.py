@@ -11,7 +11,7 @@ from nhi_scan.engine import analyse
 from nhi_scan.model import Inventory, Organization, ScopeKind, TrustKind
 from nhi_scan.settings import Settings
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
 
 
 def test_an_organisation_becomes_a_hierarchy_of_root_ous_and_accounts() -> None:

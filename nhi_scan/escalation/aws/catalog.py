@@ -59,7 +59,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from nhi_scan.errors import InputError
-from nhi_scan.escalation.aws._reader import Reader
+from nhi_scan.escalation._reader import Reader
 
 if TYPE_CHECKING:
     from nhi_scan.graph import EdgeKind

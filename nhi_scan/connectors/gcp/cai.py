@@ -1,0 +1,90 @@
+"""Cloud Asset Inventory assets -> records: `gcloud asset export` (newline-delimited, snake_case top level) and
+`gcloud asset list` (camelCase); ``resource.data`` is the REST representation, read by ``rest``.
+
+Asset types nhi-scan does not judge are counted, not reported one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.gcp import rest
+from nhi_scan.connectors.gcp.records import Record
+
+Reader = Callable[[Fields], Record]
+
+#: Asset type -> the reader of its ``resource.data``.
+READERS: dict[str, Reader] = {
+    "cloudresourcemanager.googleapis.com/Project": rest.project,
+    "cloudresourcemanager.googleapis.com/Folder": rest.folder_or_organization,
+    "cloudresourcemanager.googleapis.com/Organization": rest.folder_or_organization,
+    "iam.googleapis.com/ServiceAccount": rest.service_account,
+    "iam.googleapis.com/ServiceAccountKey": rest.key,
+    "iam.googleapis.com/Role": rest.role,
+    "iam.googleapis.com/WorkloadIdentityPoolProvider": rest.pool_provider,
+    "compute.googleapis.com/Instance": rest.instance,
+    "cloudfunctions.googleapis.com/CloudFunction": rest.function,
+    "cloudfunctions.googleapis.com/Function": rest.function,
+    "run.googleapis.com/Service": rest.run_service,
+    "aiplatform.googleapis.com/ReasoningEngine": rest.reasoning_engine,
+}
+#: Collections of the canonical names of resources below a project (as the directory convention names them).
+COLLECTIONS = {
+    "storage.googleapis.com/Bucket": "buckets",
+    "secretmanager.googleapis.com/Secret": "secrets",
+    "pubsub.googleapis.com/Topic": "topics",
+    "bigquery.googleapis.com/Dataset": "datasets",
+}
+
+
+def _field(asset: Fields, snake: str, camel: str) -> str:
+    return snake if asset.has(snake) else camel
+
+
+def project_of(ancestors: list[str]) -> str | None:
+    return next((a.split("/", 1)[1] for a in ancestors if a.startswith("projects/")), None)
+
+
+def policy_resource(name: str, asset_type: str | None, project: str | None) -> str:
+    """The canonical name of a resource whose policy an asset carries: ``projects/P/buckets/B`` for a bucket of P."""
+    short = rest.short_name(name)
+    collection = COLLECTIONS.get(asset_type or "")
+    if collection and project:
+        return f"projects/{project}/{collection}/{short.rsplit('/', 1)[-1]}"
+    return short
+
+
+def records_of(asset: Fields) -> tuple[list[Record], bool]:
+    """The records of one asset, and whether its type was one nhi-scan reads."""
+    name = asset.string("name")
+    asset_type = asset.opt_str(_field(asset, "asset_type", "assetType"))
+    ancestors = asset.strings("ancestors")
+    project = project_of(ancestors)
+    found: list[Record] = []
+    known = False
+    policy = asset.obj(_field(asset, "iam_policy", "iamPolicy"))
+    if policy is not None:
+        found.append(
+            rest.policy(policy, policy_resource(name, asset_type, project), project=project, asset_type=asset_type)
+        )
+        known = True
+    resource = asset.obj("resource")
+    reader = READERS.get(asset_type or "")
+    if resource is not None and reader is not None:
+        data = resource.obj("data")
+        if data is not None:
+            found.append(reader(data))
+            known = True
+    return found, known
+
+
+def search_result(item: Fields) -> Record:
+    """One answer of `gcloud asset search-all-iam-policies`: a resource and its policy."""
+    asset_type = item.opt_str("assetType")
+    project = item.opt_str("project")
+    project_id = project.split("/", 1)[1] if project and "/" in project else project
+    policy = item.obj("policy")
+    if policy is None:
+        raise item.error("policy", "missing required field")
+    resource = policy_resource(item.string("resource"), asset_type, project_id)
+    return rest.policy(policy, resource, project=project_id, asset_type=asset_type)

@@ -1,0 +1,1 @@
+"""GCP input formats, one module each (found through the GCP provider plug-in)."""

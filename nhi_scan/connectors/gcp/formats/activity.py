@@ -1,0 +1,50 @@
+"""`gcloud policy-intelligence query-activity --activity-type=serviceAccountKeyLastAuthentication |
+serviceAccountLastAuthentication --format=json`: when keys and service accounts last authenticated.
+
+An answer covers its project: a key or account it does not list has not authenticated in the observation period.
+The project of an empty answer (``[]``) comes from the directory convention (``projects/ID/activity-*.json``)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.gcp import GCP
+from nhi_scan.connectors.gcp.formats._common import items, sniff_items
+from nhi_scan.connectors.gcp.records import ActivityCoverage, ActivityRecord, Record, Records
+from nhi_scan.connectors.gcp.rest import ACTIVITY_KINDS, activity
+
+_FILE_KINDS = {"activity-key-authentication.json": "key", "activity-sa-authentication.json": "service-account"}
+
+
+def _is_activity(item: dict[str, object]) -> bool:
+    return item.get("activityType") in ACTIVITY_KINDS and "activity" in item
+
+
+def sniff(value: object) -> bool:
+    return sniff_items(value, _is_activity, page_key="activities")
+
+
+def _project_of(source: str) -> str | None:
+    parts = PurePath(source).parts
+    return next((parts[i + 1] for i in range(len(parts) - 2, -1, -1) if parts[i] == "projects"), None)
+
+
+def load(source: str, value: object) -> Records:
+    found: list[Record] = [activity(entry) for entry in items(source, value, page_key="activities")] if value else []
+    kinds = {r.kind for r in found if isinstance(r, ActivityRecord)} or {_FILE_KINDS.get(PurePath(source).name, "")}
+    project = _project_of(source) or next((r.project for r in found if isinstance(r, ActivityRecord)), None)
+    starts = [r.observed_since for r in found if isinstance(r, ActivityRecord) and r.observed_since is not None]
+    since = min(starts) if starts else None
+    coverage = [ActivityCoverage(kind=k, project=project, source=source, since=since) for k in sorted(kinds) if k]
+    return Records((*found, *coverage))
+
+
+FORMAT = InputFormat(
+    name="gcp-activity",
+    provider=GCP,
+    description="gcloud policy-intelligence query-activity",
+    sniff_json=sniff,
+    load=load,
+    file_names=tuple(_FILE_KINDS),
+)

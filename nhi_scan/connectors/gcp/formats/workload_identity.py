@@ -1,0 +1,38 @@
+"""`gcloud iam workload-identity-pools (providers) list --format=json`: who outside Google may federate in.
+
+Pools alone carry nothing to judge (their providers do); they are recognised so that they are not reported as
+unknown files."""
+
+from __future__ import annotations
+
+from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.gcp import GCP
+from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
+from nhi_scan.connectors.gcp.records import Records
+from nhi_scan.connectors.gcp.rest import pool_provider
+
+
+def _is_pool_or_provider(item: dict[str, object]) -> bool:
+    return name_has(item, "/workloadIdentityPools/")
+
+
+def sniff(value: object) -> bool:
+    return sniff_items(value, _is_pool_or_provider, page_key="workloadIdentityPoolProviders") or sniff_items(
+        value, _is_pool_or_provider, page_key="workloadIdentityPools"
+    )
+
+
+def load(source: str, value: object) -> Records:
+    key = "workloadIdentityPools" if isinstance(value, dict) and "workloadIdentityPools" in value else None
+    found = items(source, value, page_key=key or "workloadIdentityPoolProviders")
+    return Records(tuple(pool_provider(entry) for entry in found if "/providers/" in str(entry.raw.get("name"))))
+
+
+FORMAT = InputFormat(
+    name="gcp-workload-identity",
+    provider=GCP,
+    description="gcloud iam workload-identity-pools (providers) list",
+    sniff_json=sniff,
+    load=load,
+    file_names=("workload-identity-pools.json", "workload-identity-providers.json"),
+)

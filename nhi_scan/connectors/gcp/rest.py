@@ -1,0 +1,380 @@
+"""GCP REST representations (camelCase, as gcloud --format=json and Cloud Asset ``resource.data`` print them) ->
+records. One reader per resource kind, shared by every format that carries it."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from datetime import datetime
+
+from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.gcp.records import (
+    ActivityRecord,
+    Binding,
+    DenyPolicyRecord,
+    DenyRule,
+    KeyRecord,
+    PolicyRecord,
+    PoolProviderRecord,
+    RoleRecord,
+    ScopeRecord,
+    ServiceAccountRecord,
+    WorkloadRecord,
+)
+from nhi_scan.errors import InputError
+from nhi_scan.timeutil import parse_timestamp
+
+#: The year of the "never expires" validBeforeTime (9999-12-31T23:59:59Z) of keys created without an expiry.
+NEVER_YEAR = 9999
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+_SA_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)")
+_KEY_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)/keys/([^/]+)$")
+_LOCATED = re.compile(r"projects/([^/]+)/locations/([^/]+)/[^/]+/([^/]+)")
+
+
+def timestamp(entry: Fields, key: str) -> datetime | None:
+    """RFC 3339 with up to nanoseconds (Google writes 9 fractional digits): cut to microseconds, then parse."""
+    value = entry.raw.get(key)
+    if isinstance(value, str):
+        value = _FRACTION.sub(r"\1", value)
+    try:
+        return parse_timestamp(value)
+    except ValueError as exc:
+        raise entry.error(key, f"not a timestamp: {str(value)[:40]!r} ({exc})") from None
+
+
+def short_name(name: str) -> str:
+    """``//iam.googleapis.com/projects/p/serviceAccounts/x`` -> ``projects/p/serviceAccounts/x``."""
+    return name.split("/", 3)[3] if name.startswith("//") and name.count("/") >= 3 else name
+
+
+def bindings(policy: Fields) -> tuple[Binding, ...]:
+    found: list[Binding] = []
+    for entry in policy.objects("bindings"):
+        condition = entry.obj("condition")
+        found.append(
+            Binding(
+                role=entry.string("role"),
+                members=tuple(entry.strings("members")),
+                condition=None
+                if condition is None
+                else {k: str(v) for k, v in condition.raw.items() if isinstance(v, str | int | float)},
+            )
+        )
+    return tuple(found)
+
+
+def policy(data: Fields, resource: str, *, project: str | None = None, asset_type: str | None = None) -> PolicyRecord:
+    return PolicyRecord(
+        resource=resource, bindings=bindings(data), source=data.source, project=project, asset_type=asset_type
+    )
+
+
+def service_account(data: Fields) -> ServiceAccountRecord:
+    email = data.string("email")
+    project = data.opt_str("projectId")
+    if project is None:
+        match = _SA_NAME.search(data.opt_str("name") or "")
+        project = match.group(1) if match else email.partition("@")[2].split(".", 1)[0]
+    return ServiceAccountRecord(
+        email=email,
+        unique_id=data.opt_str("uniqueId"),
+        project=project,
+        display_name=data.opt_str("displayName"),
+        description=data.opt_str("description"),
+        disabled=bool(data.opt_bool("disabled")),
+        source=data.source,
+    )
+
+
+def key(data: Fields) -> KeyRecord:
+    name = short_name(data.string("name"))
+    match = _KEY_NAME.search(name)
+    if match is None:
+        raise data.error("name", f"not a key name (projects/P/serviceAccounts/EMAIL/keys/ID): {name[:60]!r}")
+    key_type = data.opt_str("keyType") or "USER_MANAGED"
+    if key_type not in ("USER_MANAGED", "SYSTEM_MANAGED"):
+        raise data.error("keyType", f"unknown key type {key_type[:30]!r} (expected USER_MANAGED or SYSTEM_MANAGED)")
+    valid_before = timestamp(data, "validBeforeTime")
+    statuses = []
+    for status in data.objects("extendedStatus"):
+        statuses.append(status.opt_str("key") or status.opt_str("value") or "")
+    return KeyRecord(
+        key_id=match.group(3),
+        email=match.group(2),
+        project=match.group(1),
+        user_managed=key_type == "USER_MANAGED",
+        origin=data.opt_str("keyOrigin"),
+        valid_after=timestamp(data, "validAfterTime"),
+        valid_before=None if valid_before is not None and valid_before.year >= NEVER_YEAR else valid_before,
+        disabled=bool(data.opt_bool("disabled")),
+        disable_reason=data.opt_str("disableReason"),
+        extended_status=tuple(s for s in statuses if s),
+        source=data.source,
+    )
+
+
+def _parent(data: Fields) -> str | None:
+    """v3 ``parent: "folders/1"`` or v1 ``parent: {"type": "folder", "id": "1"}``."""
+    raw = data.raw.get("parent")
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        return short_name(raw)
+    parent = Fields(raw, data.source, f"{data.where}.parent" if data.where else "parent")
+    kind, ident = parent.string("type"), parent.string("id")
+    plural = {"folder": "folders", "organization": "organizations", "project": "projects"}.get(kind)
+    if plural is None:
+        raise parent.error("type", f"unknown parent type {kind[:30]!r} (expected folder or organization)")
+    return f"{plural}/{ident}"
+
+
+def project(data: Fields) -> ScopeRecord:
+    project_id = data.string("projectId")
+    number = data.raw.get("projectNumber")
+    name = data.opt_str("name")
+    if number is None and name and name.startswith("projects/"):
+        number = name.split("/", 1)[1]
+    display = data.opt_str("displayName") or (name if name and not name.startswith("projects/") else None)
+    return ScopeRecord(
+        name=f"projects/{project_id}",
+        kind="project",
+        display_name=display,
+        parent=_parent(data),
+        project_id=project_id,
+        project_number=str(number) if number is not None else None,
+        source=data.source,
+    )
+
+
+def folder_or_organization(data: Fields) -> ScopeRecord:
+    name = short_name(data.string("name"))
+    kind = name.split("/", 1)[0]
+    if kind not in ("folders", "organizations"):
+        raise data.error("name", f"not a folder or organization name: {name[:60]!r}")
+    return ScopeRecord(
+        name=name,
+        kind=kind[:-1],
+        display_name=data.opt_str("displayName"),
+        parent=_parent(data) if kind == "folders" else None,
+        source=data.source,
+    )
+
+
+def role(data: Fields) -> RoleRecord:
+    name = short_name(data.string("name"))
+    if "roles/" not in name:
+        raise data.error("name", f"not a role name: {name[:60]!r}")
+    return RoleRecord(
+        name=name,
+        title=data.opt_str("title"),
+        permissions=tuple(data.strings("includedPermissions")),
+        deleted=bool(data.opt_bool("deleted")),
+        source=data.source,
+    )
+
+
+def attachment_of(deny_name: str) -> str | None:
+    """``policies/cloudresourcemanager.googleapis.com%2Fprojects%2Fp/denypolicies/x`` -> ``projects/p``."""
+    parts = deny_name.split("/")
+    if len(parts) < 4 or parts[0] != "policies":
+        return None
+    point = urllib.parse.unquote(parts[1])
+    point = point.split("/", 1)[1] if point.startswith("cloudresourcemanager.googleapis.com/") else point
+    return point if re.match(r"^(projects|folders|organizations)/[^/]+$", point) else None
+
+
+def deny_policy(data: Fields) -> DenyPolicyRecord:
+    name = data.string("name")
+    attachment = attachment_of(name)
+    if attachment is None:
+        raise data.error("name", f"deny policy name does not carry its attachment point: {name[:80]!r}")
+    rules: list[DenyRule] = []
+    for rule in data.objects("rules"):
+        deny = rule.obj("denyRule")
+        if deny is None:
+            continue
+        condition = deny.obj("denialCondition")
+        rules.append(
+            DenyRule(
+                denied_principals=tuple(deny.strings("deniedPrincipals")),
+                exception_principals=tuple(deny.strings("exceptionPrincipals")),
+                denied_permissions=tuple(deny.strings("deniedPermissions")),
+                exception_permissions=tuple(deny.strings("exceptionPermissions")),
+                condition=condition.opt_str("expression") if condition is not None else None,
+            )
+        )
+    return DenyPolicyRecord(name=name, attachment=attachment, rules=tuple(rules), source=data.source)
+
+
+def pool_provider(data: Fields) -> PoolProviderRecord:
+    name = short_name(data.string("name"))
+    match = re.match(r"projects/([^/]+)/locations/[^/]+/workloadIdentityPools/([^/]+)/providers/([^/]+)$", name)
+    if match is None:
+        raise data.error("name", f"not a workload identity pool provider name: {name[:80]!r}")
+    oidc, aws, saml = data.obj("oidc"), data.obj("aws"), data.obj("saml")
+    mapping = data.obj("attributeMapping")
+    protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
+    return PoolProviderRecord(
+        name=name,
+        pool=name.rsplit("/providers/", 1)[0],
+        project=match.group(1),
+        protocol=protocol,
+        issuer=oidc.opt_str("issuerUri") if oidc is not None else None,
+        aws_account=aws.opt_str("accountId") if aws is not None else None,
+        allowed_audiences=tuple(oidc.strings("allowedAudiences")) if oidc is not None else (),
+        attribute_mapping={} if mapping is None else {str(k): str(v) for k, v in mapping.raw.items()},
+        attribute_condition=data.opt_str("attributeCondition") or None,
+        disabled=bool(data.opt_bool("disabled")) or data.opt_str("state") == "DELETED",
+        source=data.source,
+    )
+
+
+def _labels(data: Fields, key: str = "labels") -> dict[str, str]:
+    labels = data.obj(key)
+    return {} if labels is None else {str(k): str(v) for k, v in labels.raw.items()}
+
+
+def _project_of_url(url: str) -> str | None:
+    match = re.search(r"/projects/([^/]+)/", url)
+    return match.group(1) if match else None
+
+
+def instance(data: Fields, project: str | None = None) -> WorkloadRecord:
+    name = data.string("name")
+    self_link = data.opt_str("selfLink") or ""
+    zone_url = data.opt_str("zone") or ""
+    owner = project or _project_of_url(self_link) or _project_of_url(zone_url + "/")
+    if owner is None:
+        raise data.error("selfLink", "the instance does not say its project (no selfLink or zone URL)")
+    zone = zone_url.rsplit("/", 1)[-1] or None
+    emails = tuple(sa.string("email") for sa in data.objects("serviceAccounts"))
+    return WorkloadRecord(
+        id=f"projects/{owner}/zones/{zone}/instances/{name}" if zone else f"projects/{owner}/instances/{name}",
+        kind="compute-instance",
+        name=name,
+        project=owner,
+        service_accounts=emails,
+        region=zone.rsplit("-", 1)[0] if zone else None,
+        labels=_labels(data),
+        source=data.source,
+    )
+
+
+def function(data: Fields) -> WorkloadRecord:
+    name = short_name(data.string("name"))
+    match = _LOCATED.match(name)
+    if match is None:
+        raise data.error("name", f"not a function name (projects/P/locations/L/functions/F): {name[:80]!r}")
+    config = data.obj("serviceConfig")
+    email = data.opt_str("serviceAccountEmail") or (config.opt_str("serviceAccountEmail") if config else None)
+    return WorkloadRecord(
+        id=name,
+        kind="cloud-function",
+        name=match.group(3),
+        project=match.group(1),
+        service_accounts=(email,) if email else (),
+        region=match.group(2),
+        labels=_labels(data),
+        source=data.source,
+    )
+
+
+def run_service(data: Fields, project: str | None = None) -> WorkloadRecord:
+    """Knative shape (``gcloud run services list``: metadata / spec.template.spec.serviceAccountName) or the v2 REST
+    shape (``name`` projects/P/locations/L/services/S, ``template.serviceAccount``)."""
+    metadata = data.obj("metadata")
+    if metadata is not None:
+        service_name = metadata.string("name")
+        owner = project or metadata.opt_str("namespace")
+        labels = _labels(metadata)
+        region = labels.get("cloud.googleapis.com/location")
+        spec = data.obj("spec")
+        template = spec.obj("template") if spec else None
+        inner = template.obj("spec") if template else None
+        email = inner.opt_str("serviceAccountName") if inner else None
+        if owner is None:
+            raise metadata.error("namespace", "the service does not say its project")
+        identifier = f"projects/{owner}/locations/{region or '-'}/services/{service_name}"
+    else:
+        identifier = short_name(data.string("name"))
+        match = _LOCATED.match(identifier)
+        if match is None:
+            raise data.error("name", f"not a Cloud Run service name: {identifier[:80]!r}")
+        owner, region, service_name = match.group(1), match.group(2), match.group(3)
+        template = data.obj("template")
+        email = template.opt_str("serviceAccount") if template else None
+        labels = _labels(data)
+    return WorkloadRecord(
+        id=identifier,
+        kind="cloud-run-service",
+        name=service_name,
+        project=owner,
+        service_accounts=(email,) if email else (),
+        region=region,
+        labels=labels,
+        source=data.source,
+    )
+
+
+def reasoning_engine(data: Fields) -> WorkloadRecord:
+    """A Vertex AI Agent Engine agent; without ``spec.serviceAccount`` it runs as the project's AI Platform
+    Reasoning Engine service agent (named by project number)."""
+    name = short_name(data.string("name"))
+    match = _LOCATED.match(name)
+    if match is None:
+        raise data.error("name", f"not a reasoning engine name: {name[:80]!r}")
+    spec = data.obj("spec")
+    email = spec.opt_str("serviceAccount") if spec else None
+    if not email and match.group(1).isdigit():
+        email = f"service-{match.group(1)}@gcp-sa-aiplatform-re.iam.gserviceaccount.com"
+    return WorkloadRecord(
+        id=name,
+        kind="reasoning-engine",
+        name=data.opt_str("displayName") or match.group(3),
+        project=match.group(1),
+        service_accounts=(email,) if email else (),
+        region=match.group(2),
+        labels=_labels(data),
+        agent=True,
+        source=data.source,
+    )
+
+
+ACTIVITY_KINDS = {
+    "serviceAccountKeyLastAuthentication": "key",
+    "serviceAccountLastAuthentication": "service-account",
+}
+
+
+def activity(entry: Fields) -> ActivityRecord:
+    kind = ACTIVITY_KINDS.get(entry.string("activityType"))
+    if kind is None:
+        raise entry.error("activityType", f"unknown activity type {entry.string('activityType')[:40]!r}")
+    resource = short_name(entry.opt_str("fullResourceName") or "")
+    details = entry.obj("activity")
+    if details is None:
+        raise entry.error("activity", "missing required field")
+    if kind == "key":
+        match = _KEY_NAME.search(resource)
+        subject, owner = (match.group(3), match.group(1)) if match else (resource.rsplit("/", 1)[-1], None)
+    else:
+        match = _SA_NAME.search(resource)
+        subject, owner = (match.group(2), match.group(1)) if match else (resource.rsplit("/", 1)[-1], None)
+    if not subject:
+        raise entry.error("fullResourceName", "does not name a key or service account")
+    period = entry.obj("observationPeriod")
+    return ActivityRecord(
+        kind=kind,
+        subject=subject,
+        project=owner,
+        last_authenticated=timestamp(details, "lastAuthenticatedTime"),
+        source=entry.source,
+        observed_since=timestamp(period, "startTime") if period is not None else None,
+    )
+
+
+def require_object(value: object, source: str) -> Fields:
+    if not isinstance(value, dict):
+        raise InputError(source, "expected a JSON object")
+    return Fields(value, source)

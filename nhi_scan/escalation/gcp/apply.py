@@ -1,0 +1,229 @@
+"""Apply the GCP methods (``methods/*.toml``) of one principal: which service accounts it can become, and how.
+
+Cost grows with principals x the scopes they hold permissions at, never with pairs of principals: a permission held
+on a project (folder, organization) reaches every service account there through one hub node; only resource-level
+bindings and workloads name single accounts. Deny rules that may concern the principal are checked per project.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from nhi_scan.escalation.gcp.analysis import GcpAnalysis, Principal
+from nhi_scan.escalation.gcp.catalog import Method, PermissionGroup, TargetKind, Where
+from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
+from nhi_scan.model import Workload
+from nhi_scan.tri import Tri
+
+#: Target kinds whose edges end at service accounts (policy-change targets are admin, handled by the builder).
+_ACCOUNT_TARGETS = (TargetKind.SERVICE_ACCOUNT,)
+_ACCOUNT_RESOURCE_TYPES = {"iam.serviceAccounts"}
+
+
+@dataclass(slots=True)
+class Met:
+    """A method usable against a target: how certain, and the permission and place behind each group."""
+
+    outcome: Tri
+    why: list[tuple[str, str]]
+
+
+@dataclass(slots=True)
+class Applier:
+    graph: IdentityGraph
+    analysis: GcpAnalysis
+    #: Workloads by kind: for methods that take over something already running as the target.
+    workloads: dict[str, list[Workload]] = field(default_factory=lambda: defaultdict(list))
+    hubs: set[str] = field(default_factory=set)
+
+    def apply(self, principal: Principal, methods: Sequence[Method]) -> None:
+        best: dict[str, tuple[Met, Method]] = {}
+        others: dict[str, list[str]] = defaultdict(list)
+        for method in methods:
+            for target, met in self._targets(principal, method):
+                if target == principal.id:
+                    continue
+                known = best.get(target)
+                if known is None or met.outcome > known[0].outcome:
+                    if known is not None:
+                        others[target].append(known[1].id)
+                    best[target] = (met, method)
+                else:
+                    others[target].append(method.id)
+        for target, (met, method) in best.items():
+            self.graph.add_edge(self._edge(principal, target, met, method, others.get(target, ())))
+
+    def _edge(self, principal: Principal, target: str, met: Met, method: Method, others: Iterable[str]) -> Edge:
+        label = self.graph.label(target) if target.startswith("hub:") else target
+        note = method.offline_message(target=label, principal=principal.id)
+        reasons = [self._explain(principal, permission, scope) for permission, scope in met.why]
+        text = f"{method.name}: " + "; ".join(reasons)
+        if met.outcome is not Tri.TRUE and note:
+            text += f"; {note}"
+        alternatives = sorted(set(others))
+        if alternatives:
+            text += f" (also: {', '.join(alternatives[:5])}{'…' if len(alternatives) > 5 else ''})"
+        return Edge(
+            source=principal.id,
+            target=target,
+            kind=method.edge if method.edge is not EdgeKind.ADMIN_OF else EdgeKind.CAN_IMPERSONATE,
+            reason=text,
+            method=method.id,
+            conditional=met.outcome is not Tri.TRUE,
+        )
+
+    def _explain(self, principal: Principal, permission: str, scope: str) -> str:
+        binding = self.analysis.access.granting(principal.bindings, scope, permission)
+        return binding.describe(permission) if binding else f"{permission} on {scope}"
+
+    # -- targets ---------------------------------------------------------------------------------------------------
+
+    def _targets(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
+        if method.target in _ACCOUNT_TARGETS or (
+            method.target is TargetKind.RESOURCE and method.resource_type in _ACCOUNT_RESOURCE_TYPES
+        ):
+            if method.groups_on(Where.EXISTING_RESOURCE):
+                yield from self._existing(principal, method)
+            else:
+                yield from self._accounts(principal, method)
+        elif method.target is TargetKind.SERVICE_AGENT:
+            yield from self._service_agents(principal, method)
+
+    def _group(self, principal: Principal, group: PermissionGroup, chain: tuple[str, ...]) -> tuple[Tri, str, str]:
+        """The best permission of a group at ``chain`` once deny rules are applied: (outcome, permission, scope)."""
+        best: tuple[Tri, str, str] = (Tri.FALSE, "", "")
+        deny = self.analysis.deny
+        for permission in group.permissions:
+            held, scope = principal.at(chain, permission)
+            if held is Tri.FALSE or scope is None:
+                continue
+            if deny:
+                denied, _ = deny.denied(principal.id, principal.aliases, permission, chain)
+                held = min(held, denied.negate())
+            if held > best[0]:
+                best = (held, permission, scope)
+        return best
+
+    def _meets(
+        self, principal: Principal, method: Method, target_chain: tuple[str, ...], project_chain: tuple[str, ...]
+    ) -> Met | None:
+        outcome = Tri.TRUE
+        why: list[tuple[str, str]] = []
+        for group in method.required:
+            if group.on is Where.TARGET:
+                chain = target_chain
+            elif group.on is Where.TARGET_PROJECT:
+                chain = project_chain
+            elif group.on is Where.ANY_PROJECT:
+                chain = tuple(principal.held)  # anywhere the principal holds something
+            else:
+                continue  # existing-resource groups are checked by _existing
+            held, permission, scope = self._group(principal, group, chain)
+            if held is Tri.FALSE:
+                return None
+            outcome = min(outcome, held)
+            why.append((permission, scope))
+        if method.offline_note and not method.groups_on(Where.EXISTING_RESOURCE):
+            outcome = min(outcome, Tri.UNKNOWN)
+        return Met(outcome=outcome, why=why)
+
+    def _accounts(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
+        """Every service account the method reaches: one hub per project / folder / organization where the
+        permissions are held there or above, single accounts where they are held on the account itself."""
+        hierarchy = self.analysis.hierarchy
+        base = (method.groups_on(Where.TARGET) or method.groups_on(Where.TARGET_PROJECT))[0]
+        scopes = {scope for scope, at in principal.held.items() if any(p in at for p in base.permissions)}
+        for scope in sorted(scopes):
+            if "/serviceAccounts/" in scope:
+                account = f"serviceAccount:{scope.rsplit('/', 1)[1]}"
+                project = hierarchy.project_of(scope)
+                met = self._meets(
+                    principal, method, hierarchy.chain(scope), hierarchy.chain(project) if project else ()
+                )
+                if met is not None:
+                    yield account, met
+                continue
+            if scope.count("/") != 1:
+                continue  # a bucket, secret...: no account below it
+            yield from self._covered(principal, method, scope)
+
+    def _covered(self, principal: Principal, method: Method, scope: str) -> Iterable[tuple[str, Met]]:
+        """The accounts of every project at or below ``scope``: through one hub when no deny rule may concern the
+        principal, else project by project (a deny on one project must not be hidden by a hub)."""
+        hierarchy = self.analysis.hierarchy
+        projects = [scope] if scope.startswith("projects/") else hierarchy.projects_below.get(scope, [])
+        deny = self.analysis.deny
+        if not scope.startswith("projects/") and not (deny and deny.concerns(principal.id, principal.aliases)):
+            chain = hierarchy.chain(scope)
+            met = self._meets(principal, method, chain, chain)
+            if met is not None and any(hierarchy.accounts_by_project.get(p.split("/", 1)[1]) for p in projects):
+                yield self._hub(scope, projects), met
+            return
+        for project in projects:
+            if not hierarchy.accounts_by_project.get(project.split("/", 1)[1]):
+                continue
+            chain = hierarchy.chain(project)
+            met = self._meets(principal, method, chain, chain)
+            if met is not None:
+                yield self._hub(project, [project]), met
+
+    def _hub(self, scope: str, projects: Sequence[str]) -> str:
+        node = f"hub:gcp:{scope}:service-accounts"
+        if node not in self.hubs:
+            self.hubs.add(node)
+            self.graph.add_hub(node, f"every service account of {scope}")
+            accounts = self.analysis.hierarchy.accounts_by_project
+            for project in projects:
+                for account in accounts.get(project.split("/", 1)[1], ()):
+                    self.graph.add_edge(
+                        Edge(
+                            source=node,
+                            target=account,
+                            kind=EdgeKind.INCLUDES,
+                            reason=f"a service account of {project}",
+                        )
+                    )
+        return node
+
+    def _existing(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
+        """Take over a workload that already runs as the target (an instance, a function...)."""
+        hierarchy = self.analysis.hierarchy
+        for workload in self.workloads.get(method.resource_kind or "", ()):
+            project_chain = hierarchy.chain(f"projects/{workload.scope}")
+            outcome = Tri.TRUE
+            why: list[tuple[str, str]] = []
+            for group in method.groups_on(Where.EXISTING_RESOURCE):
+                held, permission, scope = self._group(principal, group, project_chain)
+                if held is Tri.FALSE:
+                    break
+                outcome = min(outcome, held)
+                why.append((permission, scope))
+            else:
+                for account in workload.identity_ids:
+                    resource = hierarchy.account_resource.get(account)
+                    chain = hierarchy.chain(resource) if resource else project_chain
+                    met = self._meets(principal, method, chain, project_chain)
+                    if met is not None:
+                        yield account, Met(outcome=min(outcome, met.outcome), why=[*why, *met.why])
+
+    def _service_agents(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
+        """Google-managed accounts a service runs as without actAs (Cloud Build, Deployment Manager)."""
+        hierarchy = self.analysis.hierarchy
+        scopes = {s for s, at in principal.held.items() if at.keys() & method.permissions}
+        projects = {
+            p for s in scopes for p in ([s] if s.startswith("projects/") else hierarchy.projects_below.get(s, []))
+        }
+        for project in sorted(projects):
+            number = hierarchy.number(project)
+            if number is None:
+                continue
+            email = method.service_agent_email(project_number=number, project_id=project.split("/", 1)[1])
+            account = f"serviceAccount:{email}"
+            if self.graph.identity(account) is None:
+                continue
+            chain = hierarchy.chain(project)
+            met = self._meets(principal, method, chain, chain)
+            if met is not None:
+                yield account, met

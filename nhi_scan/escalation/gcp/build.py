@@ -1,0 +1,215 @@
+"""Build the GCP part of the graph: admin targets of every organization, folder and project (nested), each
+principal's admin-equivalence (it can set a scope's IAM policy), the methods it can use, custom roles it can
+rewrite, and federation from workload identity pools (issuer nodes shared with the other clouds)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from nhi_scan.escalation.gcp.analysis import ADMIN_PERMISSION, GcpAnalysis, Principal, admin_node
+from nhi_scan.escalation.gcp.apply import Applier
+from nhi_scan.escalation.gcp.catalog import Method, TargetKind, interesting_permissions, load_methods
+from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
+from nhi_scan.model import IdentityKind, Inventory, ScopeKind, TrustKind
+from nhi_scan.policy.gcp.access import Access
+from nhi_scan.policy.gcp.deny import DenyPolicies
+from nhi_scan.policy.gcp.hierarchy import Hierarchy
+from nhi_scan.tri import Tri
+
+_PRINCIPAL_KINDS = (IdentityKind.SERVICE_ACCOUNT, IdentityKind.USER, IdentityKind.GROUP)
+_ROLE_UPDATE = "iam.roles.update"
+_SCOPE_WORDS = {ScopeKind.ORGANIZATION: "organization", ScopeKind.FOLDER: "folder", ScopeKind.PROJECT: "project"}
+
+
+def method_facts(methods: tuple[Method, ...]) -> list[MethodFacts]:
+    return [MethodFacts(id=m.id, label=m.name, grants_self=m.target is TargetKind.CUSTOM_ROLE) for m in methods]
+
+
+class _Usable:
+    """Which methods a principal may use, memoised by the permissions it holds anywhere."""
+
+    def __init__(self, methods: tuple[Method, ...]) -> None:
+        self.methods = methods
+        self.memo: dict[frozenset[str], list[Method]] = {}
+
+    def __call__(self, held: frozenset[str]) -> list[Method]:
+        found = self.memo.get(held)
+        if found is None:
+            found = self.memo[held] = [
+                m for m in self.methods if all(held.intersection(g.permissions) for g in m.required)
+            ]
+        return found
+
+
+def build_gcp(
+    graph: IdentityGraph,
+    inventory: Inventory,
+    now: datetime | None,
+    *,
+    permissions_known: Callable[[GcpAnalysis], None] | None = None,
+) -> GcpAnalysis:
+    methods = load_methods()
+    interesting = interesting_permissions() | frozenset(ADMIN_PERMISSION.values()) | {_ROLE_UPDATE}
+    hierarchy = Hierarchy(inventory.hierarchy, inventory.identities)
+    analysis = GcpAnalysis(
+        access=Access(inventory, now, frozenset(interesting)),
+        hierarchy=hierarchy,
+        deny=DenyPolicies(inventory.grants, now),
+    )
+    graph.register_methods(method_facts(methods))
+    _admin_targets(graph, hierarchy)
+    for identity in inventory.identities:
+        if identity.kind not in _PRINCIPAL_KINDS:
+            continue
+        bindings = analysis.access.bindings_of(identity)
+        principal = Principal(identity.id, identity.aliases, bindings, analysis.access.held(bindings))
+        analysis.principals[identity.id] = principal
+        analysis.admin[identity.id] = _admin_edges(graph, analysis, principal)
+    if permissions_known is not None:
+        permissions_known(analysis)
+    applier = Applier(graph=graph, analysis=analysis)
+    for workload in inventory.workloads:
+        applier.workloads[workload.kind].append(workload)
+    usable = _Usable(tuple(m for m in methods if m.target is not TargetKind.CUSTOM_ROLE))
+    for principal in analysis.principals.values():
+        if analysis.admin.get(principal.id) is Tri.TRUE:
+            continue  # certainly admin already: every account of its scope is its own
+        applier.apply(principal, usable(principal.permissions()))
+        _custom_roles(graph, analysis, principal)
+    _federation(graph, inventory)
+    return analysis
+
+
+def _admin_targets(graph: IdentityGraph, hierarchy: Hierarchy) -> None:
+    """One target per organization, folder and project; admin of a scope controls every scope below it."""
+    for scope in hierarchy.administrable():
+        kind = hierarchy.kind(scope)
+        graph.add_target(
+            admin_node(scope), f"admin of GCP {_SCOPE_WORDS.get(kind, 'scope')} {scope.split('/', 1)[1]}", admin=True
+        )
+    for scope in hierarchy.administrable():
+        parent = hierarchy.parents.get(scope)
+        if parent is not None and admin_node(parent) in graph.nx:
+            graph.add_edge(
+                Edge(
+                    source=admin_node(parent),
+                    target=admin_node(scope),
+                    kind=EdgeKind.INCLUDES,
+                    reason=f"{scope} is inside {parent}: its IAM policy is controlled from there",
+                )
+            )
+
+
+def _admin_edges(graph: IdentityGraph, analysis: GcpAnalysis, principal: Principal) -> Tri:
+    """ADMIN_OF edges where the principal can set a scope's IAM policy (roles/owner, securityAdmin...)."""
+    hierarchy = analysis.hierarchy
+    strongest = Tri.FALSE
+    for scope, held in principal.held.items():
+        kind = hierarchy.kind(scope)
+        reached = [scope] if ADMIN_PERMISSION.get(kind) in held else []
+        if (
+            not reached
+            and kind in (ScopeKind.ORGANIZATION, ScopeKind.FOLDER)
+            and ADMIN_PERMISSION[ScopeKind.PROJECT] in held
+        ):
+            reached = hierarchy.projects_below.get(scope, [])
+        for target in reached:
+            permission = (
+                ADMIN_PERMISSION[hierarchy.kind(target)] if target == scope else ADMIN_PERMISSION[ScopeKind.PROJECT]
+            )
+            outcome = held.get(permission, Tri.FALSE)
+            denied, rule = analysis.deny.denied(principal.id, principal.aliases, permission, hierarchy.chain(target))
+            outcome = min(outcome, denied.negate())
+            if outcome is Tri.FALSE:
+                continue
+            binding = analysis.access.granting(principal.bindings, scope, permission)
+            why = binding.describe(permission) if binding else permission
+            if rule is not None and denied is Tri.UNKNOWN:
+                why += f"; unless {rule.describe()} applies"
+            graph.add_edge(
+                Edge(
+                    source=principal.id,
+                    target=admin_node(target),
+                    kind=EdgeKind.ADMIN_OF,
+                    reason=f"admin-equivalent: can set the IAM policy of {target} ({why})",
+                    method=ADMIN_EQUIVALENT,
+                    conditional=outcome is not Tri.TRUE,
+                )
+            )
+            strongest = max(strongest, outcome)
+    return strongest
+
+
+def _custom_roles(graph: IdentityGraph, analysis: GcpAnalysis, principal: Principal) -> None:
+    """A custom role bound to the principal that it may update: it can add any permission to it, so it is admin
+    wherever the role is bound (or can become the account it is bound on)."""
+    hierarchy = analysis.hierarchy
+    custom = analysis.access.roles.custom
+    for binding in principal.bindings:
+        if binding.role not in custom:
+            continue
+        owner = binding.role.split("/roles/", 1)[0]
+        held, scope = principal.at(hierarchy.chain(owner), _ROLE_UPDATE)
+        if held is Tri.FALSE or scope is None:
+            continue
+        outcome = min(held, binding.outcome)
+        where = binding.resource
+        if "/serviceAccounts/" in where:
+            target, kind = f"serviceAccount:{where.rsplit('/', 1)[1]}", EdgeKind.CAN_MODIFY_POLICY
+        elif admin_node(where) in graph.nx:
+            target, kind = admin_node(where), EdgeKind.ADMIN_OF
+        else:
+            continue
+        granting = analysis.access.granting(principal.bindings, scope, _ROLE_UPDATE)
+        graph.add_edge(
+            Edge(
+                source=principal.id,
+                target=target,
+                kind=kind,
+                reason=(
+                    f"iam.roles.update on its own custom role {binding.role} (bound to it on {where}): "
+                    f"{granting.describe(_ROLE_UPDATE) if granting else _ROLE_UPDATE}"
+                ),
+                method="gcp-iam-roles-update",
+                conditional=outcome is not Tri.TRUE,
+            )
+        )
+
+
+def _federation(graph: IdentityGraph, inventory: Inventory) -> None:
+    """Holders of tokens from a pool provider's issuer may become the service accounts the pool is bound to."""
+    providers_by_pool: dict[str, list[tuple[str, str | None, str]]] = {}
+    for provider in inventory.identity_providers:
+        pool = str(provider.attributes.get("pool", ""))
+        if provider.enabled and pool:
+            providers_by_pool.setdefault(_pool_key(pool), []).append((provider.issuer, provider.condition, provider.id))
+    for trust in inventory.trusts:
+        if trust.principal_type is not TrustKind.FEDERATED or graph.identity(trust.target_id) is None:
+            continue
+        pool = str(trust.conditions.get("pool", ""))
+        selector = str(trust.conditions.get("selector", ""))
+        for issuer, condition, provider_id in providers_by_pool.get(_pool_key(pool), []):
+            node = f"issuer:{issuer}"
+            graph.add_issuer(node, f"holders of tokens from {issuer}")
+            admits = (
+                f"attributeCondition {condition!r}" if condition else "no attributeCondition: any token of the issuer"
+            )
+            graph.add_edge(
+                Edge(
+                    source=node,
+                    target=trust.target_id,
+                    kind=EdgeKind.FEDERATES,
+                    reason=(
+                        f"{trust.principal} holds {', '.join(trust.actions)} on the service account; provider "
+                        f"{provider_id} ({admits}) admits {selector or 'the pool'}"
+                    ),
+                    method=f"gcp-workload-identity-federation:{provider_id}",
+                )
+            )
+
+
+def _pool_key(pool: str) -> str:
+    """Pools as the parser names them (project ids where the project is known, global location)."""
+    head, _, name = pool.partition("/locations/")
+    return f"{head}/{name.split('/', 1)[-1]}"

@@ -1,0 +1,134 @@
+"""IAM conditions (a subset of CEL) decided offline where they can be: ``request.time`` comparisons are decided
+against the scan time; anything else (``resource.name.startsWith``, tags, ``request.path``...) depends on the
+request, so the grant holds only conditionally, which the finding says.
+
+Three-valued like the AWS engine: TRUE, FALSE (never holds: an expired grant), UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+
+from nhi_scan.timeutil import parse_timestamp
+from nhi_scan.tri import Tri
+
+_TOKEN = re.compile(
+    r"""\s*(?:(?P<op>&&|\|\||==|!=|<=|>=|<|>|!|\(|\))|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<word>[A-Za-z_][\w.]*(?:\([^()]*\))?))"""
+)
+_TIME = re.compile(r"""^request\.time$""")
+_TIMESTAMP = re.compile(r"""^timestamp\(\s*["']([^"']+)["']\s*\)$""")
+
+
+class _Parser:
+    """Recursive descent over ``a || b``, ``a && b``, ``!a``, ``(a)`` and comparisons; unknown atoms are UNKNOWN."""
+
+    def __init__(self, text: str, now: datetime | None) -> None:
+        self.tokens = self._tokens(text)
+        self.index = 0
+        self.now = now
+
+    @staticmethod
+    def _tokens(text: str) -> list[str]:
+        tokens: list[str] = []
+        position = 0
+        while position < len(text):
+            match = _TOKEN.match(text, position)
+            if match is None or match.end() == position:
+                if text[position:].strip() == "":
+                    break
+                raise ValueError(f"cannot read the condition at {text[position : position + 20]!r}")
+            tokens.append(match.group(0).strip())
+            position = match.end()
+        return [t for t in tokens if t]
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def _take(self) -> str:
+        token = self._peek()
+        if token is None:
+            raise ValueError("the condition ends too early")
+        self.index += 1
+        return token
+
+    def parse(self) -> Tri:
+        value = self._or()
+        if self._peek() is not None:
+            raise ValueError(f"unexpected {self._peek()!r} in the condition")
+        return value
+
+    def _or(self) -> Tri:
+        value = self._and()
+        while self._peek() == "||":
+            self._take()
+            value = max(value, self._and())
+        return value
+
+    def _and(self) -> Tri:
+        value = self._not()
+        while self._peek() == "&&":
+            self._take()
+            value = min(value, self._not())
+        return value
+
+    def _not(self) -> Tri:
+        if self._peek() == "!":
+            self._take()
+            value = self._not()
+            return {Tri.TRUE: Tri.FALSE, Tri.FALSE: Tri.TRUE}.get(value, Tri.UNKNOWN)
+        return self._comparison()
+
+    def _comparison(self) -> Tri:
+        if self._peek() == "(":
+            self._take()
+            value = self._or()
+            if self._take() != ")":
+                raise ValueError("a parenthesis is not closed")
+            return value
+        left = self._take()
+        if self._peek() in ("==", "!=", "<", "<=", ">", ">="):
+            operator = self._take()
+            right = self._take()
+            return self._compare(left, operator, right)
+        return Tri.UNKNOWN  # a function call or a value: depends on the request
+
+    def _compare(self, left: str, operator: str, right: str) -> Tri:
+        moment = self._time(left, right)
+        if moment is None:
+            return Tri.UNKNOWN
+        when, flipped = moment
+        if self.now is None:
+            return Tri.UNKNOWN
+        if flipped:
+            operator = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(operator, operator)
+        outcome = {
+            "<": self.now < when,
+            "<=": self.now <= when,
+            ">": self.now > when,
+            ">=": self.now >= when,
+            "==": self.now == when,
+            "!=": self.now != when,
+        }[operator]
+        # A grant that has expired never holds again; one that starts later may hold by the time it is used.
+        return Tri.TRUE if outcome else (Tri.FALSE if operator in ("<", "<=") else Tri.UNKNOWN)
+
+    @staticmethod
+    def _time(left: str, right: str) -> tuple[datetime, bool] | None:
+        """(timestamp, whether request.time is on the right) for ``request.time OP timestamp("...")``."""
+        for time_side, value_side, flipped in ((left, right, False), (right, left, True)):
+            match = _TIMESTAMP.match(value_side)
+            if _TIME.match(time_side) and match:
+                parsed = parse_timestamp(match.group(1))
+                return (parsed, flipped) if parsed else None
+        return None
+
+
+@lru_cache(maxsize=4096)
+def decide(expression: str, now: datetime | None) -> Tri:
+    """Whether a condition holds at ``now`` for every request (TRUE), never (FALSE), or depending on it."""
+    try:
+        return _Parser(expression, now).parse()
+    except ValueError:
+        return Tri.UNKNOWN
