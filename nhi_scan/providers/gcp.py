@@ -6,14 +6,14 @@ Its parts live along the package's layers (``connectors/gcp``, ``policy/gcp``, `
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.gcp import GCP
+from nhi_scan.connectors.gcp.live import COLLECTOR
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import Inventory
-from nhi_scan.plugin import AnalysisRequest, LiveCollector, ParseOptions, ProviderAnalysis, ProviderPlugin
+from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis, ProviderPlugin
 
 
 def _formats() -> Sequence[InputFormat]:
@@ -60,14 +60,7 @@ def _input_warnings(kinds: frozenset[str]) -> list[str]:
     return warnings
 
 
-def _live() -> LiveCollector | None:
-    """The live collector, when this installation has it."""
-    try:
-        module = importlib.import_module("nhi_scan.connectors.gcp.live")
-    except ImportError:
-        return None
-    collector = getattr(module, "COLLECTOR", None)
-    return collector if isinstance(collector, LiveCollector) else None
+
 
 
 REMEDIATION = {
@@ -113,6 +106,6 @@ PROVIDER = ProviderPlugin(
     input_warnings=_input_warnings,
     checks_package="nhi_scan.checks.gcp",
     remediation=REMEDIATION,
-    live=_live(),
+    live=COLLECTOR,
     scan_help=SCAN_HELP,
 )

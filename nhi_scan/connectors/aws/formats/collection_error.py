@@ -15,7 +15,11 @@ KEY = "NhiScanCollectionError"
 
 
 def sniff(value: object) -> bool:
-    return isinstance(value, dict) and KEY in value
+    """Records of the AWS collector (older ones name no provider; other clouds' name theirs)."""
+    if not isinstance(value, dict) or KEY not in value:
+        return False
+    record = value[KEY]
+    return not isinstance(record, dict) or str(record.get("Provider") or "aws").lower() == "aws"
 
 
 def describe(record: Fields) -> str:

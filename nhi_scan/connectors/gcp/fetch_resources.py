@@ -1,0 +1,195 @@
+"""The resource hierarchy through google-cloud-resource-manager (v3, REST transport): projects, folders and the
+organisation, and their IAM policies.
+
+Answers are written in the shapes ``gcloud projects list`` / ``resource-manager folders list`` /
+``organizations describe`` print (the v1/v2 APIs gcloud uses: ``projectNumber``, ``lifecycleState``,
+``parent{type,id}``), because that is what the offline parser reads, whatever API fetched them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from nhi_scan.connectors.gcp import fetch_permissions as perm
+from nhi_scan.connectors.gcp.fetch_http import USER_AGENT, ApiError, RetryPolicy, one_line
+
+T = TypeVar("T")
+_PARENT_TYPES = {"organizations": "organization", "folders": "folder"}
+
+
+def _time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.microsecond == 0:
+        return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _compact(document: dict[str, Any]) -> dict[str, Any]:
+    """Without empty fields, as the REST answer omits them."""
+    return {key: value for key, value in document.items() if value not in (None, "", {}, [])}
+
+
+def project_document(project: Any) -> dict[str, Any]:
+    """A v3 ``Project`` as ``gcloud projects list --format=json`` prints it."""
+    kind, _, parent_id = str(project.parent).partition("/")
+    parent = {"type": _PARENT_TYPES.get(kind, kind), "id": parent_id} if parent_id else None
+    return _compact(
+        {
+            "projectId": project.project_id,
+            "projectNumber": str(project.name).rpartition("/")[2],
+            "name": project.display_name,
+            "lifecycleState": project.state.name,
+            "parent": parent,
+            "createTime": _time(project.create_time),
+            "labels": dict(project.labels),
+        }
+    )
+
+
+def folder_document(folder: Any) -> dict[str, Any]:
+    """A v3 ``Folder`` as ``gcloud resource-manager folders list --format=json`` prints it."""
+    return _compact(
+        {
+            "name": folder.name,
+            "parent": folder.parent,
+            "displayName": folder.display_name,
+            "lifecycleState": folder.state.name,
+            "createTime": _time(folder.create_time),
+        }
+    )
+
+
+def organization_document(organization: Any) -> dict[str, Any]:
+    """A v3 ``Organization`` as ``gcloud organizations describe --format=json`` prints it."""
+    owner = {"directoryCustomerId": organization.directory_customer_id} if organization.directory_customer_id else None
+    return _compact(
+        {
+            "name": organization.name,
+            "displayName": organization.display_name,
+            "owner": owner,
+            "lifecycleState": organization.state.name,
+            "creationTime": _time(organization.create_time),
+        }
+    )
+
+
+@contextmanager
+def _translated(call: str) -> Iterator[None]:
+    """Library exceptions -> :class:`ApiError` naming the permission."""
+    from google.api_core.exceptions import GoogleAPICallError
+    from google.auth.exceptions import GoogleAuthError
+
+    try:
+        yield
+    except GoogleAPICallError as exc:
+        status = int(exc.code) if isinstance(exc.code, int) else None
+        state = getattr(exc.grpc_status_code, "name", None)
+        prefix = f"HTTP {status}" if status else type(exc).__name__
+        detail = one_line(f"{prefix}" + (f" {state}" if state else "") + f": {exc.message}")
+        raise ApiError(call, detail, status=status, disabled=exc.reason == "SERVICE_DISABLED") from None
+    except GoogleAuthError as exc:
+        raise ApiError(call, one_line(f"credentials: {exc}")) from None
+    except OSError as exc:
+        raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
+
+
+class ResourceManager:
+    """The three resource-manager clients, made on first use; every call retried on throttling."""
+
+    def __init__(self, credentials: Any, *, endpoint: str | None, retry: RetryPolicy, timeout: float = 60.0) -> None:
+        """``endpoint``: a base URL instead of the library's own (which also picks mTLS and universe endpoints)."""
+        self._credentials = credentials
+        self._endpoint = endpoint
+        self._retry_policy = retry
+        self._timeout = timeout
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _client(self, kind: str) -> Any:
+        from google.api_core.client_options import ClientOptions
+        from google.api_core.gapic_v1.client_info import ClientInfo
+        from google.cloud import resourcemanager_v3
+
+        info: Any = ClientInfo  # not annotated by google-api-core
+        with self._lock:
+            if kind not in self._clients:
+                factory = getattr(resourcemanager_v3, kind)
+                self._clients[kind] = factory(
+                    credentials=self._credentials,
+                    transport="rest",
+                    client_options=ClientOptions(api_endpoint=self._endpoint) if self._endpoint else None,
+                    client_info=info(user_agent=USER_AGENT),
+                )
+            return self._clients[kind]
+
+    def _retry(self) -> Any:
+        from google.api_core import exceptions, retry
+
+        policy = self._retry_policy
+        transient = (
+            exceptions.TooManyRequests,
+            exceptions.InternalServerError,
+            exceptions.BadGateway,
+            exceptions.ServiceUnavailable,
+            exceptions.GatewayTimeout,
+        )
+        return retry.Retry(
+            predicate=retry.if_exception_type(*transient),
+            initial=policy.base_delay,
+            maximum=policy.max_delay,
+            multiplier=2.0,
+            timeout=policy.max_delay * policy.attempts,
+        )
+
+    def _call(self, kind: str, method: str, call: str, request: dict[str, Any], convert: Callable[[Any], T]) -> T:
+        with _translated(call):
+            answer = getattr(self._client(kind), method)(request=request, retry=self._retry(), timeout=self._timeout)
+            return convert(answer)  # pagers fetch their next pages here, inside the translation
+
+    def search_projects(self, query: str) -> list[dict[str, Any]]:
+        """Projects the credentials can see (resourcemanager.projects.get on each)."""
+        request = {"query": query}
+        return self._call("ProjectsClient", "search_projects", perm.PROJECTS_GET, request, _all(project_document))
+
+    def list_projects(self, parent: str) -> list[dict[str, Any]]:
+        """Active projects directly under an organisation or folder."""
+        request = {"parent": parent}
+        return self._call("ProjectsClient", "list_projects", perm.PROJECTS_LIST, request, _all(project_document))
+
+    def get_project(self, project: str) -> dict[str, Any]:
+        request = {"name": f"projects/{project}"}
+        return self._call("ProjectsClient", "get_project", perm.PROJECTS_GET, request, project_document)
+
+    def list_folders(self, parent: str) -> list[dict[str, Any]]:
+        """Active folders directly under an organisation or folder."""
+        request = {"parent": parent}
+        return self._call("FoldersClient", "list_folders", perm.FOLDERS_LIST, request, _all(folder_document))
+
+    def get_organization(self, organization: str) -> dict[str, Any]:
+        request = {"name": f"organizations/{organization}"}
+        return self._call(
+            "OrganizationsClient", "get_organization", perm.ORGANIZATIONS_GET, request, organization_document
+        )
+
+    def iam_policy(self, resource: str) -> dict[str, Any]:
+        """The IAM policy (version 3) of ``projects/P``, ``folders/F`` or ``organizations/O``."""
+        from google.protobuf.json_format import MessageToDict
+
+        kind = resource.partition("/")[0]
+        client, call = {
+            "projects": ("ProjectsClient", perm.PROJECTS_POLICY),
+            "folders": ("FoldersClient", perm.FOLDERS_POLICY),
+            "organizations": ("OrganizationsClient", perm.ORGANIZATIONS_POLICY),
+        }[kind]
+        request = {"resource": resource, "options": {"requested_policy_version": 3}}
+        policy: dict[str, Any] = self._call(client, "get_iam_policy", call, request, MessageToDict)
+        return policy
+
+
+def _all(convert: Callable[[Any], dict[str, Any]]) -> Callable[[Any], list[dict[str, Any]]]:
+    return lambda pager: [convert(item) for item in pager]
