@@ -14,6 +14,7 @@ from rich.table import Table
 
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
+from nhi_scan.providers import display_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings, summarize
 from nhi_scan.timeutil import age_days
@@ -172,11 +173,13 @@ def _findings(console: Console, result: ScanResult, verbose: bool, show_suppress
         console.print(note)
     if not verbose:
         console.print("[bold]How to fix[/] (-v shows the evidence of each finding)")
-        seen: dict[str, str] = {}
+        seen: dict[tuple[str, str], str] = {}
         for finding in findings:
-            seen.setdefault(finding.check_id, finding.remediation)
-        for check_id, remediation in seen.items():
-            console.print(f"  [bold]{check_id}[/]: {escape(remediation)}")
+            seen.setdefault((finding.check_id, finding.remediation), display_name(finding.provider))
+        clouds_per_check = Counter(check_id for check_id, _ in seen)
+        for (check_id, remediation), cloud in seen.items():
+            label = f"{check_id} ({cloud})" if clouds_per_check[check_id] > 1 else check_id
+            console.print(f"  [bold]{escape(label)}[/]: {escape(remediation)}")
 
 
 def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
@@ -186,6 +189,7 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
         no_color=not options.color,
         width=options.width or (None if options.color else 160),
         highlight=False,
+        emoji=False,  # ":secret:" in an ARN pattern is text, not an emoji code
     )
     _header(console, result)
     _summary(console, result)

@@ -1,0 +1,32 @@
+"""One scan of the AWS and GCP samples together: each cloud's findings keep their provider and remediation, and
+the terminal report says which cloud each "how to fix" line is for."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nhi_scan.engine import run_scan
+from nhi_scan.reporters import ReportOptions, get_reporter
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+def test_both_samples_in_one_scan() -> None:
+    both = run_scan([SAMPLE], now=NOW)
+    aws = run_scan([SAMPLE / "aws"], now=NOW)
+    gcp = run_scan([SAMPLE / "gcp"], now=NOW)
+    assert {p for p, _ in both.inventory.scopes} == {"aws", "gcp"}
+    assert [f for f in both.findings if f.provider == "aws"] == list(aws.findings)
+    assert [f for f in both.findings if f.provider == "gcp"] == list(gcp.findings)
+    remediation = {(f.provider, f.check_id): f.remediation for f in both.findings}
+    assert "iam:PassRole" in remediation[("aws", "privilege-escalation")]
+    assert "roles/iam.serviceAccountUser" in remediation[("gcp", "privilege-escalation")]
+
+    stream = io.StringIO()
+    get_reporter("table").write(both, ReportOptions(), stream)
+    text = stream.getvalue()
+    assert "privilege-escalation (AWS):" in text and "privilege-escalation (GCP):" in text
+    assert "arn:aws:secretsmanager:REGION:ACCOUNT:secret:" in text  # not turned into an emoji
