@@ -10,6 +10,7 @@ from collections.abc import Callable
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.gcp import rest
 from nhi_scan.connectors.gcp.records import Record
+from nhi_scan.connectors.gcp.workload_assets import reader as workload_reader
 
 Reader = Callable[[Fields], Record]
 
@@ -69,7 +70,7 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         )
         known = True
     resource = asset.obj("resource")
-    reader = READERS.get(asset_type or "")
+    reader = READERS.get(asset_type or "") or workload_reader(asset_type or "", project)
     if resource is not None and reader is not None:
         data = resource.obj("data")
         if data is not None:

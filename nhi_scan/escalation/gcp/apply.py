@@ -59,7 +59,9 @@ class Applier:
         label = self.graph.label(target) if target.startswith("hub:") else target
         note = method.offline_message(target=label, principal=principal.id)
         reasons = [self._explain(principal, permission, scope) for permission, scope in met.why]
-        text = f"{method.name}: " + "; ".join(reasons)
+        text = "; ".join(reasons)
+        if len(met.why) > 1 or (met.why and met.why[0][0] != method.name):
+            text = f"{method.name}: {text}"  # a single permission already says which method it is
         if met.outcome is not Tri.TRUE and note:
             text += f"; {note}"
         alternatives = sorted(set(others))

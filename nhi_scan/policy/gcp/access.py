@@ -19,6 +19,8 @@ from nhi_scan.policy.gcp.roles import predefined_role
 from nhi_scan.tri import Tri
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+#: Basic role on a project -> the convenience member (on buckets) that its holders are.
+CONVENIENCE = {"roles/owner": "projectOwner", "roles/editor": "projectEditor", "roles/viewer": "projectViewer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +81,19 @@ class Access:
         return found
 
     def bindings_of(self, identity: Identity) -> list[Binding]:
-        found = list(self.by_member.get(identity.id, ()))
+        own = list(self.by_member.get(identity.id, ()))
+        found = list(own)
         kind, _, email = identity.id.partition(":")
         if kind == "user" and "@" in email:
             found.extend(self.by_domain.get(email.rsplit("@", 1)[1].lower(), ()))
+        for binding in own:  # holders of a basic role on a project are its projectOwner: / projectEditor: members
+            member = CONVENIENCE.get(binding.role)
+            if member and binding.resource.count("/") == 1 and binding.resource.startswith("projects/"):
+                project = binding.resource.split("/", 1)[1]
+                found.extend(
+                    Binding(b.resource, b.role, min(b.outcome, binding.outcome), b.member)
+                    for b in self.by_member.get(f"{member}:{project}", ())
+                )
         found.extend(self.public)
         return found
 
