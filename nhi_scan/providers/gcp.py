@@ -60,9 +60,6 @@ def _input_warnings(kinds: frozenset[str]) -> list[str]:
     return warnings
 
 
-
-
-
 REMEDIATION = {
     "admin-identity": (
         "Replace basic and admin roles (roles/owner, roles/editor, roles/resourcemanager.*Admin, "
