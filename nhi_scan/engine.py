@@ -263,6 +263,8 @@ def scan_with_graph(
     warnings = list(inventory.warnings)
     for plugin in all_providers():
         warnings.extend(plugin.input_warnings(analysis.source_kinds))
+    for provider_analysis in analysis.analyses.values():
+        warnings.extend(provider_analysis.warnings())
     result = ScanResult(
         started=started,
         now=now,

@@ -55,6 +55,10 @@ class ProviderAnalysis(Protocol):
         """Whether the identity may perform ``action`` (the cloud's own spelling) on ``resource``."""
         ...
 
+    def warnings(self) -> Sequence[str]:
+        """What the analysis could not judge (roles it does not know...), for the report's warnings."""
+        ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParseOptions:

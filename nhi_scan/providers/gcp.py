@@ -29,14 +29,7 @@ def _parse(documents: Sequence[LoadedDocument], options: ParseOptions) -> Invent
 def _analyse(request: AnalysisRequest) -> ProviderAnalysis:
     from nhi_scan.escalation.gcp.build import build_gcp
 
-    analysis = build_gcp(request.graph, request.inventory, request.now, permissions_known=request.permissions_known)
-    unknown = sorted(analysis.access.roles.unknown)
-    if unknown:
-        request.graph.memo.setdefault("notes", []).append(
-            f"{len(unknown)} GCP roles are neither predefined nor exported (e.g. {', '.join(unknown[:3])}): "
-            "their permissions are unknown; export custom roles with `gcloud iam roles describe`"
-        )
-    return analysis
+    return build_gcp(request.graph, request.inventory, request.now, permissions_known=request.permissions_known)
 
 
 def _input_warnings(kinds: frozenset[str]) -> list[str]:

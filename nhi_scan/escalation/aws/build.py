@@ -55,6 +55,9 @@ class AwsAnalysis:
     def analysed(self, identity_id: str) -> bool:
         return identity_id in self.sources
 
+    def warnings(self) -> list[str]:
+        return []  # what AWS cannot judge is said by the parser (missing managed policies...)
+
     def admin_equivalent(self, identity_id: str) -> Verdict:
         return _VERDICTS[self.admin.get(identity_id, Decision.IMPLICIT_DENY)]
 

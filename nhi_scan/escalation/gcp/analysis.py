@@ -60,6 +60,15 @@ class GcpAnalysis:
     def analysed(self, identity_id: str) -> bool:
         return identity_id in self.principals
 
+    def warnings(self) -> list[str]:
+        unknown = sorted(self.access.roles.unknown)
+        if not unknown:
+            return []
+        return [
+            f"{len(unknown)} GCP roles are neither predefined nor in the inputs (e.g. {', '.join(unknown[:3])}): what "
+            "they grant is unknown; export custom roles with `gcloud iam roles describe` (or roles.json)"
+        ]
+
     def admin_equivalent(self, identity_id: str) -> Verdict:
         return _VERDICT[self.admin.get(identity_id, Tri.FALSE)]
 

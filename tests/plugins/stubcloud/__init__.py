@@ -131,6 +131,9 @@ class StubAnalysis:
     def allows(self, identity_id: str, action: str, resource: str = "*") -> Verdict:
         return self.admin_equivalent(identity_id)
 
+    def warnings(self) -> list[str]:
+        return []
+
 
 def analyse(request: AnalysisRequest) -> StubAnalysis:
     graph = request.graph
