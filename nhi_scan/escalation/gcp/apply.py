@@ -34,9 +34,18 @@ class Met:
 class Applier:
     graph: IdentityGraph
     analysis: GcpAnalysis
-    #: Workloads by kind: for methods that take over something already running as the target.
-    workloads: dict[str, list[Workload]] = field(default_factory=lambda: defaultdict(list))
+    #: Workloads by (kind, project id): for methods that take over something already running as the target.
+    workloads: dict[tuple[str, str], list[Workload]] = field(default_factory=lambda: defaultdict(list))
     hubs: set[str] = field(default_factory=set)
+    _groups: dict[tuple[str, Where], tuple[PermissionGroup, ...]] = field(default_factory=dict)
+
+    def groups(self, method: Method, where: Where) -> tuple[PermissionGroup, ...]:
+        """``method.groups_on(where)``, memoised (asked for every principal)."""
+        key = (method.id, where)
+        found = self._groups.get(key)
+        if found is None:
+            found = self._groups[key] = method.groups_on(where)
+        return found
 
     def apply(self, principal: Principal, methods: Sequence[Method]) -> None:
         best: dict[str, tuple[Met, Method]] = {}
@@ -86,7 +95,7 @@ class Applier:
         if method.target in _ACCOUNT_TARGETS or (
             method.target is TargetKind.RESOURCE and method.resource_type in _ACCOUNT_RESOURCE_TYPES
         ):
-            if method.groups_on(Where.EXISTING_RESOURCE):
+            if self.groups(method, Where.EXISTING_RESOURCE):
                 yield from self._existing(principal, method)
             else:
                 yield from self._accounts(principal, method)
@@ -127,7 +136,7 @@ class Applier:
                 return None
             outcome = min(outcome, held)
             why.append((permission, scope))
-        if method.offline_note and not method.groups_on(Where.EXISTING_RESOURCE):
+        if method.offline_note and not self.groups(method, Where.EXISTING_RESOURCE):
             outcome = min(outcome, Tri.UNKNOWN)
         return Met(outcome=outcome, why=why)
 
@@ -135,7 +144,7 @@ class Applier:
         """Every service account the method reaches: one hub per project / folder / organization where the
         permissions are held there or above, single accounts where they are held on the account itself."""
         hierarchy = self.analysis.hierarchy
-        base = (method.groups_on(Where.TARGET) or method.groups_on(Where.TARGET_PROJECT))[0]
+        base = (self.groups(method, Where.TARGET) or self.groups(method, Where.TARGET_PROJECT))[0]
         scopes = {scope for scope, at in principal.held.items() if any(p in at for p in base.permissions)}
         for scope in sorted(scopes):
             if "/serviceAccounts/" in scope:
@@ -189,26 +198,54 @@ class Applier:
                     )
         return node
 
+    def _projects_holding(self, principal: Principal, group: PermissionGroup) -> list[str]:
+        """Projects at or below the scopes where the principal holds one of the group's permissions."""
+        projects_below = self.analysis.hierarchy.projects_below
+        found: list[str] = []
+        for scope, held in principal.held.items():
+            if scope.count("/") != 1 or not any(p in held for p in group.permissions):
+                continue
+            found.extend([scope] if scope.startswith("projects/") else projects_below.get(scope, []))
+        return sorted(set(found))
+
     def _existing(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
-        """Take over a workload that already runs as the target (an instance, a function...)."""
+        """Take over a workload that already runs as the target (an instance, a function...): only workloads of the
+        projects where the principal holds the needed permissions are looked at."""
         hierarchy = self.analysis.hierarchy
-        for workload in self.workloads.get(method.resource_kind or "", ()):
-            project_chain = hierarchy.chain(f"projects/{workload.scope}")
+        groups = self.groups(method, Where.EXISTING_RESOURCE)
+        for project in self._projects_holding(principal, groups[0]):
+            workloads = self.workloads.get((method.resource_kind or "", project.split("/", 1)[1]), ())
+            if not workloads:
+                continue
+            project_chain = hierarchy.chain(project)
             outcome = Tri.TRUE
             why: list[tuple[str, str]] = []
-            for group in method.groups_on(Where.EXISTING_RESOURCE):
+            for group in groups:
                 held, permission, scope = self._group(principal, group, project_chain)
                 if held is Tri.FALSE:
                     break
                 outcome = min(outcome, held)
                 why.append((permission, scope))
             else:
-                for account in workload.identity_ids:
-                    resource = hierarchy.account_resource.get(account)
-                    chain = hierarchy.chain(resource) if resource else project_chain
-                    met = self._meets(principal, method, chain, project_chain)
-                    if met is not None:
-                        yield account, Met(outcome=min(outcome, met.outcome), why=[*why, *met.why])
+                yield from self._workload_accounts(principal, method, workloads, project_chain, outcome, why)
+
+    def _workload_accounts(
+        self,
+        principal: Principal,
+        method: Method,
+        workloads: Iterable[Workload],
+        project_chain: tuple[str, ...],
+        outcome: Tri,
+        why: list[tuple[str, str]],
+    ) -> Iterable[tuple[str, Met]]:
+        """The accounts the workloads run as that the method's other groups reach too."""
+        hierarchy = self.analysis.hierarchy
+        for account in dict.fromkeys(a for w in workloads for a in w.identity_ids):
+            resource = hierarchy.account_resource.get(account)
+            chain = hierarchy.chain(resource) if resource else project_chain
+            met = self._meets(principal, method, chain, project_chain)
+            if met is not None:
+                yield account, Met(outcome=min(outcome, met.outcome), why=[*why, *met.why])
 
     def _service_agents(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
         """Google-managed accounts a service runs as without actAs (Cloud Build, Deployment Manager)."""

@@ -70,7 +70,7 @@ def build_gcp(
         permissions_known(analysis)
     applier = Applier(graph=graph, analysis=analysis)
     for workload in inventory.workloads:
-        applier.workloads[workload.kind].append(workload)
+        applier.workloads[(workload.kind, workload.scope)].append(workload)
     usable = _Usable(tuple(m for m in methods if m.target is not TargetKind.CUSTOM_ROLE))
     for principal in analysis.principals.values():
         if analysis.admin.get(principal.id) is Tri.TRUE:
