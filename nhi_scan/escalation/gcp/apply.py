@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from nhi_scan.escalation.gcp.analysis import GcpAnalysis, Principal
-from nhi_scan.escalation.gcp.catalog import Method, PermissionGroup, TargetKind, Where
+from nhi_scan.escalation.gcp.catalog import Category, Method, PermissionGroup, TargetKind, Where
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph
 from nhi_scan.model import Workload
 from nhi_scan.tri import Tri
@@ -20,6 +20,21 @@ from nhi_scan.tri import Tri
 #: Target kinds whose edges end at service accounts (policy-change targets are admin, handled by the builder).
 _ACCOUNT_TARGETS = (TargetKind.SERVICE_ACCOUNT,)
 _ACCOUNT_RESOURCE_TYPES = {"iam.serviceAccounts"}
+#: Methods that give a token or credential of the target without its full power (OIDC ID tokens; Cloud Storage HMAC
+#: and API keys): their edges are recorded, never followed by a path.
+_ID_TOKEN = "gcp-iam-service-accounts-get-open-id-token"
+#: Delegation: the caller reaches what the delegate can mint tokens for, not the delegate's own permissions.
+DELEGATION = "gcp-iam-service-accounts-implicit-delegation"
+#: What a delegate in a chain must hold on the next account (IAM Credentials generateAccessToken / signBlob / signJwt).
+TOKEN_METHODS = (
+    "gcp-iam-service-accounts-get-access-token",
+    "gcp-iam-service-accounts-sign-blob",
+    "gcp-iam-service-accounts-sign-jwt",
+)
+
+
+def partial(method: Method) -> bool:
+    return method.category is Category.CREDENTIAL or method.id == _ID_TOKEN
 
 
 @dataclass(slots=True)
@@ -47,24 +62,93 @@ class Applier:
             found = self._groups[key] = method.groups_on(where)
         return found
 
+    #: Principal -> the delegates it holds implicitDelegation on (resolved by ``delegate``).
+    delegations: dict[str, list[tuple[str, Met]]] = field(default_factory=lambda: defaultdict(list))
+
     def apply(self, principal: Principal, methods: Sequence[Method]) -> None:
+        """One edge per target the principal can become: the most certain method (the others are named in it);
+        a target reached only by partial methods gets a non-traversable edge."""
         best: dict[str, tuple[Met, Method]] = {}
+        weak: dict[str, tuple[Met, Method]] = {}
         others: dict[str, list[str]] = defaultdict(list)
         for method in methods:
+            chosen = weak if partial(method) else best
             for target, met in self._targets(principal, method):
                 if target == principal.id:
                     continue
-                known = best.get(target)
+                if method.id == DELEGATION:
+                    self.delegations[principal.id].append((target, met))
+                    continue
+                known = chosen.get(target)
                 if known is None or met.outcome > known[0].outcome:
                     if known is not None:
                         others[target].append(known[1].id)
-                    best[target] = (met, method)
+                    chosen[target] = (met, method)
                 else:
                     others[target].append(method.id)
         for target, (met, method) in best.items():
             self.graph.add_edge(self._edge(principal, target, met, method, others.get(target, ())))
+        for target, (met, method) in weak.items():
+            if target not in best:
+                self.graph.add_edge(self._edge(principal, target, met, method, (), traversable=False))
 
-    def _edge(self, principal: Principal, target: str, met: Met, method: Method, others: Iterable[str]) -> Edge:
+    def delegate(self, principals: dict[str, Principal], methods: dict[str, Method]) -> None:
+        """implicitDelegation edges: the caller reaches every account a delegate in its chain can mint tokens for
+        (never the delegates' own permissions)."""
+        token_methods = [methods[m] for m in TOKEN_METHODS if m in methods]
+        minted: dict[str, dict[str, tuple[Met, Method]]] = {}
+
+        def mints(delegate: str) -> dict[str, tuple[Met, Method]]:
+            found = minted.get(delegate)
+            if found is None:
+                found = minted[delegate] = {}
+                principal = principals.get(delegate)
+                for method in token_methods if principal is not None else ():
+                    assert principal is not None
+                    for target, met in self._accounts(principal, method):
+                        if target != delegate and (target not in found or met.outcome > found[target][0].outcome):
+                            found[target] = (met, method)
+            return found
+
+        for caller, first in self.delegations.items():
+            reached: dict[str, Edge] = {}
+            queue = [(delegate, met.outcome, [delegate]) for delegate, met in first]
+            seen = {caller}
+            while queue:
+                delegate, outcome, chain = queue.pop(0)
+                if delegate in seen:
+                    continue
+                seen.add(delegate)
+                for target, (met, method) in mints(delegate).items():
+                    certain = min(outcome, met.outcome)
+                    if target == caller or (target in reached and not reached[target].conditional):
+                        continue
+                    reached[target] = Edge(
+                        source=caller,
+                        target=target,
+                        kind=EdgeKind.CAN_IMPERSONATE,
+                        reason=(
+                            f"iam.serviceAccounts.implicitDelegation through {' → '.join(chain)}, which may "
+                            f"{method.name} on it"
+                        ),
+                        method=DELEGATION,
+                        conditional=certain is not Tri.TRUE,
+                    )
+                for onward, met in self.delegations.get(delegate, ()):
+                    queue.append((onward, min(outcome, met.outcome), [*chain, onward]))
+            for edge in reached.values():
+                self.graph.add_edge(edge)
+
+    def _edge(
+        self,
+        principal: Principal,
+        target: str,
+        met: Met,
+        method: Method,
+        others: Iterable[str],
+        *,
+        traversable: bool = True,
+    ) -> Edge:
         label = self.graph.label(target) if target.startswith("hub:") else target
         note = method.offline_message(target=label, principal=principal.id)
         reasons = [self._explain(principal, permission, scope) for permission, scope in met.why]
@@ -83,6 +167,7 @@ class Applier:
             reason=text,
             method=method.id,
             conditional=met.outcome is not Tri.TRUE,
+            traversable=traversable,
         )
 
     def _explain(self, principal: Principal, permission: str, scope: str) -> str:

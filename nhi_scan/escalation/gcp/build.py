@@ -77,6 +77,7 @@ def build_gcp(
             continue  # certainly admin already: every account of its scope is its own
         applier.apply(principal, usable(principal.permissions()))
         _custom_roles(graph, analysis, principal)
+    applier.delegate(analysis.principals, {m.id: m for m in methods})
     _federation(graph, inventory)
     return analysis
 
