@@ -211,7 +211,7 @@ def analyse(
     inventory = parse_documents(loaded.documents, settings)
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
     graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
-    kinds = frozenset(s.kind for s in loaded.sources if s.status is SourceStatus.USED and s.kind)
+    kinds = frozenset(s.kind for s in loaded.sources if s.read and s.kind)
     return Analysis(tuple(loaded.sources), kinds, inventory, graph, analyses)
 
 

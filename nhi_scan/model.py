@@ -366,6 +366,8 @@ class SourceStatus(enum.StrEnum):
     USED = "used"
     SKIPPED = "skipped"
     ERROR = "error"
+    #: Read, but part of it could not be (broken lines of a newline-delimited export): the scan is incomplete.
+    PARTIAL = "partial"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -377,6 +379,16 @@ class Source:
     status: SourceStatus
     detail: str = ""
     provider: Provider | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Unusable, or only partly read: the scan is incomplete and says why."""
+        return self.status is SourceStatus.ERROR or self.status is SourceStatus.PARTIAL
+
+    @property
+    def read(self) -> bool:
+        """Its documents are in the inventory (all of them, or what could be read)."""
+        return self.status is SourceStatus.USED or self.status is SourceStatus.PARTIAL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -433,4 +445,4 @@ class ScanResult:
 
     @property
     def complete(self) -> bool:
-        return not any(s.status is SourceStatus.ERROR for s in self.sources)
+        return not any(s.failed for s in self.sources)

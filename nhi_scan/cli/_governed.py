@@ -12,7 +12,7 @@ from nhi_scan import governance
 from nhi_scan.cli._common import err_console
 from nhi_scan.engine import run_scan
 from nhi_scan.governance import Baseline, Config
-from nhi_scan.model import ScanResult, SourceStatus
+from nhi_scan.model import ScanResult
 from nhi_scan.settings import Settings
 
 
@@ -34,7 +34,7 @@ def governed_scan(
         result = run_scan(inputs, settings=settings, now=now, jobs=jobs)
     if not quiet:
         for source in result.sources:
-            if source.status is SourceStatus.ERROR:
+            if source.failed:
                 err_console.print(f"[red]error:[/] {escape(source.detail)}", soft_wrap=True)
     return governance.apply(result, config, baseline)
 

@@ -34,6 +34,12 @@ class InputFormat:
     #: loaded from the path, line by line, instead of from a decoded value.
     sniff_head: Callable[[str], bool] | None = None
     load_path: Callable[[str, Path], object] | None = None
+    #: Formats whose documents are named by where they lie (a bare GCP policy): loaded with the path relative to
+    #: the directory scanned (the path as given for a file named on the command line) instead of ``load``.
+    load_at: Callable[[str, str, object], object] | None = None
+
+    def load_value(self, source: str, relative: str, value: object) -> object:
+        return self.load_at(source, relative, value) if self.load_at is not None else self.load(source, value)
 
 
 def formats_in(package: str) -> tuple[InputFormat, ...]:

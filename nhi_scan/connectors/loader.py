@@ -31,16 +31,17 @@ class LoadedInputs:
     sources: list[Source] = field(default_factory=list)
 
 
-def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, bool]]:
-    """Yield (file, named explicitly) for each path; directories are walked, hidden entries skipped."""
+def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, bool, str]]:
+    """Yield (file, named explicitly, path relative to the directory walked) for each path; directories are walked,
+    hidden entries skipped."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
                 if child.is_file() and not any(part.startswith(".") for part in relative.parts):
-                    yield child, False
+                    yield child, False, relative.as_posix()
         elif path.is_file():
-            yield path, True
+            yield path, True, path.as_posix()
         elif path.exists():
             raise UsageError(f"{path}: not a regular file or directory")
         else:
@@ -65,12 +66,15 @@ def _streamed(path: Path, formats: Sequence[InputFormat]) -> InputFormat | None:
     candidates = [f for f in formats if f.sniff_head is not None]
     if not candidates:
         return None
+    claimed = [f for f in candidates if path.suffix.lower() in f.suffixes]
+    if len(claimed) == 1:
+        return claimed[0]  # named for it (.ndjson): read line by line, so each broken line is named
     with path.open("rb") as handle:
         head = handle.read(_HEAD_BYTES).decode("utf-8-sig", errors="replace")
     return next((f for f in candidates if f.sniff_head is not None and f.sniff_head(head)), None)
 
 
-def load_file(path: Path, name: str) -> LoadedDocument:
+def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocument:
     """Recognise and load one file; raise InputError (unusable) or LookupError (not an export we know)."""
     # A .json/.csv that is empty or not text is a corrupt export; any other such file is simply not ours.
     is_data = path.suffix.lower() in _DATA_SUFFIXES
@@ -101,12 +105,13 @@ def load_file(path: Path, name: str) -> LoadedDocument:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             raise _json_error(name, text, exc) from None
+        where = relative if relative is not None else path.as_posix()
         for fmt in formats:
             if fmt.sniff_json is not None and fmt.sniff_json(value):
-                return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, value))
+                return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
         for fmt in formats:
             if path.name in fmt.file_names:
-                return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, value))
+                return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
         raise LookupError(_describe_json(value))
     for fmt in formats:
         if fmt.sniff_text is not None and fmt.sniff_text(text):
@@ -124,10 +129,10 @@ def load_file(path: Path, name: str) -> LoadedDocument:
 def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
     """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported."""
     result = LoadedInputs()
-    for path, explicit in _expand(paths):
+    for path, explicit, relative in _expand(paths):
         name = str(path)
         try:
-            document = load_file(path, name)
+            document = load_file(path, name, relative)
         except InputError as exc:
             result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=exc.one_line()))
             continue
@@ -141,12 +146,13 @@ def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
             )
             continue
         result.documents.append(document)
+        incomplete = getattr(document.payload, "incomplete", None)
         result.sources.append(
             Source(
                 path=name,
                 kind=document.format.name,
-                status=SourceStatus.USED,
-                detail=document.format.description,
+                status=SourceStatus.PARTIAL if incomplete else SourceStatus.USED,
+                detail=f"{name}: {incomplete}" if incomplete else document.format.description,
                 provider=document.format.provider,
             )
         )

@@ -14,7 +14,7 @@ from html import escape
 from typing import TextIO
 
 from nhi_scan import __version__
-from nhi_scan.model import Finding, Identity, IdentityKind, ScanResult, Severity, SourceStatus
+from nhi_scan.model import Finding, Identity, IdentityKind, ScanResult, Severity
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._html_assets import CSP, CSS, SCRIPT
 from nhi_scan.reporters._summary import shown_findings, summarize
@@ -66,7 +66,7 @@ def _summary(result: ScanResult) -> str:
     ]
     parts = [f'<section id="summary"><h2>Summary: {summary["findings"]} findings</h2>']
     parts.append(f'<div class="cards">{"".join(cards)}</div>')
-    errors = [s.detail for s in result.sources if s.status is SourceStatus.ERROR]
+    errors = [s.detail for s in result.sources if s.failed]
     if errors:
         items = "".join(f"<li>{_e(e)}</li>" for e in errors)
         parts.append(f'<div class="error"><b>Incomplete scan</b>: these inputs could not be used<ul>{items}</ul></div>')

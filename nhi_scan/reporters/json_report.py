@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from nhi_scan import __version__
-from nhi_scan.model import Credential, Finding, Identity, ScanResult, SourceStatus, SuppressionMark
+from nhi_scan.model import Credential, Finding, Identity, ScanResult, SuppressionMark
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import summarize
 from nhi_scan.timeutil import iso
@@ -89,7 +89,7 @@ def to_document(result: ScanResult) -> dict[str, Any]:
             "sources": [
                 {"path": s.path, "kind": s.kind, "status": str(s.status), "detail": s.detail} for s in result.sources
             ],
-            "errors": [s.detail for s in result.sources if s.status is SourceStatus.ERROR],
+            "errors": [s.detail for s in result.sources if s.failed],
             "warnings": list(result.warnings),
         },
         "summary": summarize(result),

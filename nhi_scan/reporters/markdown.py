@@ -10,7 +10,7 @@ import json
 from typing import TextIO
 
 from nhi_scan import __version__
-from nhi_scan.model import Finding, Identity, ScanResult, Severity, SourceStatus
+from nhi_scan.model import Finding, Identity, ScanResult, Severity
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings, summarize
 
@@ -71,7 +71,7 @@ def _header(result: ScanResult) -> list[str]:
         f"({summary['credentials']['active']} active)",
         "",
     ]
-    errors = [s.detail for s in result.sources if s.status is SourceStatus.ERROR]
+    errors = [s.detail for s in result.sources if s.failed]
     if errors:
         lines += ["> [!WARNING]", "> **Incomplete scan**: these inputs could not be used:"]
         lines += [f"> - {cell(e)}" for e in errors] + [""]

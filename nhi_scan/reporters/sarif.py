@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from nhi_scan import __version__
 from nhi_scan.checks import Check, all_checks
-from nhi_scan.model import Finding, Identity, Provider, ScanResult, Severity, SourceStatus
+from nhi_scan.model import Finding, Identity, Provider, ScanResult, Severity
 from nhi_scan.providers import display_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
@@ -205,7 +205,7 @@ def _group(
 
 def _notifications(result: ScanResult, dropped: int) -> list[dict[str, Any]]:
     notes = [
-        {"level": "error", "message": {"text": s.detail}} for s in result.sources if s.status is SourceStatus.ERROR
+        {"level": "error", "message": {"text": s.detail}} for s in result.sources if s.failed
     ]
     notes += [{"level": "warning", "message": {"text": w}} for w in result.warnings]
     if dropped:
@@ -223,7 +223,7 @@ def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESUL
     ordered = sorted(checks)
     rules = [rule(checks[i], options.rule_severity.get(i, checks[i].severity)) for i in ordered]
     index = {check_id: n for n, check_id in enumerate(ordered)}
-    used = [s for s in result.sources if s.status is SourceStatus.USED]
+    used = [s for s in result.sources if s.read]
     anchor = options.sarif_anchor or (str(Path(used[0].path).resolve()) if used else "nhi-scan.toml")
     locator = _Locator(options.sarif_base or Path.cwd(), anchor)
     baseline = any(f.baselined for f in result.findings)

@@ -46,9 +46,9 @@ def _credential_cell(credential: Credential, now: datetime) -> str:
 def _header(console: Console, result: ScanResult) -> None:
     scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
     console.print(f"[bold]nhi-scan {__version__}[/] — {escape(scopes)} — judged at {result.now:%Y-%m-%d %H:%M} UTC")
-    used = [s for s in result.sources if s.status is SourceStatus.USED]
+    used = [s for s in result.sources if s.read]
     skipped = [s for s in result.sources if s.status is SourceStatus.SKIPPED]
-    errors = [s for s in result.sources if s.status is SourceStatus.ERROR]
+    errors = [s for s in result.sources if s.failed]
     console.print(f"inputs: {len(used)} used, {len(skipped)} skipped, {len(errors)} unusable")
     for source in skipped:
         console.print(f"  [dim]skipped {escape(source.detail)}[/]")

@@ -180,3 +180,5 @@ class Records:
 
     items: tuple[Record, ...]
     notes: tuple[str, ...] = ()
+    #: Why only part of the file could be read (the loader marks the source partial, the scan incomplete).
+    incomplete: str | None = None

@@ -132,6 +132,8 @@ def _parent(data: Fields) -> str | None:
 def project(data: Fields) -> ScopeRecord:
     project_id = data.string("projectId")
     number = data.raw.get("projectNumber")
+    if number is not None and (isinstance(number, bool) or not isinstance(number, str | int)):
+        raise data.error("projectNumber", "expected a project number (digits)")
     name = data.opt_str("name")
     if number is None and name and name.startswith("projects/"):
         number = name.split("/", 1)[1]

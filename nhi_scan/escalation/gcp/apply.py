@@ -43,6 +43,8 @@ class Met:
 
     outcome: Tri
     why: list[tuple[str, str]]
+    #: Deny rules that apply only under conditions unknown offline (they make the hop conditional).
+    unless: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -157,6 +159,8 @@ class Applier:
             text = f"{method.name}: {text}"  # a single permission already says which method it is
         if met.outcome is not Tri.TRUE and note:
             text += f"; {note}"
+        for rule in dict.fromkeys(met.unless):
+            text += f"; unless {rule} applies"
         alternatives = sorted(set(others))
         if alternatives:
             text += f" (also: {', '.join(alternatives[:5])}{'…' if len(alternatives) > 5 else ''})"
@@ -187,19 +191,24 @@ class Applier:
         elif method.target is TargetKind.SERVICE_AGENT:
             yield from self._service_agents(principal, method)
 
-    def _group(self, principal: Principal, group: PermissionGroup, chain: tuple[str, ...]) -> tuple[Tri, str, str]:
-        """The best permission of a group at ``chain`` once deny rules are applied: (outcome, permission, scope)."""
-        best: tuple[Tri, str, str] = (Tri.FALSE, "", "")
+    def _group(
+        self, principal: Principal, group: PermissionGroup, chain: tuple[str, ...]
+    ) -> tuple[Tri, str, str, str | None]:
+        """The best permission of a group at ``chain`` once deny rules are applied: (outcome, permission, scope, the
+        deny rule that may still apply)."""
+        best: tuple[Tri, str, str, str | None] = (Tri.FALSE, "", "", None)
         deny = self.analysis.deny
         for permission in group.permissions:
             held, scope = principal.at(chain, permission)
             if held is Tri.FALSE or scope is None:
                 continue
+            unless = None
             if deny:
-                denied, _ = deny.denied(principal.id, principal.aliases, permission, chain)
+                denied, rule = deny.denied(principal.id, principal.aliases, permission, chain)
                 held = min(held, denied.negate())
+                unless = rule.describe() if rule is not None and denied is Tri.UNKNOWN else None
             if held > best[0]:
-                best = (held, permission, scope)
+                best = (held, permission, scope, unless)
         return best
 
     def _meets(
@@ -207,6 +216,7 @@ class Applier:
     ) -> Met | None:
         outcome = Tri.TRUE
         why: list[tuple[str, str]] = []
+        denials: list[str] = []
         for group in method.required:
             if group.on is Where.TARGET:
                 chain = target_chain
@@ -216,14 +226,16 @@ class Applier:
                 chain = tuple(principal.held)  # anywhere the principal holds something
             else:
                 continue  # existing-resource groups are checked by _existing
-            held, permission, scope = self._group(principal, group, chain)
+            held, permission, scope, unless = self._group(principal, group, chain)
             if held is Tri.FALSE:
                 return None
             outcome = min(outcome, held)
             why.append((permission, scope))
+            if unless:
+                denials.append(unless)
         if method.offline_note and not self.groups(method, Where.EXISTING_RESOURCE):
             outcome = min(outcome, Tri.UNKNOWN)
-        return Met(outcome=outcome, why=why)
+        return Met(outcome=outcome, why=why, unless=denials)
 
     def _accounts(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
         """Every service account the method reaches: one hub per project / folder / organization where the
@@ -305,14 +317,19 @@ class Applier:
             project_chain = hierarchy.chain(project)
             outcome = Tri.TRUE
             why: list[tuple[str, str]] = []
+            denials: list[str] = []
             for group in groups:
-                held, permission, scope = self._group(principal, group, project_chain)
+                held, permission, scope, unless = self._group(principal, group, project_chain)
                 if held is Tri.FALSE:
                     break
                 outcome = min(outcome, held)
                 why.append((permission, scope))
+                if unless:
+                    denials.append(unless)
             else:
-                yield from self._workload_accounts(principal, method, workloads, project_chain, outcome, why)
+                yield from self._workload_accounts(
+                    principal, method, workloads, project_chain, Met(outcome, why, denials)
+                )
 
     def _workload_accounts(
         self,
@@ -320,8 +337,7 @@ class Applier:
         method: Method,
         workloads: Iterable[Workload],
         project_chain: tuple[str, ...],
-        outcome: Tri,
-        why: list[tuple[str, str]],
+        taken: Met,
     ) -> Iterable[tuple[str, Met]]:
         """The accounts the workloads run as that the method's other groups reach too."""
         hierarchy = self.analysis.hierarchy
@@ -330,7 +346,8 @@ class Applier:
             chain = hierarchy.chain(resource) if resource else project_chain
             met = self._meets(principal, method, chain, project_chain)
             if met is not None:
-                yield account, Met(outcome=min(outcome, met.outcome), why=[*why, *met.why])
+                outcome = min(taken.outcome, met.outcome)
+                yield account, Met(outcome=outcome, why=[*taken.why, *met.why], unless=[*taken.unless, *met.unless])
 
     def _service_agents(self, principal: Principal, method: Method) -> Iterable[tuple[str, Met]]:
         """Google-managed accounts a service runs as without actAs (Cloud Build, Deployment Manager)."""

@@ -102,23 +102,40 @@ def _admin_targets(graph: IdentityGraph, hierarchy: Hierarchy) -> None:
             )
 
 
+def _reached(hierarchy: Hierarchy, scope: str, held: dict[str, Tri]) -> list[tuple[str, str]]:
+    """(admin target, permission) a principal holding ``held`` on ``scope`` reaches: the scope itself when it holds
+    the scope's own setIamPolicy (admin of everything below through the nested targets), else the folders and
+    projects below whose setIamPolicy it holds there (Folder IAM Admin on an organization...)."""
+    kind = hierarchy.kind(scope)
+    own = ADMIN_PERMISSION.get(kind)
+    if own is not None and own in held:
+        return [(scope, own)]
+    found: list[tuple[str, str]] = []
+    if kind in (ScopeKind.ORGANIZATION, ScopeKind.FOLDER):
+        folders = ADMIN_PERMISSION[ScopeKind.FOLDER]
+        if folders in held:
+            below = hierarchy.folders_below.get(scope, [])
+            top = [
+                f for f in below if hierarchy.parents.get(f) not in below
+            ]  # admin of a folder reaches its subfolders
+            found.extend((folder, folders) for folder in top)
+        projects = ADMIN_PERMISSION[ScopeKind.PROJECT]
+        if projects in held:
+            covered = {f for f, _ in found}
+            found.extend(
+                (project, projects)
+                for project in hierarchy.projects_below.get(scope, [])
+                if not covered.intersection(hierarchy.chain(project))
+            )
+    return found
+
+
 def _admin_edges(graph: IdentityGraph, analysis: GcpAnalysis, principal: Principal) -> Tri:
     """ADMIN_OF edges where the principal can set a scope's IAM policy (roles/owner, securityAdmin...)."""
     hierarchy = analysis.hierarchy
     strongest = Tri.FALSE
     for scope, held in principal.held.items():
-        kind = hierarchy.kind(scope)
-        reached = [scope] if ADMIN_PERMISSION.get(kind) in held else []
-        if (
-            not reached
-            and kind in (ScopeKind.ORGANIZATION, ScopeKind.FOLDER)
-            and ADMIN_PERMISSION[ScopeKind.PROJECT] in held
-        ):
-            reached = hierarchy.projects_below.get(scope, [])
-        for target in reached:
-            permission = (
-                ADMIN_PERMISSION[hierarchy.kind(target)] if target == scope else ADMIN_PERMISSION[ScopeKind.PROJECT]
-            )
+        for target, permission in _reached(hierarchy, scope, held):
             outcome = held.get(permission, Tri.FALSE)
             denied, rule = analysis.deny.denied(principal.id, principal.aliases, permission, hierarchy.chain(target))
             outcome = min(outcome, denied.negate())
@@ -154,7 +171,10 @@ def _custom_roles(graph: IdentityGraph, analysis: GcpAnalysis, principal: Princi
         held, scope = principal.at(hierarchy.chain(owner), _ROLE_UPDATE)
         if held is Tri.FALSE or scope is None:
             continue
-        outcome = min(held, binding.outcome)
+        denied, _ = analysis.deny.denied(principal.id, principal.aliases, _ROLE_UPDATE, hierarchy.chain(owner))
+        outcome = min(held, binding.outcome, denied.negate())
+        if outcome is Tri.FALSE:
+            continue
         where = binding.resource
         if "/serviceAccounts/" in where:
             target, kind = f"serviceAccount:{where.rsplit('/', 1)[1]}", EdgeKind.CAN_MODIFY_POLICY

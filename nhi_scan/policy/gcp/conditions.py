@@ -8,14 +8,14 @@ Three-valued like the AWS engine: TRUE, FALSE (never holds: an expired grant), U
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from nhi_scan.timeutil import parse_timestamp
 from nhi_scan.tri import Tri
 
 _TOKEN = re.compile(
-    r"""\s*(?:(?P<op>&&|\|\||==|!=|<=|>=|<|>|!|\(|\))|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<word>[A-Za-z_][\w.]*(?:\([^()]*\))?))"""
+    r"""\s*(?:(?P<op>&&|\|\||==|!=|<=|>=|<|>|!|\(|\))|(?P<str>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')|(?P<word>[A-Za-z_][\w.]*(?:\([^()]*\))?)|(?P<num>-?\d+(?:\.\d+)?))"""
 )
 _TIME = re.compile(r"""^request\.time$""")
 _TIMESTAMP = re.compile(r"""^timestamp\(\s*["']([^"']+)["']\s*\)$""")
@@ -111,8 +111,7 @@ class _Parser:
             "==": self.now == when,
             "!=": self.now != when,
         }[operator]
-        # A grant that has expired never holds again; one that starts later may hold by the time it is used.
-        return Tri.TRUE if outcome else (Tri.FALSE if operator in ("<", "<=") else Tri.UNKNOWN)
+        return Tri.of(outcome)  # exact at this instant; ``decide`` combines the instants
 
     @staticmethod
     def _time(left: str, right: str) -> tuple[datetime, bool] | None:
@@ -125,10 +124,20 @@ class _Parser:
         return None
 
 
+#: The instant "later" is judged at: a condition false now but true then starts to hold some day.
+_LATER = datetime(9999, 12, 31, tzinfo=UTC)
+
+
 @lru_cache(maxsize=4096)
 def decide(expression: str, now: datetime | None) -> Tri:
-    """Whether a condition holds at ``now`` for every request (TRUE), never (FALSE), or depending on it."""
+    """Whether a condition holds for every request now (TRUE), never now nor later (FALSE: an expired grant), or
+    depending on the request or the time (UNKNOWN)."""
     try:
-        return _Parser(expression, now).parse()
+        if now is None:
+            return max(_Parser(expression, None).parse(), Tri.UNKNOWN)
+        current = _Parser(expression, now).parse()
+        if current is not Tri.FALSE:
+            return current
+        return Tri.FALSE if _Parser(expression, _LATER).parse() is Tri.FALSE else Tri.UNKNOWN
     except ValueError:
         return Tri.UNKNOWN

@@ -24,10 +24,12 @@ class Hierarchy:
                 self.parents.setdefault(resource, f"projects/{identity.scope}")
                 self.parents.setdefault(f"projects/{identity.scope}", None)
         self.projects_below: dict[str, list[str]] = defaultdict(list)
-        for name in list(self.parents):
-            if name.startswith("projects/") and name.count("/") == 1:
+        self.folders_below: dict[str, list[str]] = defaultdict(list)
+        for name in sorted(self.parents):
+            below = {"projects/": self.projects_below, "folders/": self.folders_below}.get(name[: name.find("/") + 1])
+            if below is not None and name.count("/") == 1:
                 for ancestor in self.chain(name)[1:]:
-                    self.projects_below[ancestor].append(name)
+                    below[ancestor].append(name)
 
     def chain(self, name: str) -> tuple[str, ...]:
         """``name`` and its ancestors, nearest first (cycles in broken inputs are cut)."""

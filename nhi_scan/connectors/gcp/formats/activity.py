@@ -18,22 +18,28 @@ _FILE_KINDS = {"activity-key-authentication.json": "key", "activity-sa-authentic
 
 
 def _is_activity(item: dict[str, object]) -> bool:
-    return item.get("activityType") in ACTIVITY_KINDS and "activity" in item
+    kind = item.get("activityType")
+    return isinstance(kind, str) and kind in ACTIVITY_KINDS and "activity" in item
 
 
 def sniff(value: object) -> bool:
     return sniff_items(value, _is_activity, page_key="activities")
 
 
-def _project_of(source: str) -> str | None:
-    parts = PurePath(source).parts
-    return next((parts[i + 1] for i in range(len(parts) - 2, -1, -1) if parts[i] == "projects"), None)
+def _project_of(relative: str) -> str | None:
+    """``projects/ID/activity-*.json`` (relative to the directory scanned) -> ID."""
+    parts = PurePath(relative).parts
+    return parts[-2] if len(parts) >= 3 and parts[-3] == "projects" else None
 
 
 def load(source: str, value: object) -> Records:
+    return load_at(source, source, value)
+
+
+def load_at(source: str, relative: str, value: object) -> Records:
     found: list[Record] = [activity(entry) for entry in items(source, value, page_key="activities")] if value else []
     kinds = {r.kind for r in found if isinstance(r, ActivityRecord)} or {_FILE_KINDS.get(PurePath(source).name, "")}
-    project = _project_of(source) or next((r.project for r in found if isinstance(r, ActivityRecord)), None)
+    project = _project_of(relative) or next((r.project for r in found if isinstance(r, ActivityRecord)), None)
     starts = [r.observed_since for r in found if isinstance(r, ActivityRecord) and r.observed_since is not None]
     since = min(starts) if starts else None
     coverage = [ActivityCoverage(kind=k, project=project, source=source, since=since) for k in sorted(kinds) if k]
@@ -46,5 +52,6 @@ FORMAT = InputFormat(
     description="gcloud policy-intelligence query-activity",
     sniff_json=sniff,
     load=load,
+    load_at=load_at,
     file_names=tuple(_FILE_KINDS),
 )

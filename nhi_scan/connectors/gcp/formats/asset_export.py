@@ -20,25 +20,25 @@ from nhi_scan.errors import InputError
 _NAMED_ERRORS = 5
 
 
-def _first_line(head: str) -> str:
-    return next((line for line in head.splitlines() if line.strip()), "")
-
-
 def sniff_head(head: str) -> bool:
-    line = _first_line(head)
-    if not line.lstrip().startswith("{"):
+    """Judged by the first line that parses (a broken first line must not hide the export), and only when the text
+    has more than one line (a single object is a JSON document)."""
+    lines = [line for line in head.splitlines() if line.strip()]
+    if len(lines) < 2 and not head.rstrip("\r\n ").count("\n"):
         return False
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError:
-        return False
-    lines = [x for x in head.splitlines() if x.strip()]
-    return (
-        isinstance(value, dict)
-        and str(value.get("name", "")).startswith("//")
-        and ("asset_type" in value or "assetType" in value)
-        and (len(lines) > 1 or head.count("\n") >= 1)
-    )
+    for line in lines[:20]:
+        if not line.lstrip().startswith("{"):
+            return False
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        return (
+            isinstance(value, dict)
+            and str(value.get("name", "")).startswith("//")
+            and ("asset_type" in value or "assetType" in value)
+        )
+    return False
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
@@ -50,6 +50,7 @@ def load_path(source: str, path: Path) -> Records:
     found: list[Record] = []
     notes: list[str] = []
     broken = 0
+    first_broken = 0
     ignored = 0
     try:
         for number, line in _lines(path):
@@ -60,6 +61,7 @@ def load_path(source: str, path: Path) -> Records:
                 records, known = records_of(Fields(value, source, f"line {number}"))
             except (json.JSONDecodeError, InputError) as exc:
                 broken += 1
+                first_broken = first_broken or number
                 if broken <= _NAMED_ERRORS:
                     detail = exc.msg if isinstance(exc, json.JSONDecodeError) else exc.one_line()
                     notes.append(f"{source}:{number}: unreadable asset skipped ({detail[:160]})")
@@ -70,9 +72,8 @@ def load_path(source: str, path: Path) -> Records:
         raise InputError(source, f"not UTF-8 text (byte {exc.start})") from None
     if broken > _NAMED_ERRORS:
         notes.append(f"{source}: {broken - _NAMED_ERRORS} more unreadable assets skipped")
-    if broken:
-        notes.append(f"INCOMPLETE {source}: {broken} of its assets could not be read")
-    return Records(tuple(found), tuple(notes))
+    incomplete = f"{broken} unreadable line(s) skipped, the first at {source}:{first_broken}" if broken else None
+    return Records(tuple(found), tuple(notes), incomplete)
 
 
 def _never(source: str, value: object) -> Records:

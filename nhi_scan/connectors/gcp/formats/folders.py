@@ -36,5 +36,5 @@ FORMAT = InputFormat(
     description="gcloud resource-manager folders list / organizations describe",
     sniff_json=sniff,
     load=load,
-    file_names=("folders.json",),
+    file_names=("folders.json", "organization.json"),
 )

@@ -38,32 +38,31 @@ def sniff(value: object) -> bool:
     )
 
 
-def resource_of(source: str) -> tuple[str, str | None]:
-    """(resource, project) named by the nearest ``KIND/ID/`` directories of the path, e.g.
-    ``projects/p/service-accounts/x@p.iam.gserviceaccount.com/iam-policy.json`` -> the service account of p."""
-    parts = PurePath(source).parts[:-1]
-    for index in range(len(parts) - 2, -1, -1):
-        kind = KINDS.get(parts[index])
-        if kind is None:
-            continue
-        ident = parts[index + 1]
-        if kind in _TOP:
-            return f"{kind}/{ident}", ident if kind == "projects" else None
-        project = next((parts[i + 1] for i in range(index - 2, -1, -1) if parts[i] == "projects"), None)
-        if project is None:
-            break
-        if kind == "serviceAccounts":
-            return f"projects/{project}/serviceAccounts/{ident}", project
-        return f"projects/{project}/{kind}/{ident}", project
-    raise InputError(
-        source,
-        "an IAM policy that does not name its resource: put it at projects/ID/iam-policy.json, "
-        "folders/ID/..., organizations/ID/... or projects/ID/service-accounts/EMAIL/... (see collect gcp)",
-    )
+def resource_of(relative: str) -> tuple[str, str | None] | None:
+    """(resource, project) named by the ``KIND/ID/`` directories right above the file (``projects/p/...``,
+    ``projects/p/service-accounts/EMAIL/...``, ``projects/p/buckets/B/...``), in the path relative to the directory
+    scanned; None when the file lies anywhere else."""
+    parts = PurePath(relative).parts[:-1]
+    if len(parts) < 2:
+        return None
+    kind, ident = KINDS.get(parts[-2]), parts[-1]
+    if kind in _TOP:
+        return f"{kind}/{ident}", ident if kind == "projects" else None
+    if kind is None or len(parts) < 4 or parts[-4] != "projects":
+        return None
+    project = parts[-3]
+    return f"projects/{project}/{kind}/{ident}", project
 
 
-def load(source: str, value: object) -> Records:
-    resource, project = resource_of(source)
+def load_at(source: str, relative: str, value: object) -> Records:
+    found = resource_of(relative)
+    if found is None:
+        raise InputError(
+            source,
+            "an IAM policy that does not name its resource: put it at projects/ID/iam-policy.json, "
+            "folders/ID/..., organizations/ID/... or projects/ID/service-accounts/EMAIL/... (see collect gcp)",
+        )
+    resource, project = found
     if re.search(r"[\s]", resource):
         raise InputError(source, f"resource name from the path has spaces: {resource[:60]!r}")
     return Records((policy(require_object(value, source), resource, project=project),))
@@ -74,5 +73,7 @@ FORMAT = InputFormat(
     provider=GCP,
     description="gcloud ... get-iam-policy (resource from the directory)",
     sniff_json=sniff,
-    load=load,
+    load=lambda source, value: load_at(source, source, value),
+    load_at=load_at,
+    file_names=("iam-policy.json",),
 )

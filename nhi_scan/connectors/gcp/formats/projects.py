@@ -23,4 +23,11 @@ def load(source: str, value: object) -> Records:
     return Records(tuple(project(entry) for entry in items(source, value, page_key="projects")))
 
 
-FORMAT = InputFormat(name="gcp-projects", provider=GCP, description="gcloud projects list", sniff_json=sniff, load=load)
+FORMAT = InputFormat(
+    name="gcp-projects",
+    provider=GCP,
+    description="gcloud projects list",
+    sniff_json=sniff,
+    load=load,
+    file_names=("projects.json",),
+)

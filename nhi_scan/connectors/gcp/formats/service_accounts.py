@@ -29,4 +29,5 @@ FORMAT = InputFormat(
     description="gcloud iam service-accounts list",
     sniff_json=sniff,
     load=load,
+    file_names=("service-accounts.json",),
 )

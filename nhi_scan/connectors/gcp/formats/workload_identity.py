@@ -5,6 +5,8 @@ unknown files."""
 
 from __future__ import annotations
 
+import re
+
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
@@ -22,10 +24,18 @@ def sniff(value: object) -> bool:
     )
 
 
+_POOL = re.compile(r"^(//iam\.googleapis\.com/)?projects/[^/]+/locations/[^/]+/workloadIdentityPools/[^/]+$")
+
+
 def load(source: str, value: object) -> Records:
     key = "workloadIdentityPools" if isinstance(value, dict) and "workloadIdentityPools" in value else None
-    found = items(source, value, page_key=key or "workloadIdentityPoolProviders")
-    return Records(tuple(pool_provider(entry) for entry in found if "/providers/" in str(entry.raw.get("name"))))
+    providers = []
+    for entry in items(source, value, page_key=key or "workloadIdentityPoolProviders"):
+        name = entry.string("name")
+        if _POOL.match(name):
+            continue  # a pool: its providers say who may federate
+        providers.append(pool_provider(entry))  # names the field when the name is neither pool nor provider
+    return Records(tuple(providers))
 
 
 FORMAT = InputFormat(

@@ -12,6 +12,7 @@ from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
 from nhi_scan.connectors.gcp.records import Records, WorkloadRecord
 from nhi_scan.connectors.gcp.rest import function, instance, reasoning_engine, run_service
+from nhi_scan.errors import InputError
 
 
 def _is_instance(item: dict[str, object]) -> bool:
@@ -43,23 +44,39 @@ _KINDS: tuple[tuple[Callable[[dict[str, object]], bool], str, Callable[[Fields],
 
 
 def _aggregated(value: object) -> list[object] | None:
-    """The instances of a REST aggregated list: ``{"items": {"zones/z": {"instances": [...]}}}``."""
-    if isinstance(value, dict) and isinstance(value.get("items"), dict):
-        return [
-            i for scoped in value["items"].values() if isinstance(scoped, dict) for i in scoped.get("instances", [])
-        ]
-    return None
+    """The instances of a REST aggregated list: ``{"kind": "compute#instanceAggregatedList", "items": {"zones/z":
+    {"instances": [...]}}}`` (None when the value is not one)."""
+    if not isinstance(value, dict) or not isinstance(value.get("items"), dict):
+        return None
+    scopes = value["items"]
+    if value.get("kind") != "compute#instanceAggregatedList" and not all(str(k).startswith("zones/") for k in scopes):
+        return None
+    found: list[object] = []
+    for zone, scoped in scopes.items():
+        if not isinstance(scoped, dict) or "instances" not in scoped:
+            continue  # a zone with a warning ("no results") and no instances
+        instances = scoped["instances"]
+        if not isinstance(instances, list):
+            raise InputError("", f"items.{zone}.instances is not an array")
+        found.extend(instances)
+    return found
 
 
 def sniff(value: object) -> bool:
-    aggregated = _aggregated(value)
+    try:
+        aggregated = _aggregated(value)
+    except InputError:
+        return True  # recognisably an aggregated list: ``load`` names what is wrong
     if aggregated is not None:
         return all(isinstance(i, dict) and _is_instance(i) for i in aggregated)
     return any(sniff_items(value, test, page_key=key) for test, key, _ in _KINDS)
 
 
 def load(source: str, value: object) -> Records:
-    aggregated = _aggregated(value)
+    try:
+        aggregated = _aggregated(value)
+    except InputError as exc:
+        raise InputError(source, exc.detail) from None
     if aggregated is not None:
         return Records(tuple(instance(entry) for entry in items(source, aggregated)))
     for test, key, read in _KINDS:
