@@ -46,7 +46,11 @@ def of(result: ScanResult, check: str) -> dict[str, Finding]:
 def test_it_reads_every_file_of_the_sample(result: ScanResult) -> None:
     used = [s for s in result.sources if s.status.value == "used"]
     assert len(used) == 45 and result.complete
-    assert {p for p, _ in result.inventory.scopes} == {"gcp"}
+    assert sorted(result.inventory.scopes) == [
+        ("gcp", "nw-dev-sandbox"),
+        ("gcp", "nw-prod-apps"),
+        ("gcp", "nw-prod-data"),
+    ]
     accounts = [i for i in result.inventory.identities if i.kind.value == "service-account" and not i.provider_managed]
     assert len([a for a in accounts if a.attributes.get("listed", True)]) == 15
 

@@ -25,7 +25,7 @@ _AGENT_DOMAINS = re.compile(
 _DEFAULT_COMPUTE = re.compile(r"^(\d+)-compute@developer\.gserviceaccount\.com$")
 _DEFAULT_APP_ENGINE = re.compile(r"^([a-z][a-z0-9-]+)@appspot\.gserviceaccount\.com$")
 _USER_MANAGED = re.compile(r"^[^@]+@([a-z][a-z0-9-]+)\.iam\.gserviceaccount\.com$")
-_NUMBERED = re.compile(r"^(?:service-)?(\d+)@")
+_NUMBERED = re.compile(r"^(?:service-)?(\d+)(?:-compute)?@")
 
 
 def member_of_email(email: str) -> str:
@@ -80,6 +80,9 @@ class Names:
         known = self.account_projects.get(email)
         if known:
             return known
+        numbered = _NUMBERED.match(email)
+        if numbered and (service_agent(email) or _DEFAULT_COMPUTE.match(email)):
+            return self.project_ids.get(numbered.group(1))  # service-NUM@gcf-admin-robot...: NUM's project
         for pattern in (_USER_MANAGED, _DEFAULT_APP_ENGINE):
             match = pattern.match(email)
             if match:
