@@ -204,9 +204,7 @@ def _group(
 
 
 def _notifications(result: ScanResult, dropped: int) -> list[dict[str, Any]]:
-    notes = [
-        {"level": "error", "message": {"text": s.detail}} for s in result.sources if s.failed
-    ]
+    notes = [{"level": "error", "message": {"text": s.detail}} for s in result.sources if s.failed]
     notes += [{"level": "warning", "message": {"text": w}} for w in result.warnings]
     if dropped:
         text = f"{dropped} lower-severity results left out to keep GitHub's SARIF limits; the JSON report has all"
