@@ -94,6 +94,10 @@ class PolicyKind(enum.StrEnum):
     DIRECTORY_ROLE = "directory-role"
     APP_ROLE = "app-role"
     RBAC_ASSIGNMENT = "rbac-assignment"
+    #: Delegated permissions consented for a client (Entra oauth2PermissionGrants): the app acts for signed-in users.
+    DELEGATED_GRANT = "delegated-grant"
+    #: Permissions of a resource's own access list (Azure Key Vault access policies).
+    ACCESS_POLICY = "access-policy"
 
 
 class ScopeKind(enum.StrEnum):
