@@ -1,0 +1,479 @@
+"""Build the Azure / Entra part of the graph: admin targets (Global Administrator of the tenant, Owner of each
+management group and subscription, nested), admin-equivalence, the methods of ``methods/*.toml`` (credentials,
+ownership, app roles, directory roles, groups, RBAC, resources running as managed identities, Agent ID), and
+federation from the issuers of federated identity credentials (issuer nodes shared with the other clouds).
+
+A grantor held tenant-wide reaches its targets through one hub node per target kind, so the graph grows with
+principals, not with their pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+
+from nhi_scan.escalation.azure.analysis import GLOBAL_ADMINISTRATOR, AzureAnalysis, admin_node
+from nhi_scan.escalation.azure.catalog import (
+    Category,
+    Effect,
+    Grantor,
+    GrantorKind,
+    Method,
+    RoleScope,
+    TargetKind,
+    load_methods,
+)
+from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
+from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, TrustKind
+from nhi_scan.policy.azure.directory import Directory
+from nhi_scan.policy.azure.rbac import Rbac
+from nhi_scan.tri import Tri
+
+_PRINCIPAL_KINDS = (
+    IdentityKind.SERVICE_PRINCIPAL,
+    IdentityKind.MANAGED_IDENTITY,
+    IdentityKind.AGENT_IDENTITY,
+    IdentityKind.USER,
+    IdentityKind.GROUP,
+)
+_SCOPE_WORDS = {ScopeKind.MANAGEMENT_GROUP: "management group", ScopeKind.SUBSCRIPTION: "subscription"}
+_ADMIN_KINDS = {
+    TargetKind.MANAGEMENT_GROUP: ScopeKind.MANAGEMENT_GROUP,
+    TargetKind.SUBSCRIPTION: ScopeKind.SUBSCRIPTION,
+}
+#: Methods that lead nowhere an identity is (secrets of vaults, account keys): left to their own checks for now.
+_DATA_TARGETS = (TargetKind.KEY_VAULT, TargetKind.STORAGE_ACCOUNT, TargetKind.COSMOS_ACCOUNT)
+_TENANT_WIDE = frozenset({GrantorKind.GRAPH_PERMISSION})
+#: Principals that sign in app-only: ownership alone gives them no right to change what they own.
+_APP_ONLY = (IdentityKind.SERVICE_PRINCIPAL, IdentityKind.MANAGED_IDENTITY, IdentityKind.AGENT_IDENTITY)
+
+Held = tuple[Tri, str]
+
+
+def _scope_fits(wanted: RoleScope, held: str, app_scope: str | None) -> Tri:
+    """Whether a role assignment at ``held`` (directoryScopeId) suffices where the method needs ``wanted``."""
+    if held == "/" or wanted is RoleScope.ANY:
+        return Tri.TRUE
+    if wanted is RoleScope.APPLICATION and app_scope is not None and held.lower() == app_scope.lower():
+        return Tri.TRUE
+    if wanted is RoleScope.ADMINISTRATIVE_UNIT and held.startswith("/administrativeUnits/"):
+        return Tri.UNKNOWN  # the unit's members are not in the export
+    return Tri.FALSE
+
+
+def method_facts(methods: Iterable[Method]) -> list[MethodFacts]:
+    """A method that makes its user admin by granting itself a role or permission "grants itself anything"."""
+    return [
+        MethodFacts(
+            id=m.id,
+            label=m.name,
+            grants_self=m.effect is Effect.ADMIN
+            and m.category in (Category.DIRECTORY_ROLE, Category.APP_ROLE, Category.RBAC),
+        )
+        for m in methods
+    ]
+
+
+def _tenant_of(inventory: Inventory) -> str:
+    tenants = [s.id.split("/", 1)[1] for s in inventory.hierarchy if s.kind is ScopeKind.TENANT]
+    if tenants:
+        return tenants[0]
+    return next((i.scope for i in inventory.identities if i.scope != "unknown"), "unknown")
+
+
+class _Builder:
+    def __init__(self, graph: IdentityGraph, inventory: Inventory, analysis: AzureAnalysis) -> None:
+        self.graph = graph
+        self.inventory = inventory
+        self.analysis = analysis
+        self.directory = analysis.directory
+        self.rbac = analysis.rbac
+        self.tenant_node = admin_node(f"tenants/{analysis.tenant}")
+        self.hubs: set[str] = set()
+        by_kind: dict[IdentityKind, list[Identity]] = {}
+        for identity in inventory.identities:
+            by_kind.setdefault(identity.kind, []).append(identity)
+        self.by_kind = by_kind
+        self.admin_scopes = {
+            s.id.lower(): s.kind
+            for s in inventory.hierarchy
+            if s.kind in (ScopeKind.MANAGEMENT_GROUP, ScopeKind.SUBSCRIPTION)
+        }
+
+    # -- targets ---------------------------------------------------------------------------------------------------
+
+    def admin_targets(self) -> None:
+        self.graph.add_target(
+            self.tenant_node, f"Global Administrator of Entra tenant {self.analysis.tenant}", admin=True
+        )
+        for scope in self.inventory.hierarchy:
+            kind = self.admin_scopes.get(scope.id.lower())
+            if kind is None:
+                continue
+            name = scope.name or scope.id.rsplit("/", 1)[-1]
+            self.graph.add_target(
+                admin_node(scope.id.lower()), f"Owner of Azure {_SCOPE_WORDS[kind]} {name}", admin=True
+            )
+        for scope in self.inventory.hierarchy:
+            parent = (scope.parent or "").lower()
+            if scope.id.lower() in self.admin_scopes and parent in self.admin_scopes:
+                self.graph.add_edge(
+                    Edge(
+                        source=admin_node(parent),
+                        target=admin_node(scope.id.lower()),
+                        kind=EdgeKind.INCLUDES,
+                        reason=f"{scope.id} is inside {parent}: Owner there is Owner here",
+                    )
+                )
+
+    def candidates(self, method: Method) -> list[Identity]:
+        """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's)."""
+        return [c for c in self._candidates(method) if c.enabled is not False and not c.provider_managed]
+
+    def _candidates(self, method: Method) -> list[Identity]:
+        target = method.target
+        if target is TargetKind.APPLICATION:
+            return [
+                a for a in self.by_kind.get(IdentityKind.APPLICATION, []) if not a.attributes.get("agent_blueprint")
+            ]
+        if target is TargetKind.AGENT_IDENTITY_BLUEPRINT:
+            return [a for a in self.by_kind.get(IdentityKind.APPLICATION, []) if a.attributes.get("agent_blueprint")]
+        if target is TargetKind.SERVICE_PRINCIPAL:
+            return [s for s in self.by_kind.get(IdentityKind.SERVICE_PRINCIPAL, []) if not s.provider_managed]
+        if target is TargetKind.AGENT_IDENTITY:
+            return self.by_kind.get(IdentityKind.AGENT_IDENTITY, [])
+        if target is TargetKind.MANAGED_IDENTITY:
+            found = self.by_kind.get(IdentityKind.MANAGED_IDENTITY, [])
+            if "system-assigned" in method.excludes:
+                found = [m for m in found if m.attributes.get("user_assigned")]
+            return found
+        if target in (TargetKind.GROUP, TargetKind.ROLE_ASSIGNABLE_GROUP):
+            assignable = target is TargetKind.ROLE_ASSIGNABLE_GROUP
+            return [
+                g
+                for g in self.by_kind.get(IdentityKind.GROUP, [])
+                if bool(g.attributes.get("is_assignable_to_role")) is assignable
+            ]
+        return []
+
+    def end(self, target: Identity) -> str:
+        """Where an edge to an application ends: its service principal (which holds its permissions)."""
+        if target.kind is IdentityKind.APPLICATION:
+            return str(target.attributes.get("service_principal_id") or target.id)
+        return target.id
+
+    # -- grantors --------------------------------------------------------------------------------------------------
+
+    def holds(
+        self,
+        grantor: Grantor,
+        principal: Identity,
+        target: Identity | None,
+        resource: str | None,
+        *,
+        custom_only: bool = False,
+    ) -> Held:
+        """(outcome, why) of one grantor for ``principal`` against ``target`` (an identity) or ``resource`` (ARM)."""
+        kind = grantor.kind
+        if kind is GrantorKind.DIRECTORY_ROLE:
+            return self._role(grantor, principal, target)
+        if kind is GrantorKind.GRAPH_PERMISSION:
+            permissions = self.directory.permissions_of(principal)
+            return (Tri.TRUE, f"Microsoft Graph {grantor.name}") if grantor.name in permissions else (Tri.FALSE, "")
+        if kind is GrantorKind.OWNER:
+            if target is not None and self.directory.owns(principal.id, target):
+                return Tri.TRUE, f"owner of {target.kind.value} {target.name}"
+            return Tri.FALSE, ""
+        if kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+            where = resource or (str(target.attributes.get("resource_id") or "") if target is not None else "")
+            if not where:
+                return Tri.FALSE, ""
+            outcome, assignment = self.rbac.allows(
+                self.directory.principals_of(principal),
+                grantor.name,
+                where,
+                data=kind is GrantorKind.RBAC_DATA_ACTION,
+                custom_only=custom_only,
+            )
+            return outcome, (f"{grantor.name} from {assignment.describe()}" if assignment else "")
+        return Tri.FALSE, ""  # access policies lead to data, not identities
+
+    def _role(self, grantor: Grantor, principal: Identity, target: Identity | None) -> Held:
+        best: Held = (Tri.FALSE, "")
+        wanted = (grantor.id or "").lower()
+        app_scope = f"/{target.attributes.get('object_id')}" if target is not None else None
+        for held in self.directory.roles_of(principal):
+            if held.template_id != wanted and held.name != grantor.name:
+                continue
+            outcome = _scope_fits(grantor.scope or RoleScope.TENANT, held.scope, app_scope)
+            if outcome is Tri.FALSE:
+                continue
+            if held.eligible:
+                outcome = min(outcome, Tri.UNKNOWN)
+            if outcome > best[0]:
+                best = (outcome, held.describe())
+        return best
+
+    def meets(self, method: Method, principal: Identity, target: Identity | None, resource: str | None) -> Held:
+        """ANY grantor and ALL required ones."""
+        best: Held = (Tri.FALSE, "")
+        custom_only = "built-in-role" in method.excludes
+        for grantor in method.grantors:
+            held = self.holds(grantor, principal, target, resource, custom_only=custom_only)
+            if held[0] > best[0]:
+                best = held
+        if best[0] is Tri.FALSE:
+            return best
+        reasons = [best[1]]
+        outcome = best[0]
+        for grantor in method.requires:
+            held = self.holds(grantor, principal, target, resource)
+            if held[0] is Tri.FALSE:
+                return Tri.FALSE, ""
+            outcome = min(outcome, held[0])
+            reasons.append(held[1])
+        if method.offline_note and method.target is not TargetKind.RESOURCE:
+            outcome = min(outcome, Tri.UNKNOWN)
+        if target is not None and target.attributes.get("foreign") and "app-instance-lock" in method.excludes:
+            outcome = min(outcome, Tri.UNKNOWN)  # the publisher's app instance lock cannot be seen from here
+        return outcome, "; ".join(r for r in reasons if r)
+
+    # -- edges -----------------------------------------------------------------------------------------------------
+
+    def edge(self, principal: Identity, target: str, method: Method, held: Held, label: str) -> None:
+        if target == principal.id:
+            return
+        outcome, why = held
+        note = method.offline_message(target=label, principal=principal.name) if outcome is not Tri.TRUE else None
+        self.graph.add_edge(
+            Edge(
+                source=principal.id,
+                target=target,
+                kind=method.edge,
+                reason=f"{method.name}: {why}" + (f"; {note}" if note else ""),
+                method=method.id,
+                conditional=outcome is not Tri.TRUE,
+            )
+        )
+
+    def hub(self, method: Method, members: Iterable[Identity]) -> str:
+        node = f"hub:azure:{self.analysis.tenant}:{method.target.value}:{','.join(sorted(method.excludes)) or 'all'}"
+        if node not in self.hubs:
+            self.hubs.add(node)
+            self.graph.add_hub(node, f"every {method.target.value.replace('-', ' ')} of tenant {self.analysis.tenant}")
+            for member in members:
+                self.graph.add_edge(
+                    Edge(
+                        source=node,
+                        target=self.end(member),
+                        kind=EdgeKind.INCLUDES,
+                        reason=f"{member.kind.value} {member.name}",
+                    )
+                )
+        return node
+
+    def apply(self, principal: Identity, methods: Iterable[Method]) -> None:
+        for method in methods:
+            if method.target in _DATA_TARGETS:
+                continue
+            if "app-only-caller" in method.excludes and principal.kind in _APP_ONLY:
+                continue
+            if method.target is TargetKind.TENANT:
+                held = self.meets(method, principal, None, None)
+                if held[0] is not Tri.FALSE:
+                    self.edge(principal, self.tenant_node, method, held, "the tenant")
+            elif method.target in _ADMIN_KINDS:
+                for scope, kind in self.admin_scopes.items():
+                    if kind is _ADMIN_KINDS[method.target]:
+                        held = self.meets(method, principal, None, scope)
+                        if held[0] is not Tri.FALSE:
+                            self.edge(principal, admin_node(scope), method, held, scope)
+            elif method.target is TargetKind.RESOURCE:
+                self._resources(principal, method)
+            else:
+                self._identities(principal, method)
+
+    def _identities(self, principal: Identity, method: Method) -> None:
+        candidates = self.candidates(method)
+        if not candidates:
+            return
+        tenant_wide = self._tenant_wide(method, principal)
+        if tenant_wide[0] is not Tri.FALSE:
+            home = [c for c in candidates if not c.attributes.get("foreign")]
+            if home:
+                self.edge(principal, self.hub(method, home), method, tenant_wide, f"every {method.target.value}")
+            for target in candidates:
+                if target.attributes.get("foreign"):  # conditional one by one (app instance lock)
+                    held = self.meets(method, principal, target, None)
+                    if held[0] is not Tri.FALSE:
+                        self.edge(principal, self.end(target), method, held, target.name)
+            return
+        for target in self._narrow(principal, method, candidates):
+            held = self.meets(method, principal, target, None)
+            if held[0] is not Tri.FALSE:
+                self.edge(principal, self.end(target), method, held, target.name)
+
+    def _tenant_wide(self, method: Method, principal: Identity) -> Held:
+        """A grantor that reaches every candidate (Graph permissions, tenant-wide roles), with no required grantor
+        that depends on the target."""
+        if any(
+            g.kind in (GrantorKind.OWNER, GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION)
+            for g in method.requires
+        ):
+            return Tri.FALSE, ""
+        best: Held = (Tri.FALSE, "")
+        for grantor in method.grantors:
+            if grantor.kind in _TENANT_WIDE or grantor.kind is GrantorKind.DIRECTORY_ROLE:
+                held = self.holds(grantor, principal, None, None)
+                if grantor.kind is GrantorKind.DIRECTORY_ROLE and " tenant-wide" not in held[1]:
+                    continue
+                if held[0] > best[0]:
+                    best = held
+        if best[0] is Tri.FALSE:
+            return best
+        return self.meets(method, principal, None, None) if method.requires else best
+
+    def _narrow(self, principal: Identity, method: Method, candidates: list[Identity]) -> Iterator[Identity]:
+        """Candidates the principal may reach one by one: those it owns, those a scoped role names, those under
+        its RBAC assignments (never a scan of every candidate for a principal that holds nothing)."""
+        kinds = {g.kind for g in method.grantors}
+        if kinds <= {GrantorKind.OWNER}:
+            owned = self.directory.owned.get(principal.id, set())
+            yield from (c for c in candidates if c.id in owned or str(c.attributes.get("application_id")) in owned)
+            return
+        if not self.directory.roles_of(principal) and not self.rbac.assignments(
+            self.directory.principals_of(principal)
+        ):
+            if GrantorKind.OWNER in kinds:
+                owned = self.directory.owned.get(principal.id, set())
+                yield from (c for c in candidates if c.id in owned or str(c.attributes.get("application_id")) in owned)
+            return
+        yield from candidates
+
+    def _resources(self, principal: Identity, method: Method) -> None:
+        if not self.rbac.assignments(self.directory.principals_of(principal)):
+            return
+        types = {t.lower() for t in method.resource_types}
+        for workload in self.inventory.workloads:
+            if str(workload.attributes.get("type", "")).lower() not in types:
+                continue
+            held = self.meets(method, principal, None, workload.id)
+            if held[0] is Tri.FALSE:
+                continue
+            for identity in workload.identity_ids:
+                self.edge(principal, identity, method, held, f"{workload.kind} {workload.name}")
+
+    # -- admin-equivalence -----------------------------------------------------------------------------------------
+
+    def admin_edges(self, principal: Identity) -> Tri:
+        strongest = Tri.FALSE
+        for held in self.directory.roles_of(principal):
+            if held.template_id == GLOBAL_ADMINISTRATOR and held.scope == "/":
+                outcome = Tri.UNKNOWN if held.eligible else Tri.TRUE
+                self._admin(principal, self.tenant_node, f"admin-equivalent: {held.describe()}", outcome)
+                strongest = max(strongest, outcome)
+        for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
+            if assignment.scope not in self.admin_scopes:
+                continue
+            if any("*" in block.actions and not block.not_actions for block in self.rbac.role(assignment.role_id)):
+                self._admin(
+                    principal,
+                    admin_node(assignment.scope),
+                    f"admin-equivalent: {assignment.describe()}",
+                    assignment.outcome,
+                )
+                strongest = max(strongest, assignment.outcome)
+        return strongest
+
+    def _admin(self, principal: Identity, target: str, reason: str, outcome: Tri) -> None:
+        self.graph.add_edge(
+            Edge(
+                source=principal.id,
+                target=target,
+                kind=EdgeKind.ADMIN_OF,
+                reason=reason,
+                method=ADMIN_EQUIVALENT,
+                conditional=outcome is not Tri.TRUE,
+            )
+        )
+
+    # -- structure -------------------------------------------------------------------------------------------------
+
+    def agents(self) -> None:
+        """A blueprint obtains the tokens of its agent identities: whoever controls it acts as each of them."""
+        blueprints = {
+            str(a.attributes.get("app_id")): a
+            for a in self.by_kind.get(IdentityKind.APPLICATION, [])
+            if a.attributes.get("agent_blueprint")
+        }
+        for agent in self.by_kind.get(IdentityKind.AGENT_IDENTITY, []):
+            blueprint = blueprints.get(str(agent.attributes.get("agent_blueprint_id")))
+            if blueprint is None:
+                continue
+            self.graph.add_edge(
+                Edge(
+                    source=self.end(blueprint),
+                    target=agent.id,
+                    kind=EdgeKind.CAN_IMPERSONATE,
+                    reason=f"agent identity blueprint {blueprint.name} obtains the tokens of agent {agent.name}",
+                    method="azure-agent-blueprint-acts-for-agent",
+                )
+            )
+
+    def federation(self) -> None:
+        for trust in self.inventory.trusts:
+            if (
+                trust.principal_type is not TrustKind.FEDERATED
+                or not trust.issuer
+                or self.graph.identity(trust.target_id) is None
+            ):
+                continue
+            node = f"issuer:{trust.issuer}"
+            self.graph.add_issuer(node, f"holders of tokens from {trust.issuer}")
+            expression = trust.conditions.get("claims_matching_expression")
+            who = f"claims matching {expression}" if expression else f"subject {', '.join(trust.subjects) or '(none)'}"
+            self.graph.add_edge(
+                Edge(
+                    source=node,
+                    target=trust.target_id,
+                    kind=EdgeKind.FEDERATES,
+                    reason=(
+                        f"federated identity credential {trust.conditions.get('name', '')} admits tokens of "
+                        f"{trust.issuer} with {who}"
+                    ),
+                    method="azure-federated-identity-credential",
+                )
+            )
+
+
+def build_azure(
+    graph: IdentityGraph,
+    inventory: Inventory,
+    now: datetime | None,
+    *,
+    permissions_known: Callable[[AzureAnalysis], None] | None = None,
+) -> AzureAnalysis:
+    methods = load_methods()
+    analysis = AzureAnalysis(
+        directory=Directory(inventory.identities, inventory.grants),
+        rbac=Rbac(inventory.grants, inventory.policies, inventory.hierarchy),
+        tenant=_tenant_of(inventory),
+    )
+    graph.register_methods(method_facts(methods))
+    builder = _Builder(graph, inventory, analysis)
+    builder.admin_targets()
+    sources = [
+        i
+        for i in inventory.identities
+        if i.kind in _PRINCIPAL_KINDS and i.enabled is not False and not i.provider_managed
+    ]
+    for identity in sources:
+        analysis.principals[identity.id] = identity
+        analysis.admin[identity.id] = builder.admin_edges(identity)
+    if permissions_known is not None:
+        permissions_known(analysis)
+    for identity in sources:
+        if analysis.admin.get(identity.id) is not Tri.TRUE:
+            builder.apply(identity, methods)
+    builder.agents()
+    builder.federation()
+    return analysis

@@ -1,0 +1,170 @@
+"""Azure RBAC: an assignment at a management group, subscription, resource group or resource applies to it and to
+everything below; a role allows an action when one of its ``actions`` patterns covers it and none of its
+``notActions`` does (case-insensitive, ``*`` across "/"). Data actions are matched the same way, separately.
+
+A condition (ABAC) on an assignment makes what it grants conditional. Deny assignments are not modelled yet: the
+analysis says so when an export holds any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nhi_scan.model import Grant, Policy, PolicyKind, Scope
+from nhi_scan.policy.azure.roles import built_in_role
+from nhi_scan.tri import Tri
+
+
+@lru_cache(maxsize=8192)
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(".*".join(re.escape(part) for part in text.lower().split("*")))
+
+
+def covers(patterns: Iterable[str], action: str) -> bool:
+    lowered = action.lower()
+    return any(_pattern(p).fullmatch(lowered) for p in patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGrant:
+    """One block of a role's permissions."""
+
+    actions: tuple[str, ...]
+    not_actions: tuple[str, ...]
+    data_actions: tuple[str, ...]
+    not_data_actions: tuple[str, ...]
+    #: The block holds only under a condition of the role itself (constrained delegation of role assignments).
+    conditional: bool = False
+
+    def allows(self, action: str, *, data: bool = False) -> bool:
+        allowed, denied = (self.data_actions, self.not_data_actions) if data else (self.actions, self.not_actions)
+        return covers(allowed, action) and not covers(denied, action)
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    principal: str
+    role_id: str
+    role_name: str
+    scope: str
+    outcome: Tri
+
+    def describe(self) -> str:
+        condition = " under an ABAC condition" if self.outcome is not Tri.TRUE else ""
+        return f"{self.role_name} assigned on {self.scope}{condition}"
+
+
+class Rbac:
+    """Role definitions (bundled built-in ones, custom ones from the inputs) and each principal's assignments."""
+
+    def __init__(self, grants: Iterable[Grant], policies: Iterable[Policy], hierarchy: Iterable[Scope]) -> None:
+        self.custom: dict[str, tuple[RoleGrant, ...]] = {}
+        for policy in policies:
+            document = policy.default_document or {}
+            blocks = document.get("permissions") or ()
+            self.custom[policy.id.lower()] = tuple(_block(b) for b in blocks if isinstance(b, Mapping))
+        self.by_principal: dict[str, list[Assignment]] = defaultdict(list)
+        self.unknown_roles: set[str] = set()
+        for grant in grants:
+            if grant.policy_kind is not PolicyKind.RBAC_ASSIGNMENT or grant.resource_scope is None:
+                continue
+            outcome = Tri.UNKNOWN if grant.condition else Tri.TRUE
+            role = grant.policy_id.lower()
+            self.by_principal[grant.principal_id].append(
+                Assignment(grant.principal_id, role, grant.policy_name, grant.resource_scope.lower(), outcome)
+            )
+        self.parents: dict[str, str | None] = {
+            s.id.lower(): (s.parent.lower() if s.parent else None) for s in hierarchy
+        }
+        self._roles: dict[str, tuple[RoleGrant, ...]] = {}
+        self._chains: dict[str, tuple[str, ...]] = {}
+
+    def role(self, role_id: str) -> tuple[RoleGrant, ...]:
+        found = self._roles.get(role_id)
+        if found is None:
+            custom = self.custom.get(role_id)
+            if custom is not None:
+                found = custom
+            else:
+                built_in = built_in_role(role_id)
+                if built_in is None:
+                    self.unknown_roles.add(role_id)
+                    found = ()
+                else:
+                    found = tuple(
+                        RoleGrant(p.actions, p.not_actions, p.data_actions, p.not_data_actions, p.condition is not None)
+                        for p in built_in.permissions
+                    )
+            self._roles[role_id] = found
+        return found
+
+    def chain(self, resource: str) -> tuple[str, ...]:
+        """The scopes an assignment may be at to apply to ``resource``: itself, its ARM ancestors, then the
+        management groups above its subscription."""
+        resource = resource.lower().rstrip("/")
+        found = self._chains.get(resource)
+        if found is not None:
+            return found
+        chain: list[str] = []
+        parts = resource.split("/")
+        for end in range(len(parts), 1, -1):
+            prefix = "/".join(parts[:end])
+            if prefix and prefix not in chain:
+                chain.append(prefix)
+        cursor = self.parents.get(chain[-1]) if chain else None
+        while cursor is not None and cursor not in chain:
+            chain.append(cursor)
+            cursor = self.parents.get(cursor)
+        chain.append("/")
+        result = tuple(chain)
+        self._chains[resource] = result
+        return result
+
+    def assignments(self, principals: Sequence[str]) -> list[Assignment]:
+        return [a for p in principals for a in self.by_principal.get(p, ())]
+
+    def allows(
+        self,
+        principals: Sequence[str],
+        action: str,
+        resource: str,
+        *,
+        data: bool = False,
+        custom_only: bool = False,
+    ) -> tuple[Tri, Assignment | None]:
+        """Whether one of ``principals`` (an identity and its groups) may perform ``action`` on ``resource``, and
+        through which assignment (``custom_only``: through a custom role, the only kind one can change)."""
+        applicable = set(self.chain(resource))
+        best: tuple[Tri, Assignment | None] = (Tri.FALSE, None)
+        for assignment in self.assignments(principals):
+            if assignment.scope not in applicable or assignment.outcome <= best[0]:
+                continue
+            if custom_only and assignment.role_id not in self.custom:
+                continue
+            blocks = [b for b in self.role(assignment.role_id) if b.allows(action, data=data)]
+            if blocks:
+                certain = Tri.TRUE if any(not b.conditional for b in blocks) else Tri.UNKNOWN
+                best = (min(assignment.outcome, certain), assignment)
+        return best
+
+    def scopes_allowing(self, principals: Sequence[str], action: str) -> list[Assignment]:
+        """The assignments that allow ``action`` somewhere (at their scope and below)."""
+        return [a for a in self.assignments(principals) if any(block.allows(action) for block in self.role(a.role_id))]
+
+
+def _block(raw: Mapping[str, object]) -> RoleGrant:
+    def strings(key: str) -> tuple[str, ...]:
+        value = raw.get(key) or ()
+        return tuple(str(v) for v in value) if isinstance(value, list | tuple) else ()
+
+    return RoleGrant(
+        strings("actions"),
+        strings("notActions"),
+        strings("dataActions"),
+        strings("notDataActions"),
+        bool(raw.get("condition")),
+    )
