@@ -1,5 +1,5 @@
-"""One scan of the AWS and GCP samples together: each cloud's findings keep their provider and remediation, and
-the terminal report says which cloud each "how to fix" line is for."""
+"""One scan of the AWS, GCP and Azure samples together: each cloud's findings are those of its own scan, with its
+provider and remediation, and the terminal report says which cloud each "how to fix" line is for."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ def test_both_samples_in_one_scan() -> None:
     both = run_scan([SAMPLE], now=NOW)
     aws = run_scan([SAMPLE / "aws"], now=NOW)
     gcp = run_scan([SAMPLE / "gcp"], now=NOW)
-    assert {p for p, _ in both.inventory.scopes} == {"aws", "gcp"}
+    azure = run_scan([SAMPLE / "azure"], now=NOW)
+    assert {p for p, _ in both.inventory.scopes} == {"aws", "azure", "gcp"}
     assert [f for f in both.findings if f.provider == "aws"] == list(aws.findings)
     assert [f for f in both.findings if f.provider == "gcp"] == list(gcp.findings)
+    assert [f for f in both.findings if f.provider == "azure"] == list(azure.findings)
     remediation = {(f.provider, f.check_id): f.remediation for f in both.findings}
     assert "iam:PassRole" in remediation[("aws", "privilege-escalation")]
     assert "roles/iam.serviceAccountUser" in remediation[("gcp", "privilege-escalation")]
@@ -29,4 +31,5 @@ def test_both_samples_in_one_scan() -> None:
     get_reporter("table").write(both, ReportOptions(), stream)
     text = stream.getvalue()
     assert "privilege-escalation (AWS):" in text and "privilege-escalation (GCP):" in text
+    assert "privilege-escalation (Azure):" in text
     assert "arn:aws:secretsmanager:REGION:ACCOUNT:secret:" in text  # not turned into an emoji

@@ -54,7 +54,7 @@ def stub_findings(result: ScanResult) -> dict[str, list[str]]:
 
 
 def test_the_stub_registers_beside_aws(stubcloud: None) -> None:
-    assert [p.id for p in all_providers()] == ["aws", "gcp", "stubcloud"]
+    assert [p.id for p in all_providers()] == ["aws", "azure", "gcp", "stubcloud"]
     assert display_name("stubcloud") == "StubCloud"  # type: ignore[arg-type]
 
 
@@ -121,7 +121,8 @@ def test_checks_command_tells_which_cloud_each_check_covers(stubcloud: None) -> 
     result = CliRunner().invoke(app, ["checks", "-f", "json"])
     assert result.exit_code == 0, result.output
     rows = {row["id"]: row for row in json.loads(result.output)}
-    assert rows["admin-identity"]["providers"] == ["aws", "gcp", "stubcloud"] and rows["admin-identity"]["neutral"]
+    assert rows["admin-identity"]["providers"] == ["aws", "azure", "gcp", "stubcloud"]
+    assert rows["admin-identity"]["neutral"]
     assert rows["trust-any-principal"]["providers"] == ["aws"] and not rows["trust-any-principal"]["neutral"]
 
 
@@ -137,5 +138,5 @@ def test_the_cli_scans_the_stub_beside_aws(stubcloud: None) -> None:
 
 
 def test_without_the_stub_checks_cover_the_built_in_clouds_only() -> None:
-    assert {p for c in all_checks() for p in c.covers()} == {"aws", "gcp"}
-    assert {c.providers for c in all_checks() if not c.neutral} == {("aws",), ("gcp",)}
+    assert {p for c in all_checks() for p in c.covers()} == {"aws", "azure", "gcp"}
+    assert {c.providers for c in all_checks() if not c.neutral} == {("aws",), ("azure",), ("gcp",)}

@@ -31,20 +31,21 @@ EPILOG = """Examples:
 
   nhi-scan paths ./exports/ --from key-rotator -f json
 
-IDs are ARNs; a name (user or role name) works when it is unique. Paths prefer hops that hold for certain; a
+IDs are as the report shows them (AWS ARNs, GCP serviceAccount:EMAIL, Azure servicePrincipals/OBJECT_ID); a name
+(or kind/name, e.g. service-principal/deploy-bot) works when it is unique. Paths prefer hops that hold for certain; a
 hop marked (conditional) holds only if a condition or resource that an export cannot show is there."""
 
 
 def resolve(graph: IdentityGraph, text: str) -> str:
-    """An identity ARN, or a unique name (user/role/group name, or kind/name)."""
+    """An identity id, an alias (GCP email, Azure object / app id), or a unique name (or kind/name)."""
     if graph.identity(text) is not None or text in graph.nx:
         return text
-    matches = [i.id for i in graph.identities() if text in (i.name, f"{i.kind}/{i.name}")]
+    matches = [i.id for i in graph.identities() if text in (i.name, f"{i.kind}/{i.name}") or text in i.aliases]
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise UsageError(f"no identity named {text!r} in the inputs (give its ARN or exact name)")
-    raise UsageError(f"{text!r} names {len(matches)} identities; give the ARN: " + ", ".join(sorted(matches)[:5]))
+        raise UsageError(f"no identity named {text!r} in the inputs (give its id or exact name)")
+    raise UsageError(f"{text!r} names {len(matches)} identities; give the id: " + ", ".join(sorted(matches)[:5]))
 
 
 def _tree(graph: IdentityGraph, start: str, path: tuple[PathHop, ...], conditional: set[str]) -> Tree:
@@ -64,9 +65,9 @@ def _hop_json(hop: PathHop) -> dict[str, str]:
 
 def paths(
     inputs: Annotated[list[Path], typer.Argument(help="Export files or directories (searched recursively).")],
-    source: Annotated[str | None, typer.Option("--from", help="Identity ARN or unique name to start from.")] = None,
+    source: Annotated[str | None, typer.Option("--from", help="Identity id or unique name to start from.")] = None,
     target: Annotated[
-        str | None, typer.Option("--to", help="'admin' (default with --from) or an identity ARN / unique name.")
+        str | None, typer.Option("--to", help="'admin' (default with --from) or an identity id / unique name.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="tree or json.")] = "tree",
     now: Annotated[str | None, typer.Option("--now", help="Judge time-based conditions at this ISO 8601 time.")] = None,

@@ -23,7 +23,7 @@ from nhi_scan.escalation.azure.catalog import (
     load_methods,
 )
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
-from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, TrustKind
+from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, TrustKind
 from nhi_scan.policy.azure.directory import Directory
 from nhi_scan.policy.azure.rbac import Rbac
 from nhi_scan.tri import Tri
@@ -459,6 +459,11 @@ def build_azure(
         tenant=_tenant_of(inventory),
     )
     graph.register_methods(method_facts(methods))
+    denies = sum(1 for g in inventory.grants if g.policy_kind is PolicyKind.DENY_POLICY)
+    if denies:
+        analysis.notes.append(
+            f"{denies} Azure deny assignments were read but are not applied yet: a path they block is still reported"
+        )
     builder = _Builder(graph, inventory, analysis)
     builder.admin_targets()
     sources = [

@@ -1,0 +1,302 @@
+"""Azure Resource Manager representations -> records: the az CLI's flattened JSON (``-o json``), the REST shape
+(``properties: {...}``, as ``az rest`` and AzureHound print it), one reader per resource kind.
+
+ARM ids are case-insensitive and the tools disagree on their case: every id is lower-cased when read."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from nhi_scan.connectors.azure.graph import federated_credential, guid, opt_guid
+from nhi_scan.connectors.azure.names import arm_id, resource_group_of, role_definition_guid, subscription_of
+from nhi_scan.connectors.azure.records import (
+    AccessPolicyRecord,
+    DenyAssignmentRecord,
+    FederatedCredentialRecord,
+    KeyVaultRecord,
+    ManagementGroupRecord,
+    RbacAssignmentRecord,
+    Record,
+    ResourceGroupRecord,
+    ResourceRecord,
+    RoleDefinitionRecord,
+    ScopeLinkRecord,
+    SubscriptionRecord,
+    UserAssignedIdentityRecord,
+    VaultSecretRecord,
+)
+from nhi_scan.connectors.fields import Fields
+
+_PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
+_VAULT_PERMISSIONS = ("secrets", "keys", "certificates", "storage")
+_SECRET_ID = re.compile(r"^https://([^./]+)\.vault\.[^/]+/secrets/([^/]+)", re.IGNORECASE)
+_FIC = "/federatedidentitycredentials/"
+
+
+def view(entry: Fields, key: str) -> Fields:
+    """The object holding ``key``: the entry itself (az flattens), or its ``properties`` (REST)."""
+    props = entry.obj("properties")
+    return props if props is not None and not entry.has(key) and props.has(key) else entry
+
+
+def tags(entry: Fields, key: str = "tags") -> dict[str, str]:
+    found = entry.obj(key)
+    return {} if found is None else {str(k): "" if v is None else str(v) for k, v in found.raw.items()}
+
+
+def resource_id(entry: Fields, key: str = "id") -> str:
+    value = arm_id(entry.string(key))
+    if not value.startswith(("/subscriptions/", "/providers/")):
+        raise entry.error(key, f"not an Azure resource id: {value[:80]!r}")
+    return value
+
+
+def _subscription(entry: Fields, identifier: str, key: str = "id") -> str:
+    found = subscription_of(identifier)
+    if found is None:
+        raise entry.error(key, f"not inside a subscription: {identifier[:80]!r}")
+    return found
+
+
+def subscription(entry: Fields) -> SubscriptionRecord:
+    """``az account list`` (id = GUID, name) or the REST / AzureHound shape (id = /subscriptions/GUID)."""
+    raw = entry.opt_str("subscriptionId") or entry.string("id")
+    subscription_id = raw.rsplit("/", 1)[-1].lower()
+    if not re.match(r"^[0-9a-f-]{36}$", subscription_id):
+        raise entry.error("id", f"not a subscription id: {raw[:60]!r}")
+    return SubscriptionRecord(
+        subscription_id=subscription_id,
+        tenant_id=opt_guid(entry, "tenantId") or opt_guid(entry, "homeTenantId"),
+        display_name=entry.opt_str("displayName") or entry.opt_str("name"),
+        state=entry.opt_str("state"),
+        source=entry.source,
+    )
+
+
+def management_group(entry: Fields) -> list[Record]:
+    """A management group (``az account management-group show --expand --recurse`` or ``list``): the group, its
+    parent, and every group and subscription below it."""
+    identifier = resource_id(entry)
+    props = entry.obj("properties")
+    names = props if props is not None else entry
+    found: list[Record] = [
+        ManagementGroupRecord(
+            id=identifier,
+            name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
+            display_name=names.opt_str("displayName") or names.opt_str("display_name"),
+            tenant_id=opt_guid(names, "tenantId") or opt_guid(entry, "tenantId"),
+            source=entry.source,
+        )
+    ]
+    details = props.obj("details") if props is not None else None
+    parent = details.obj("parent") if details is not None else (props.obj("parent") if props is not None else None)
+    if parent is not None and parent.opt_str("id"):
+        found.append(ScopeLinkRecord(child=identifier, parent=resource_id(parent), source=entry.source))
+    if props is not None:
+        found.extend(_children(props, identifier))
+    return found
+
+
+def _children(props: Fields, parent: str) -> list[Record]:
+    found: list[Record] = []
+    for child in props.objects("children"):
+        child_id = resource_id(child)
+        found.append(ScopeLinkRecord(child=child_id, parent=parent, source=props.source))
+        if child_id.startswith("/providers/"):
+            found.append(
+                ManagementGroupRecord(
+                    id=child_id,
+                    name=child.opt_str("name") or child_id.rsplit("/", 1)[-1],
+                    display_name=child.opt_str("displayName"),
+                    tenant_id=None,
+                    source=props.source,
+                )
+            )
+            found.extend(_children(child, child_id))
+    return found
+
+
+def resource_group(entry: Fields) -> ResourceGroupRecord:
+    identifier = resource_id(entry)
+    if resource_group_of(identifier) != identifier:
+        raise entry.error("id", f"not a resource group id: {identifier[:80]!r}")
+    return ResourceGroupRecord(
+        id=identifier,
+        name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
+        subscription_id=_subscription(entry, identifier),
+        tags=tags(entry),
+        source=entry.source,
+    )
+
+
+def resource(entry: Fields) -> ResourceRecord:
+    """A resource and the identities it runs as: ``identity.principalId`` (system-assigned) and
+    ``identity.userAssignedIdentities`` (ARM id -> ``{principalId, clientId}``)."""
+    identifier = resource_id(entry)
+    identity = entry.obj("identity")
+    system: str | None = None
+    assigned: list[tuple[str, str | None]] = []
+    if identity is not None:
+        kind = (identity.opt_str("type") or "").lower()
+        system = opt_guid(identity, "principalId") if "systemassigned" in kind or not kind else None
+        users = identity.obj("userAssignedIdentities")
+        for key, value in users.raw.items() if users is not None else ():
+            details = Fields(value or {}, entry.source, f"{identity.where}.userAssignedIdentities.{key}")
+            assigned.append((arm_id(key), opt_guid(details, "principalId")))
+    return ResourceRecord(
+        id=identifier,
+        name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
+        type=entry.string("type"),
+        kind=entry.opt_str("kind"),
+        subscription_id=_subscription(entry, identifier),
+        resource_group=resource_group_of(identifier),
+        tags=tags(entry),
+        system_principal_id=system,
+        user_assigned=tuple(assigned),
+        source=entry.source,
+    )
+
+
+def user_assigned_identity(entry: Fields) -> UserAssignedIdentityRecord:
+    identifier = resource_id(entry)
+    data = view(entry, "principalId")
+    return UserAssignedIdentityRecord(
+        id=identifier,
+        name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
+        principal_id=opt_guid(data, "principalId"),
+        client_id=opt_guid(data, "clientId"),
+        tenant_id=opt_guid(data, "tenantId"),
+        tags=tags(entry),
+        source=entry.source,
+    )
+
+
+def identity_federated_credential(entry: Fields) -> FederatedCredentialRecord:
+    """``az identity federated-credential list``: the credential's ``id`` names its identity."""
+    identifier = resource_id(entry)
+    if _FIC not in identifier:
+        raise entry.error("id", f"not a federated identity credential id: {identifier[:80]!r}")
+    return federated_credential(
+        view(entry, "issuer"),
+        identity_resource_id=identifier.split(_FIC, 1)[0],
+        credential_id=identifier,
+    )
+
+
+def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
+    """``az role assignment list`` (flattened, with principalType and roleDefinitionName) or the REST shape."""
+    data = view(entry, "roleDefinitionId")
+    scope = arm_id(data.string("scope"))
+    return RbacAssignmentRecord(
+        id=arm_id(entry.opt_str("id") or f"{scope}/providers/microsoft.authorization/roleassignments/unnamed"),
+        scope=scope,
+        role_definition_id=arm_id(data.string("roleDefinitionId")),
+        principal_id=guid(data, "principalId"),
+        principal_type=data.opt_str("principalType"),
+        role_definition_name=data.opt_str("roleDefinitionName") or entry.opt_str("roleDefinitionName"),
+        condition=data.opt_str("condition") or None,
+        condition_version=data.opt_str("conditionVersion") or None,
+        source=entry.source,
+    )
+
+
+def permissions(entry: Fields, key: str = "permissions") -> tuple[Mapping[str, Any], ...]:
+    """``permissions[]`` blocks as az prints them, each checked to hold arrays of strings."""
+    blocks: list[Mapping[str, Any]] = []
+    for block in entry.objects(key):
+        found: dict[str, Any] = {k: list(block.strings(k)) for k in _PERMISSION_KEYS}
+        for extra in ("condition", "conditionVersion"):
+            if block.opt_str(extra):
+                found[extra] = block.opt_str(extra)
+        blocks.append(found)
+    return tuple(blocks)
+
+
+def role_definition(entry: Fields) -> RoleDefinitionRecord:
+    data = view(entry, "roleName")
+    guid_name = role_definition_guid(entry.opt_str("name") or entry.string("id"))
+    role_type = data.opt_str("roleType") or (data.opt_str("type") if data is not entry else None)
+    return RoleDefinitionRecord(
+        guid=guid_name,
+        role_name=data.string("roleName"),
+        role_type=role_type,
+        permissions=permissions(data),
+        assignable_scopes=tuple(arm_id(s) for s in data.strings("assignableScopes")),
+        source=entry.source,
+    )
+
+
+def _principals(entry: Fields, key: str) -> tuple[Mapping[str, Any], ...]:
+    return tuple({"id": p.string("id").lower(), "type": p.opt_str("type")} for p in entry.objects(key))
+
+
+def deny_assignment(entry: Fields) -> DenyAssignmentRecord:
+    data = view(entry, "permissions")
+    return DenyAssignmentRecord(
+        id=arm_id(entry.string("id")),
+        name=data.opt_str("denyAssignmentName") or entry.opt_str("name"),
+        scope=arm_id(data.string("scope")),
+        permissions=permissions(data),
+        principals=_principals(data, "principals"),
+        exclude_principals=_principals(data, "excludePrincipals"),
+        applies_to_children=not data.opt_bool("doNotApplyToChildScopes"),
+        source=entry.source,
+    )
+
+
+def access_policy(entry: Fields, vault_id: str) -> AccessPolicyRecord:
+    granted = entry.obj("permissions")
+    perms: dict[str, tuple[str, ...]] = {}
+    for kind in _VAULT_PERMISSIONS:
+        values = granted.strings(kind) if granted is not None else []
+        perms[kind] = tuple(v.lower() for v in values)
+    return AccessPolicyRecord(
+        vault_id=vault_id,
+        object_id=guid(entry, "objectId"),
+        application_id=opt_guid(entry, "applicationId"),
+        permissions=perms,
+        source=entry.source,
+    )
+
+
+def key_vault(entry: Fields) -> list[Record]:
+    """``az keyvault show`` / REST: the vault, whether it uses Azure RBAC, and its access policies."""
+    identifier = resource_id(entry)
+    props = entry.obj("properties")
+    found: list[Record] = [
+        KeyVaultRecord(
+            id=identifier,
+            name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
+            subscription_id=_subscription(entry, identifier),
+            resource_group=resource_group_of(identifier),
+            rbac_authorization=props.opt_bool("enableRbacAuthorization") if props is not None else None,
+            tags=tags(entry),
+            source=entry.source,
+        )
+    ]
+    if props is not None:
+        found.extend(access_policy(policy, identifier) for policy in props.objects("accessPolicies"))
+    return found
+
+
+def vault_secret(entry: Fields) -> VaultSecretRecord:
+    """``az keyvault secret list``: a name and its attributes. A ``value`` field is never read."""
+    identifier = entry.string("id")
+    match = _SECRET_ID.match(identifier)
+    if match is None:
+        raise entry.error(
+            "id", f"not a Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME): {identifier[:80]!r}"
+        )
+    attributes = entry.obj("attributes")
+    return VaultSecretRecord(
+        vault_name=match.group(1).lower(),
+        name=entry.opt_str("name") or match.group(2),
+        content_type=entry.opt_str("contentType"),
+        enabled=attributes.opt_bool("enabled") if attributes is not None else None,
+        created=attributes.timestamp("created") if attributes is not None else None,
+        expires=attributes.timestamp("expires") if attributes is not None else None,
+        tags=tags(entry),
+        source=entry.source,
+    )

@@ -1,0 +1,227 @@
+"""AzureHound output (``azurehound list -o FILE``) -> the same records as the Graph and ARM exports.
+
+Each entry is ``{"kind": "AZ...", "data": {...}}``; ``data`` is the Graph or ARM object (read by ``graph`` and
+``arm``) or one of AzureHound's wrappers: owners and members ``{"owners": [{"owner": {...}, "appId"}], ...}``,
+directory role assignments grouped by role, ARM role assignments grouped by the object they were listed for. Go's
+``omitempty`` drops ``false``: a service principal or user without ``accountEnabled`` is disabled. An entry that
+cannot be read is named and skipped, the rest of the file is read, and the source is marked partial.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+from nhi_scan.connectors.azure import arm, graph
+from nhi_scan.connectors.azure.names import APPLICATIONS, GROUPS, SERVICE_PRINCIPALS
+from nhi_scan.connectors.azure.records import (
+    MembershipRecord,
+    ObjectRef,
+    OwnershipRecord,
+    Record,
+    Records,
+    ScopeLinkRecord,
+    TenantRecord,
+)
+from nhi_scan.connectors.fields import Fields
+from nhi_scan.errors import InputError
+
+Reader = Callable[[Fields, list[str]], list[Record]]
+#: Entries named one by one before the rest are only counted.
+_NAMED_ERRORS = 5
+#: ARM types of AzureHound's resource kinds (used when an entry omits ``type``).
+RESOURCE_KINDS = {
+    "AZVM": "Microsoft.Compute/virtualMachines",
+    "AZVMScaleSet": "Microsoft.Compute/virtualMachineScaleSets",
+    "AZFunctionApp": "Microsoft.Web/sites",
+    "AZWebApp": "Microsoft.Web/sites",
+    "AZLogicApp": "Microsoft.Logic/workflows",
+    "AZAutomationAccount": "Microsoft.Automation/automationAccounts",
+    "AZManagedCluster": "Microsoft.ContainerService/managedClusters",
+    "AZContainerRegistry": "Microsoft.ContainerRegistry/registries",
+    "AZStorageAccount": "Microsoft.Storage/storageAccounts",
+}
+
+
+def _tenant(data: Fields, notes: list[str]) -> list[Record]:
+    return [
+        TenantRecord(
+            tenant_id=graph.guid(data, "tenantId"), display_name=data.opt_str("displayName"), source=data.source
+        )
+    ]
+
+
+def _user(data: Fields, notes: list[str]) -> list[Record]:
+    """omitempty: AzureHound writes ``accountEnabled`` only when true."""
+    record = graph.user(data)
+    return [replace(record, account_enabled=bool(record.account_enabled))]
+
+
+def _service_principal(data: Fields, notes: list[str]) -> list[Record]:
+    record = graph.service_principal(data, notes)
+    return [replace(record, account_enabled=bool(record.account_enabled))]
+
+
+def _owners(inner: str, outer: str | None, collection: str) -> Reader:
+    """``{"owners": [{"owner": {...}, INNER: TARGET}], OUTER: TARGET}`` -> ownerships. For apps the inner ``appId``
+    is the application's object id and the outer one its appId, so only the inner one names the target."""
+
+    def read(data: Fields, notes: list[str]) -> list[Record]:
+        found: list[Record] = []
+        for item in data.objects("owners"):
+            owner = item.obj("owner")
+            if owner is None:
+                raise item.error("owner", "missing required field")
+            target = graph.guid(item, inner) if item.has(inner) or outer is None else graph.guid(data, outer)
+            found.append(
+                OwnershipRecord(
+                    target=ObjectRef(object_id=target, collection=collection),
+                    owner=graph.ref(owner),
+                    source=data.source,
+                )
+            )
+        return found
+
+    return read
+
+
+def _members(data: Fields, notes: list[str]) -> list[Record]:
+    found: list[Record] = []
+    for item in data.objects("members"):
+        member = item.obj("member")
+        if member is None:
+            raise item.error("member", "missing required field")
+        group = graph.guid(item, "groupId") if item.has("groupId") else graph.guid(data, "groupId")
+        found.append(MembershipRecord(group_id=group, member=graph.ref(member), source=data.source))
+    return found
+
+
+def _application(data: Fields, notes: list[str]) -> list[Record]:
+    record, fics = graph.application(data, notes)
+    return [record, *fics]
+
+
+def _directory_role_assignments(data: Fields, notes: list[str]) -> list[Record]:
+    return [graph.role_assignment(item, eligible=False) for item in data.objects("roleAssignments")]
+
+
+def _federated_credentials(data: Fields, notes: list[str]) -> list[Record]:
+    found: list[Record] = []
+    for item in data.objects("fics"):
+        fic = item.obj("fic")
+        if fic is None:
+            raise item.error("fic", "missing required field")
+        app_id = graph.guid(item, "appId") if item.has("appId") else graph.guid(data, "appId")
+        found.append(graph.federated_credential(fic, app_id=app_id))
+    return found
+
+
+def _descendant(data: Fields, notes: list[str]) -> list[Record]:
+    child = arm.resource_id(data)
+    props = data.obj("properties")
+    parent = props.obj("parent") if props is not None else None
+    found: list[Record] = []
+    if child.startswith("/providers/"):
+        found.extend(arm.management_group(data)[:1])
+    if parent is not None and parent.opt_str("id"):
+        found.append(ScopeLinkRecord(child=child, parent=arm.resource_id(parent), source=data.source))
+    return found
+
+
+def _resource(kind: str) -> Reader:
+    def read(data: Fields, notes: list[str]) -> list[Record]:
+        if not data.has("type"):
+            data = Fields({**data.raw, "type": RESOURCE_KINDS[kind]}, data.source, data.where)
+        return [arm.resource(data)]
+
+    return read
+
+
+def _rbac_assignments(data: Fields, notes: list[str]) -> list[Record]:
+    """``{"roleAssignments": [{"roleAssignment": {...}}]}`` or ``{"assignees": [{"assignee": {...}}]}``."""
+    found: list[Record] = []
+    for list_key, item_key in (("roleAssignments", "roleAssignment"), ("assignees", "assignee")):
+        for item in data.objects(list_key):
+            inner = item.obj(item_key)
+            if inner is None:
+                raise item.error(item_key, "missing required field")
+            found.append(arm.rbac_assignment(inner))
+    return found
+
+
+def _access_policy(data: Fields, notes: list[str]) -> list[Record]:
+    return [arm.access_policy(data, arm.resource_id(data, "keyVaultId"))]
+
+
+READERS: dict[str, Reader] = {
+    "AZTenant": _tenant,
+    "AZUser": _user,
+    "AZGroup": lambda d, n: [graph.group(d)],
+    "AZGroupOwner": _owners("groupId", "groupId", GROUPS),
+    "AZGroupMember": _members,
+    "AZApp": _application,
+    "AZAppOwner": _owners("appId", None, APPLICATIONS),
+    "AZServicePrincipal": _service_principal,
+    "AZServicePrincipalOwner": _owners("servicePrincipalId", "servicePrincipalId", SERVICE_PRINCIPALS),
+    "AZAppRoleAssignment": lambda d, n: [graph.app_role_assignment(d)],
+    "AZOAuth2PermissionGrant": lambda d, n: [graph.delegated_grant(d)],
+    "AZRole": lambda d, n: [graph.role_definition(d)],
+    "AZRoleAssignment": _directory_role_assignments,
+    "AZRoleEligibilityScheduleInstance": lambda d, n: [graph.role_assignment(d, eligible=True)],
+    "AZFederatedIdentityCredential": _federated_credentials,
+    "AZManagementGroup": lambda d, n: arm.management_group(d),
+    "AZManagementGroupDescendant": _descendant,
+    "AZSubscription": lambda d, n: [arm.subscription(d)],
+    "AZResourceGroup": lambda d, n: [arm.resource_group(d)],
+    "AZKeyVault": lambda d, n: arm.key_vault(d),
+    "AZKeyVaultAccessPolicy": _access_policy,
+    **{kind: _resource(kind) for kind in RESOURCE_KINDS},
+}
+
+
+def is_role_assignment_kind(kind: str) -> bool:
+    """AZSubscriptionRoleAssignment, AZVMRoleAssignment...: ARM role assignments (not the directory's)."""
+    return kind.endswith("RoleAssignment") and kind not in READERS
+
+
+def sniff(value: object) -> bool:
+    """``meta.type`` "azure" (then ``load`` names whatever is wrong), or entries of AzureHound's kinds."""
+    if not isinstance(value, dict) or "data" not in value:
+        return False
+    meta = value.get("meta")
+    if isinstance(meta, dict) and str(meta.get("type", "")).lower() == "azure":
+        return True
+    entries = value["data"]
+    first = entries[0] if isinstance(entries, list) and entries else None
+    return isinstance(first, dict) and str(first.get("kind", "")).startswith("AZ") and "data" in first
+
+
+def load(source: str, value: object) -> Records:
+    document = Fields(value, source)
+    meta = document.obj("meta")
+    if meta is not None and (meta.opt_str("type") or "azure").lower() != "azure":
+        raise meta.error("type", f"not AzureHound's Azure output (type {meta.opt_str('type')!r})")
+    found: list[Record] = []
+    notes: list[str] = []
+    ignored: Counter[str] = Counter()
+    broken: list[str] = []
+    for entry in document.objects("data"):
+        try:
+            kind = entry.string("kind")
+            reader = READERS.get(kind) or (_rbac_assignments if is_role_assignment_kind(kind) else None)
+            data = entry.obj("data")
+            if reader is None or data is None:
+                ignored[kind] += 1
+                continue
+            found.extend(reader(data, notes))
+        except InputError as exc:
+            broken.append(exc.one_line())
+    notes.extend(f"unreadable AzureHound entry skipped: {line[:200]}" for line in broken[:_NAMED_ERRORS])
+    if len(broken) > _NAMED_ERRORS:
+        notes.append(f"{source}: {len(broken) - _NAMED_ERRORS} more unreadable AzureHound entries skipped")
+    if ignored:
+        kinds = ", ".join(f"{kind} ({count})" for kind, count in sorted(ignored.items()))
+        notes.append(f"{source}: AzureHound kinds not read: {kinds}")
+    incomplete = f"{len(broken)} unreadable entr{'y' if len(broken) == 1 else 'ies'} skipped" if broken else None
+    return Records(tuple(found), tuple(notes), incomplete)

@@ -1,0 +1,299 @@
+"""Microsoft Graph representations (as Graph, ``az rest`` and ``az ad ... list`` print them, and as AzureHound
+embeds them) -> records. One reader per resource type, shared by every format that carries it.
+
+``secretText`` is only ever returned when a secret is created; an export holding it is read without it, and a note
+names the file and the object, never the value."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from nhi_scan.connectors.azure.names import GUID, collection_of_odata_type
+from nhi_scan.connectors.azure.records import (
+    ApplicationRecord,
+    AppRoleAssignmentRecord,
+    DelegatedGrantRecord,
+    DirectoryRoleAssignmentRecord,
+    DirectoryRoleDefinitionRecord,
+    FederatedCredentialRecord,
+    GroupRecord,
+    ObjectRef,
+    SecretRecord,
+    ServicePrincipalRecord,
+    SignInRecord,
+    TenantRecord,
+    UserRecord,
+)
+from nhi_scan.connectors.fields import Fields
+from nhi_scan.model import IdentityKind
+
+#: servicePrincipalType values Graph documents (AzureHound's constant spells the managed one "ManagedIdentities").
+SP_TYPES = {
+    "application": "Application",
+    "managedidentity": "ManagedIdentity",
+    "managedidentities": "ManagedIdentity",
+    "legacy": "Legacy",
+    "socialidp": "SocialIdp",
+}
+_SIGN_IN_KINDS = (
+    "applicationAuthenticationClientSignInActivity",
+    "applicationAuthenticationResourceSignInActivity",
+    "delegatedClientSignInActivity",
+    "delegatedResourceSignInActivity",
+)
+_USER_SIGN_INS = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime", "lastSuccessfulSignInDateTime")
+
+
+def guid(entry: Fields, key: str) -> str:
+    """A required object id (GUID), lower-cased (AzureHound upper-cases them)."""
+    value = entry.string(key).strip().lower()
+    if not GUID.match(value):
+        raise entry.error(key, f"not an object id (a GUID): {value[:40]!r}")
+    return value
+
+
+def opt_guid(entry: Fields, key: str) -> str | None:
+    return guid(entry, key) if entry.opt_str(key) else None
+
+
+def latest(*moments: datetime | None) -> datetime | None:
+    known = [m for m in moments if m is not None]
+    return max(known) if known else None
+
+
+def refs(entry: Fields, key: str) -> tuple[ObjectRef, ...]:
+    """Expanded directory objects (``owners``, ``sponsors``, members): id, and kind from ``@odata.type``."""
+    return tuple(ref(item) for item in entry.objects(key))
+
+
+def ref(item: Fields) -> ObjectRef:
+    return ObjectRef(
+        object_id=guid(item, "id"),
+        collection=collection_of_odata_type(item.opt_str("@odata.type")),
+        display_name=item.opt_str("displayName"),
+    )
+
+
+def secrets(entry: Fields, holder: str, notes: list[str]) -> tuple[SecretRecord, ...]:
+    """passwordCredentials and keyCredentials: key ids and dates. A ``secretText`` is skipped, with a note."""
+    found: list[SecretRecord] = []
+    for item in entry.objects("passwordCredentials"):
+        if item.raw.get("secretText"):
+            notes.append(f"secretText present in {entry.source} ({holder} {item.where}): not read")
+        found.append(_secret(item, "secret"))
+    found.extend(_secret(item, "certificate") for item in entry.objects("keyCredentials"))
+    return tuple(found)
+
+
+def _secret(item: Fields, kind: str) -> SecretRecord:
+    return SecretRecord(
+        kind=kind,
+        key_id=guid(item, "keyId"),
+        display_name=item.opt_str("displayName") or None,
+        hint=item.opt_str("hint") if kind == "secret" else None,
+        start=item.timestamp("startDateTime"),
+        end=item.timestamp("endDateTime"),
+        key_type=item.opt_str("type") if kind == "certificate" else None,
+        usage=item.opt_str("usage") if kind == "certificate" else None,
+    )
+
+
+def sp_type(entry: Fields) -> str | None:
+    raw = entry.opt_str("servicePrincipalType")
+    if raw is None:
+        return None
+    known = SP_TYPES.get(raw.lower())
+    if known is None:
+        raise entry.error(
+            "servicePrincipalType",
+            f"unknown service principal type {raw[:30]!r} (expected Application, ManagedIdentity, Legacy or SocialIdp)",
+        )
+    return known
+
+
+def _app_roles(entry: Fields) -> dict[str, str]:
+    roles: dict[str, str] = {}
+    for role in entry.objects("appRoles"):
+        value = role.opt_str("value")
+        if value:
+            roles[guid(role, "id")] = value
+    return roles
+
+
+def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord:
+    object_id = guid(entry, "id")
+    sponsors = refs(entry, "sponsors") if entry.has("sponsors") else None
+    return ServicePrincipalRecord(
+        object_id=object_id,
+        app_id=opt_guid(entry, "appId"),
+        display_name=entry.opt_str("displayName") or entry.opt_str("appDisplayName"),
+        sp_type=sp_type(entry),
+        odata_type=entry.opt_str("@odata.type"),
+        app_owner_organization_id=opt_guid(entry, "appOwnerOrganizationId"),
+        account_enabled=entry.opt_bool("accountEnabled"),
+        alternative_names=tuple(entry.strings("alternativeNames")),
+        app_roles=_app_roles(entry),
+        secrets=secrets(entry, f"servicePrincipals/{object_id}", notes),
+        owners=refs(entry, "owners"),
+        created=entry.timestamp("createdDateTime"),
+        sign_in_audience=entry.opt_str("signInAudience"),
+        tags=tuple(entry.strings("tags")),
+        agent_blueprint_id=opt_guid(entry, "agentIdentityBlueprintId"),
+        sponsors=sponsors,
+        tenant_id=opt_guid(entry, "tenantId"),
+        source=entry.source,
+    )
+
+
+def application(entry: Fields, notes: list[str]) -> tuple[ApplicationRecord, list[FederatedCredentialRecord]]:
+    """An application and its inline federated credentials (``$expand=federatedIdentityCredentials``)."""
+    object_id = guid(entry, "id")
+    record = ApplicationRecord(
+        object_id=object_id,
+        app_id=opt_guid(entry, "appId"),
+        display_name=entry.opt_str("displayName"),
+        odata_type=entry.opt_str("@odata.type"),
+        sign_in_audience=entry.opt_str("signInAudience"),
+        secrets=secrets(entry, f"applications/{object_id}", notes),
+        owners=refs(entry, "owners"),
+        created=entry.timestamp("createdDateTime"),
+        tags=tuple(entry.strings("tags")),
+        tenant_id=opt_guid(entry, "tenantId"),
+        source=entry.source,
+    )
+    fics = [federated_credential(f, app_object_id=object_id) for f in entry.objects("federatedIdentityCredentials")]
+    return record, fics
+
+
+def federated_credential(
+    entry: Fields,
+    *,
+    app_object_id: str | None = None,
+    app_id: str | None = None,
+    identity_resource_id: str | None = None,
+    credential_id: str | None = None,
+) -> FederatedCredentialRecord:
+    """A federatedIdentityCredential; ``claimsMatchingExpression`` (beta, flexible) replaces ``subject``."""
+    expression = entry.obj("claimsMatchingExpression")
+    return FederatedCredentialRecord(
+        id=credential_id or guid(entry, "id"),
+        name=entry.opt_str("name"),
+        issuer=entry.string("issuer"),
+        subject=entry.opt_str("subject") or None,
+        audiences=tuple(entry.strings("audiences")),
+        expression=(expression.opt_str("value") or None) if expression is not None else None,
+        app_object_id=app_object_id,
+        app_id=app_id,
+        identity_resource_id=identity_resource_id,
+        source=entry.source,
+    )
+
+
+def user(entry: Fields) -> UserRecord:
+    activity = entry.obj("signInActivity")
+    last = latest(*(activity.timestamp(k) for k in _USER_SIGN_INS)) if activity is not None else None
+    return UserRecord(
+        object_id=guid(entry, "id"),
+        user_principal_name=entry.opt_str("userPrincipalName"),
+        display_name=entry.opt_str("displayName"),
+        user_type=entry.opt_str("userType"),
+        account_enabled=entry.opt_bool("accountEnabled"),
+        created=entry.timestamp("createdDateTime"),
+        last_sign_in=last,
+        sign_in_known=entry.has("signInActivity"),
+        odata_type=entry.opt_str("@odata.type"),
+        identity_parent_id=opt_guid(entry, "identityParentId"),
+        tenant_id=opt_guid(entry, "tenantId"),
+        source=entry.source,
+    )
+
+
+def group(entry: Fields) -> GroupRecord:
+    return GroupRecord(
+        object_id=guid(entry, "id"),
+        display_name=entry.opt_str("displayName"),
+        security_enabled=entry.opt_bool("securityEnabled"),
+        is_assignable_to_role=entry.opt_bool("isAssignableToRole"),
+        owners=refs(entry, "owners"),
+        created=entry.timestamp("createdDateTime"),
+        tenant_id=opt_guid(entry, "tenantId"),
+        source=entry.source,
+    )
+
+
+def app_role_assignment(entry: Fields) -> AppRoleAssignmentRecord:
+    return AppRoleAssignmentRecord(
+        app_role_id=guid(entry, "appRoleId"),
+        principal_id=guid(entry, "principalId"),
+        principal_type=entry.opt_str("principalType"),
+        resource_id=guid(entry, "resourceId"),
+        resource_app_id=opt_guid(entry, "appId"),
+        source=entry.source,
+    )
+
+
+def delegated_grant(entry: Fields) -> DelegatedGrantRecord:
+    return DelegatedGrantRecord(
+        client_id=guid(entry, "clientId"),
+        consent_type=entry.opt_str("consentType"),
+        principal_id=opt_guid(entry, "principalId"),
+        resource_id=guid(entry, "resourceId"),
+        scope=" ".join((entry.opt_str("scope") or "").split()),
+        id=entry.opt_str("id"),
+        source=entry.source,
+    )
+
+
+def role_definition(entry: Fields) -> DirectoryRoleDefinitionRecord:
+    identifier = guid(entry, "id")
+    return DirectoryRoleDefinitionRecord(
+        id=identifier,
+        template_id=opt_guid(entry, "templateId") or identifier,
+        display_name=entry.opt_str("displayName"),
+        is_built_in=entry.opt_bool("isBuiltIn"),
+        is_privileged=entry.opt_bool("isPrivileged"),
+        source=entry.source,
+    )
+
+
+def role_assignment(entry: Fields, *, eligible: bool) -> DirectoryRoleAssignmentRecord:
+    """A unifiedRoleAssignment, or (eligible) a unifiedRoleEligibilitySchedule / its instance."""
+    return DirectoryRoleAssignmentRecord(
+        principal_id=guid(entry, "principalId"),
+        role_definition_id=guid(entry, "roleDefinitionId"),
+        directory_scope_id=entry.opt_str("directoryScopeId") or "/",
+        eligible=eligible,
+        source=entry.source,
+    )
+
+
+def sign_in(entry: Fields) -> SignInRecord:
+    """servicePrincipalSignInActivity: ``lastSignInActivity`` is the latest of the four kinds; read them all when
+    it is absent."""
+    overall = entry.obj("lastSignInActivity")
+    if overall is not None:
+        last = overall.timestamp("lastSignInDateTime")
+    else:
+        kinds = [entry.obj(kind) for kind in _SIGN_IN_KINDS]
+        last = latest(*(k.timestamp("lastSignInDateTime") for k in kinds if k is not None))
+    return SignInRecord(app_id=guid(entry, "appId"), last_sign_in=last, source=entry.source)
+
+
+def organization(entry: Fields) -> TenantRecord:
+    return TenantRecord(tenant_id=guid(entry, "id"), display_name=entry.opt_str("displayName"), source=entry.source)
+
+
+def principal_kind(sp: ServicePrincipalRecord) -> tuple[IdentityKind, str, bool | None, str | None]:
+    """Kind, why it is a machine, whether user-assigned and the ARM resource id (managed identities: from
+    ``alternativeNames``, ``isExplicit=True`` meaning user-assigned)."""
+    resource_id = next((n.lower() for n in sp.alternative_names if n.startswith("/subscriptions/")), None)
+    explicit = {"isexplicit=true": True, "isexplicit=false": False}
+    user_assigned = next((explicit[n.lower()] for n in sp.alternative_names if n.lower() in explicit), None)
+    if user_assigned is None and resource_id:
+        user_assigned = "/microsoft.managedidentity/userassignedidentities/" in resource_id
+    if (sp.odata_type or "").lower() == "#microsoft.graph.agentidentity":
+        return IdentityKind.AGENT_IDENTITY, "Entra agent identity (Agent ID)", None, None
+    if sp.sp_type == "ManagedIdentity":
+        reason = f"managed identity ({'user' if user_assigned else 'system'}-assigned)"
+        return IdentityKind.MANAGED_IDENTITY, reason, user_assigned, resource_id
+    return IdentityKind.SERVICE_PRINCIPAL, f"Entra service principal ({sp.sp_type or 'type not given'})", None, None

@@ -1,0 +1,74 @@
+"""The planted sample tenant (sample_data/azure, see its README) through the whole scan: the tenant-takeover and
+subscription paths found, the look-alike negatives left alone; the AzureHound form of the same tenant gives the
+same admin and escalation findings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from nhi_scan.engine import run_scan
+from nhi_scan.model import ScanResult
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_data" / "azure"
+HOUND = ROOT / "tests" / "fixtures" / "azure" / "azurehound.json"
+NOW = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def result() -> ScanResult:
+    return run_scan([SAMPLE], now=NOW)
+
+
+def named(result: ScanResult, check: str) -> set[str]:
+    names = {i.id: i.name for i in result.inventory.identities}
+    return {names.get(f.subject, f.subject) for f in result.findings if f.check_id == check}
+
+
+def test_the_sample_is_read_whole(result: ScanResult) -> None:
+    assert result.complete and not result.warnings
+    assert {p for p, _ in result.inventory.scopes} == {"azure"}
+
+
+def test_tenant_and_subscription_admins(result: ScanResult) -> None:
+    # deploy-bot (RoleManagement.ReadWrite.Directory) and consent-automation (AppRoleAssignment.ReadWrite.All) grant
+    # themselves Global Administrator; ops-vm-01's identity is Owner of nw-prod; tenant-ops is only PIM-eligible.
+    assert named(result, "admin-identity") == {"deploy-bot", "consent-automation", "ops-vm-01", "tenant-ops"}
+    eligible = [f for f in result.findings if f.check_id == "admin-identity" and "tenant-ops" in f.message]
+    assert eligible[0].severity.label == "medium"
+
+
+def test_planted_paths(result: ScanResult) -> None:
+    assert named(result, "privilege-escalation") == {
+        "helpdesk-automation",  # P5: Application Administrator adds a secret to a tier-0 app
+        "app-registry-sync",  # Application.ReadWrite.All adds a secret to a tier-0 app
+        "vm-operator",  # P6: Virtual Machine Contributor -> ops-vm-01's identity -> Owner of nw-prod
+        "gh-actions-infra",  # P7: Contributor on nw-prod -> ops-vm-01's identity
+        "group-lifecycle",  # P8: owner of the role-assignable Privileged Role Administrator group
+        "Fabrikam Cloud Backup",  # P11: a foreign app with Application.ReadWrite.All
+    }
+
+
+def test_look_alike_negatives(result: ScanResult) -> None:
+    reached = named(result, "privilege-escalation") | named(result, "lateral-movement")
+    # X3 scoped role reaches only billing-portal; X6 a VM without identity; X8 keys-only access policy and Reader;
+    # X9 a disabled service principal starts no path; X10 a foreign app that only reads.
+    assert "portal-config" not in named(result, "privilege-escalation")
+    assert not reached & {"gh-actions-legacy", "id-backup-reader", "legacy-reporting", "Contoso Analytics Connector"}
+    # X1: no credential edge into a managed identity
+    from nhi_scan.engine import analyse
+    from nhi_scan.settings import Settings
+
+    graph = analyse([SAMPLE], settings=Settings(), now=NOW).graph
+    managed = {i.id for i in graph.identities() if i.kind.value == "managed-identity"}
+    assert not [e for e in graph.edges() if e.target in managed and e.kind.value == "CAN_CREATE_CREDENTIAL"]
+
+
+@pytest.mark.skipif(not HOUND.is_file(), reason="the AzureHound fixture is not present")
+def test_azurehound_form_gives_the_same_paths(result: ScanResult) -> None:
+    hound = run_scan([HOUND], now=NOW)
+    for check in ("admin-identity", "privilege-escalation"):
+        assert named(hound, check) == named(result, check), check
