@@ -40,7 +40,6 @@ from __future__ import annotations
 import enum
 import re
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -51,6 +50,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from nhi_scan.errors import InputError
+from nhi_scan.escalation._files import read_method_file, read_method_files
 from nhi_scan.escalation._reader import Reader
 
 if TYPE_CHECKING:
@@ -333,28 +333,16 @@ class Method:
 
 def load_method_file(path: Traversable | Path) -> Method:
     """Read and validate one method file. Raises :class:`CatalogError` naming the file and the field."""
-    source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise CatalogError(source, f"not valid TOML: {error}") from None
-    method = parse_method(data, source=source)
-    stem = path.name.removesuffix(".toml")
-    if method.id != stem:
-        raise CatalogError(source, f"id {method.id!r} must equal the file name {stem!r}", field="id")
-    return method
+    return read_method_file(path, _parse, CatalogError)
 
 
 def load_methods_from(directory: Traversable | Path) -> tuple[Method, ...]:
     """Load every ``*.toml`` file of ``directory``, sorted by id; ids must be unique."""
-    files = sorted((entry for entry in directory.iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name)
-    methods: dict[str, Method] = {}
-    for entry in files:
-        method = load_method_file(entry)
-        if method.id in methods:
-            raise CatalogError(str(entry), f"duplicate id {method.id!r}", field="id")
-        methods[method.id] = method
-    return tuple(methods[key] for key in sorted(methods))
+    return read_method_files(directory, _parse, CatalogError)
+
+
+def _parse(data: Mapping[str, object], source: str) -> Method:
+    return parse_method(data, source=source)
 
 
 @cache
