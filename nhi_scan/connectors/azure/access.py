@@ -140,9 +140,22 @@ class Access:
             resource = self.directory.service_principals.get(record.resource_id)
             resource_app = (resource.app_id if resource else None) or record.resource_app_id
             value = resource.app_roles.get(record.app_role_id) if resource else None
+            if value is None and resource is None and resource_app is None:
+                bundled = graph_app_roles().get(record.app_role_id)
+                if bundled is not None:  # the resource is not listed: a Graph permission id, assumed to be Graph's
+                    resource_app, value = MICROSOFT_GRAPH_APP_ID, bundled.value
+                    self.notes.append(
+                        f"{record.source}: app role {record.app_role_id} of unlisted service principal "
+                        f"{record.resource_id} taken as Microsoft Graph {bundled.value}"
+                    )
             if value is None and resource_app == MICROSOFT_GRAPH_APP_ID:
                 bundled = graph_app_roles().get(record.app_role_id)
                 value = bundled.value if bundled else None
+            if value is None:
+                self.notes.append(
+                    f"{record.source}: app role {record.app_role_id} of {record.resource_id} is unknown (neither in "
+                    "the resource's appRoles nor a Microsoft Graph permission): what it grants is not judged"
+                )
             key = (principal, record.app_role_id, record.resource_id)
             found.setdefault(
                 key,
@@ -171,6 +184,11 @@ class Access:
             template = definition.template_id if definition else record.role_definition_id
             bundled = directory_roles().get(template)
             name = (definition.display_name if definition else None) or (bundled.name if bundled else template)
+            if definition is None and bundled is None:
+                self.notes.append(
+                    f"{record.source}: directory role definition {record.role_definition_id} (assigned to "
+                    f"{record.principal_id}) is neither built-in nor in the inputs: what it grants is not judged"
+                )
             principal = self._principal(record.principal_id, None, f"directory role {name}", record.source)
             scope = self.directory.directory_scope(record.directory_scope_id)
             found.setdefault(

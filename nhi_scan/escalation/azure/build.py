@@ -60,17 +60,21 @@ def _scope_fits(wanted: RoleScope, held: str, app_scope: str | None) -> Tri:
     return Tri.FALSE
 
 
+#: Edges that come from the tenant's structure rather than a catalogue method.
+STRUCTURAL = (
+    MethodFacts(id="azure-agent-blueprint-acts-for-agent", label="agent identity blueprint acts for its agent"),
+    MethodFacts(id="azure-federated-identity-credential", label="federated identity credential"),
+)
+
+
 def method_facts(methods: Iterable[Method]) -> list[MethodFacts]:
     """A method that makes its user admin by granting itself a role or permission "grants itself anything"."""
-    return [
-        MethodFacts(
-            id=m.id,
-            label=m.name,
-            grants_self=m.effect is Effect.ADMIN
-            and m.category in (Category.DIRECTORY_ROLE, Category.APP_ROLE, Category.RBAC),
-        )
+    granting = (Category.DIRECTORY_ROLE, Category.APP_ROLE, Category.RBAC)
+    facts = [
+        MethodFacts(id=m.id, label=m.name, grants_self=m.effect is Effect.ADMIN and m.category in granting)
         for m in methods
     ]
+    return [*STRUCTURAL, *facts]
 
 
 def _tenant_of(inventory: Inventory) -> str:
@@ -126,8 +130,14 @@ class _Builder:
                 )
 
     def candidates(self, method: Method) -> list[Identity]:
-        """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's)."""
-        return [c for c in self._candidates(method) if c.enabled is not False and not c.provider_managed]
+        """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's;
+        for an application, its service principal decides)."""
+        found = []
+        for candidate in self._candidates(method):
+            end = self.graph.identity(self.end(candidate)) or candidate
+            if candidate.enabled is not False and end.enabled is not False and not end.provider_managed:
+                found.append(candidate)
+        return found
 
     def _candidates(self, method: Method) -> list[Identity]:
         target = method.target
@@ -171,11 +181,12 @@ class _Builder:
         resource: str | None,
         *,
         custom_only: bool = False,
+        eligible_only: bool = False,
     ) -> Held:
         """(outcome, why) of one grantor for ``principal`` against ``target`` (an identity) or ``resource`` (ARM)."""
         kind = grantor.kind
         if kind is GrantorKind.DIRECTORY_ROLE:
-            return self._role(grantor, principal, target)
+            return self._role(grantor, principal, target, eligible_only=eligible_only)
         if kind is GrantorKind.GRAPH_PERMISSION:
             permissions = self.directory.permissions_of(principal)
             return (Tri.TRUE, f"Microsoft Graph {grantor.name}") if grantor.name in permissions else (Tri.FALSE, "")
@@ -197,13 +208,17 @@ class _Builder:
             return outcome, (f"{grantor.name} from {assignment.describe()}" if assignment else "")
         return Tri.FALSE, ""  # access policies lead to data, not identities
 
-    def _role(self, grantor: Grantor, principal: Identity, target: Identity | None) -> Held:
+    def _role(
+        self, grantor: Grantor, principal: Identity, target: Identity | None, *, eligible_only: bool = False
+    ) -> Held:
         best: Held = (Tri.FALSE, "")
         wanted = (grantor.id or "").lower()
         app_scope = f"/{target.attributes.get('object_id')}" if target is not None else None
         for held in self.directory.roles_of(principal):
             if held.template_id != wanted and held.name != grantor.name:
                 continue
+            if eligible_only and not held.eligible:
+                continue  # activating an eligible assignment: an active one is another method
             outcome = _scope_fits(grantor.scope or RoleScope.TENANT, held.scope, app_scope)
             if outcome is Tri.FALSE:
                 continue
@@ -217,8 +232,11 @@ class _Builder:
         """ANY grantor and ALL required ones."""
         best: Held = (Tri.FALSE, "")
         custom_only = "built-in-role" in method.excludes
+        eligible_only = "active-assignment" in method.excludes
         for grantor in method.grantors:
-            held = self.holds(grantor, principal, target, resource, custom_only=custom_only)
+            held = self.holds(
+                grantor, principal, target, resource, custom_only=custom_only, eligible_only=eligible_only
+            )
             if held[0] > best[0]:
                 best = held
         if best[0] is Tri.FALSE:
@@ -231,9 +249,10 @@ class _Builder:
                 return Tri.FALSE, ""
             outcome = min(outcome, held[0])
             reasons.append(held[1])
-        if method.offline_note and method.target is not TargetKind.RESOURCE:
+        locked = "app-instance-lock" in method.excludes
+        if method.offline_note and method.target is not TargetKind.RESOURCE and not locked:
             outcome = min(outcome, Tri.UNKNOWN)
-        if target is not None and target.attributes.get("foreign") and "app-instance-lock" in method.excludes:
+        if target is not None and target.attributes.get("foreign") and locked:
             outcome = min(outcome, Tri.UNKNOWN)  # the publisher's app instance lock cannot be seen from here
         return outcome, "; ".join(r for r in reasons if r)
 
@@ -323,7 +342,7 @@ class _Builder:
         best: Held = (Tri.FALSE, "")
         for grantor in method.grantors:
             if grantor.kind in _TENANT_WIDE or grantor.kind is GrantorKind.DIRECTORY_ROLE:
-                held = self.holds(grantor, principal, None, None)
+                held = self.holds(grantor, principal, None, None, eligible_only="active-assignment" in method.excludes)
                 if grantor.kind is GrantorKind.DIRECTORY_ROLE and " tenant-wide" not in held[1]:
                     continue
                 if held[0] > best[0]:
@@ -336,7 +355,7 @@ class _Builder:
         """Candidates the principal may reach one by one: those it owns, those a scoped role names, those under
         its RBAC assignments (never a scan of every candidate for a principal that holds nothing)."""
         kinds = {g.kind for g in method.grantors}
-        if kinds <= {GrantorKind.OWNER}:
+        if kinds <= {GrantorKind.OWNER} or any(g.kind is GrantorKind.OWNER for g in method.requires):
             owned = self.directory.owned.get(principal.id, set())
             yield from (c for c in candidates if c.id in owned or str(c.attributes.get("application_id")) in owned)
             return

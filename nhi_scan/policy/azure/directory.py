@@ -46,8 +46,11 @@ class Directory:
                 )
             elif grant.policy_kind is PolicyKind.APP_ROLE:
                 resource_app = str(grant.document.get("resource_app_id") or "")
-                value = str(grant.document.get("value") or grant.policy_name)
-                if resource_app == MICROSOFT_GRAPH_APP_ID or (not resource_app and grant.policy_id in graph_roles):
+                value = str(grant.document.get("value") or "")
+                if not value and grant.policy_id in graph_roles:
+                    value = graph_roles[grant.policy_id].value
+                graph = resource_app == MICROSOFT_GRAPH_APP_ID or (not resource_app and grant.policy_id in graph_roles)
+                if value and graph:
                     self.graph_permissions[grant.principal_id][value] = grant.policy_id
         self.owned: dict[str, set[str]] = defaultdict(set)
         for identity in self.identities.values():

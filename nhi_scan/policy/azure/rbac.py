@@ -82,6 +82,9 @@ class Rbac:
         }
         self._roles: dict[str, tuple[RoleGrant, ...]] = {}
         self._chains: dict[str, tuple[str, ...]] = {}
+        for assignments in self.by_principal.values():
+            for assignment in assignments:
+                self.role(assignment.role_id)  # an unknown role is a warning even where nothing asks about it
 
     def role(self, role_id: str) -> tuple[RoleGrant, ...]:
         found = self._roles.get(role_id)
