@@ -848,11 +848,6 @@ def test_rbac_assigned_to_a_group_is_held_by_its_members(tmp_path: Path) -> None
     assert sp_id(1) in result.findings("privilege-escalation")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: escalation/azure/build.py checks the [[requires]] VM actions of azure-managed-identity-assign-vm at "
-    "the identity's ARM id instead of at a VM the principal controls (and identity-less VMs are not in the inventory)",
-)
 def test_managed_identity_operator_attaches_a_user_assigned_identity_to_a_vm_it_controls(tmp_path: Path) -> None:
     """Managed Identity Operator on the identity (in rg-identity) and Virtual Machine Contributor on rg-compute:
     attach the identity to ops-vm, run a command there, get the identity's token."""

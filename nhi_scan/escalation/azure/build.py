@@ -8,7 +8,7 @@ principals, not with their pairs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 
 from nhi_scan.escalation.azure.analysis import GLOBAL_ADMINISTRATOR, AzureAnalysis, admin_node
@@ -243,8 +243,12 @@ class _Builder:
             return best
         reasons = [best[1]]
         outcome = best[0]
+        elsewhere = method.target is TargetKind.MANAGED_IDENTITY and bool(method.resource_types)
         for grantor in method.requires:
-            held = self.holds(grantor, principal, target, resource)
+            if elsewhere and grantor.kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+                held = self._somewhere(grantor, principal, method.resource_types)
+            else:
+                held = self.holds(grantor, principal, target, resource)
             if held[0] is Tri.FALSE:
                 return Tri.FALSE, ""
             outcome = min(outcome, held[0])
@@ -255,6 +259,20 @@ class _Builder:
         if target is not None and target.attributes.get("foreign") and locked:
             outcome = min(outcome, Tri.UNKNOWN)  # the publisher's app instance lock cannot be seen from here
         return outcome, "; ".join(r for r in reasons if r)
+
+    def _somewhere(self, grantor: Grantor, principal: Identity, types: Sequence[str]) -> Held:
+        """A required action on *a* resource of ``types`` (the VM the identity gets attached to), not on the
+        identity: held at any scope of the principal's assignments, where it may create or change such a resource."""
+        data = grantor.kind is GrantorKind.RBAC_DATA_ACTION
+        best: Held = (Tri.FALSE, "")
+        for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
+            blocks = [b for b in self.rbac.role(assignment.role_id) if b.allows(grantor.name, data=data)]
+            if not blocks or assignment.outcome <= best[0]:
+                continue
+            certain = Tri.TRUE if any(not b.conditional for b in blocks) else Tri.UNKNOWN
+            kinds = " or ".join(t.rsplit("/", 1)[-1] for t in types)
+            best = (min(assignment.outcome, certain), f"{grantor.name} from {assignment.describe()} (on {kinds} there)")
+        return best
 
     # -- edges -----------------------------------------------------------------------------------------------------
 

@@ -21,7 +21,10 @@ from nhi_scan.tri import Tri
 
 @lru_cache(maxsize=8192)
 def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(".*".join(re.escape(part) for part in text.lower().split("*")))
+    """``*`` matches any text; a ``/*/`` segment also matches none, as Azure reads Managed Identity Operator's
+    ``userAssignedIdentities/*/assign/action`` to allow ``userAssignedIdentities/assign/action``."""
+    regex = ".*".join(re.escape(part) for part in text.lower().split("*"))
+    return re.compile(regex.replace("/.*/", "/(?:.*/)?"))
 
 
 def covers(patterns: Iterable[str], action: str) -> bool:
