@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.live import COLLECTOR
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import Inventory
@@ -76,7 +77,9 @@ REMEDIATION = {
 
 SCAN_HELP = """Azure:
 
-  nhi-scan scan azure-export/                         (Graph and ARM JSON, or AzureHound output)"""
+  nhi-scan scan azure-export/                         (Graph and ARM JSON, or AzureHound output)
+  nhi-scan scan --azure                               (live: the credentials' tenant, every subscription)
+  nhi-scan scan --azure --tenant contoso.onmicrosoft.com --subscription SUB_ID"""
 
 PROVIDER = ProviderPlugin(
     id=AZURE,
@@ -87,5 +90,6 @@ PROVIDER = ProviderPlugin(
     input_warnings=_input_warnings,
     checks_package="nhi_scan.checks.azure",
     remediation=REMEDIATION,
+    live=COLLECTOR,
     scan_help=SCAN_HELP,
 )
