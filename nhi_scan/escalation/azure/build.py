@@ -93,6 +93,7 @@ class _Builder:
         self.rbac = analysis.rbac
         self.tenant_node = admin_node(f"tenants/{analysis.tenant}")
         self.hubs: set[str] = set()
+        self._candidates_of: dict[str, list[Identity]] = {}
         by_kind: dict[IdentityKind, list[Identity]] = {}
         for identity in inventory.identities:
             by_kind.setdefault(identity.kind, []).append(identity)
@@ -131,7 +132,13 @@ class _Builder:
 
     def candidates(self, method: Method) -> list[Identity]:
         """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's;
-        for an application, its service principal decides)."""
+        for an application, its service principal decides); once per method, not once per principal."""
+        cached = self._candidates_of.get(method.id)
+        if cached is None:
+            cached = self._candidates_of[method.id] = self._enabled_candidates(method)
+        return cached
+
+    def _enabled_candidates(self, method: Method) -> list[Identity]:
         found = []
         for candidate in self._candidates(method):
             end = self.graph.identity(self.end(candidate)) or candidate
@@ -330,6 +337,8 @@ class _Builder:
                 self._identities(principal, method)
 
     def _identities(self, principal: Identity, method: Method) -> None:
+        if not self._may_hold(principal, method):
+            return
         candidates = self.candidates(method)
         if not candidates:
             return
@@ -348,6 +357,30 @@ class _Builder:
             held = self.meets(method, principal, target, None)
             if held[0] is not Tri.FALSE:
                 self.edge(principal, self.end(target), method, held, target.name)
+
+    def _may_hold(self, principal: Identity, method: Method) -> bool:
+        """Whether the principal holds some grantor of the method anywhere: a cheap test that spares the
+        target-by-target evaluation for the many principals that hold none (it never rules out a real grantor)."""
+        for grantor in method.grantors:
+            kind = grantor.kind
+            if kind is GrantorKind.DIRECTORY_ROLE:
+                wanted = (grantor.id or "").lower()
+                if any(h.template_id == wanted or h.name == grantor.name for h in self.directory.roles_of(principal)):
+                    return True
+            elif kind is GrantorKind.GRAPH_PERMISSION:
+                if grantor.name in self.directory.permissions_of(principal):
+                    return True
+            elif kind is GrantorKind.OWNER:
+                if self.directory.owned.get(principal.id):
+                    return True
+            elif kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+                data = kind is GrantorKind.RBAC_DATA_ACTION
+                for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
+                    if any(b.allows(grantor.name, data=data) for b in self.rbac.role(assignment.role_id)):
+                        return True
+            else:
+                return True
+        return False
 
     def _tenant_wide(self, method: Method, principal: Identity) -> Held:
         """A grantor that reaches every candidate (Graph permissions, tenant-wide roles), with no required grantor
@@ -387,7 +420,7 @@ class _Builder:
         yield from candidates
 
     def _resources(self, principal: Identity, method: Method) -> None:
-        if not self.rbac.assignments(self.directory.principals_of(principal)):
+        if not self.rbac.assignments(self.directory.principals_of(principal)) or not self._may_hold(principal, method):
             return
         types = {t.lower() for t in method.resource_types}
         for workload in self.inventory.workloads:
