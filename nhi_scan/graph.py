@@ -195,7 +195,14 @@ class IdentityGraph:
         self.nx.add_node(hub_id, node_kind=NodeKind.HUB, label=label)
 
     def add_edge(self, edge: Edge) -> None:
-        self.nx.add_edge(edge.source, edge.target, key=f"{edge.kind}:{edge.method or ''}", edge=edge)
+        """One edge per (kind, method) between two nodes: a later one replaces it, except that a conditional edge
+        never replaces an unconditional one (the order the clouds' builders find them in must not weaken a path)."""
+        key = f"{edge.kind}:{edge.method or ''}"
+        if edge.conditional:
+            known = self.nx.get_edge_data(edge.source, edge.target, key)
+            if known is not None and not known["edge"].conditional:
+                return
+        self.nx.add_edge(edge.source, edge.target, key=key, edge=edge)
 
     def node_kind(self, node_id: str) -> NodeKind | None:
         if node_id not in self.nx:

@@ -23,7 +23,7 @@ from nhi_scan.escalation.azure.catalog import (
     load_methods,
 )
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
-from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, TrustKind
+from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, TrustKind, Workload
 from nhi_scan.policy.azure.directory import Directory
 from nhi_scan.policy.azure.rbac import Rbac
 from nhi_scan.tri import Tri
@@ -94,6 +94,11 @@ class _Builder:
         self.tenant_node = admin_node(f"tenants/{analysis.tenant}")
         self.hubs: set[str] = set()
         self._candidates_of: dict[str, list[Identity]] = {}
+        self.workloads_by_type: dict[str, list[Workload]] = {}
+        self.workload_order = {w.id: n for n, w in enumerate(inventory.workloads)}
+        for workload in inventory.workloads:
+            kind = str(workload.attributes.get("type", "")).lower()
+            self.workloads_by_type.setdefault(kind, []).append(workload)
         by_kind: dict[IdentityKind, list[Identity]] = {}
         for identity in inventory.identities:
             by_kind.setdefault(identity.kind, []).append(identity)
@@ -420,12 +425,16 @@ class _Builder:
         yield from candidates
 
     def _resources(self, principal: Identity, method: Method) -> None:
-        if not self.rbac.assignments(self.directory.principals_of(principal)) or not self._may_hold(principal, method):
+        assignments = self.rbac.assignments(self.directory.principals_of(principal))
+        if not assignments or not self._may_hold(principal, method):
             return
-        types = {t.lower() for t in method.resource_types}
-        for workload in self.inventory.workloads:
-            if str(workload.attributes.get("type", "")).lower() not in types:
-                continue
+        scopes = {a.scope for a in assignments}
+        found = [w for t in method.resource_types for w in self.workloads_by_type.get(t.lower(), ())]
+        if len(method.resource_types) > 1:
+            found.sort(key=lambda w: self.workload_order[w.id])  # the inventory's order decides which edge is kept
+        for workload in found:
+            if scopes.isdisjoint(self.rbac.chain(workload.id)):
+                continue  # no assignment of the principal at or above this resource
             held = self.meets(method, principal, None, workload.id)
             if held[0] is Tri.FALSE:
                 continue
