@@ -1,12 +1,14 @@
-"""Time `nhi-scan scan` on synthetic AWS or GCP exports of given sizes: wall time and peak RSS of the scan process.
+"""Time `nhi-scan scan` on synthetic AWS, GCP or Azure exports of given sizes: wall time and peak RSS of the scan.
 
     python bench/run_bench.py --principals 1000 10000 100000 [--repeat 3] [--data-dir DIR] [--json results.json]
     python bench/run_bench.py --cloud gcp --principals 1000 10000 100000 [--projects N]
+    python bench/run_bench.py --cloud azure --principals 1000 10000 100000 [--subscriptions N]
     python bench/run_bench.py --inputs sample_data/aws
 
 Exports missing from --data-dir are generated first (not timed) with bench/generate_aws.py, or with --cloud gcp
 with bench/generate_gcp.py (--principals then counts service accounts; --projects defaults to one project per 100
-of them, at least 100). Each scan runs as
+of them, at least 100), or with --cloud azure with bench/generate_azure.py (--principals then counts service
+principals; --subscriptions defaults to one per 1,000 of them, at least 2). Each scan runs as
 `nhi-scan scan DIR -f json -o /dev/null --now 2026-11-29T00:00:00Z` in its own child process; its peak RSS is the
 child's ru_maxrss (os.wait4 gives the same rusage that getrusage(RUSAGE_CHILDREN) accumulates, but per child, so a
 small run measured after a big one is not masked by it). Standard library only; Linux or macOS.
@@ -29,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate_aws
+import generate_azure
 import generate_gcp
 
 NOW = "2026-11-29T00:00:00Z"
@@ -94,6 +97,35 @@ def ensure_gcp_export(data_dir: Path, service_accounts: int, projects: int, seed
     return target
 
 
+def azure_subscriptions(service_principals: int, subscriptions: int | None) -> int:
+    """--subscriptions if given, else one subscription per 1,000 service principals, at least 2."""
+    return subscriptions if subscriptions is not None else generate_azure.default_subscriptions(service_principals)
+
+
+def ensure_azure_export(data_dir: Path, service_principals: int, subscriptions: int, seed: int) -> Path:
+    """A generated Entra tenant with Azure subscriptions; written into a sibling `.partial` directory and renamed
+    when complete."""
+    target = data_dir / f"azure-{service_principals}-s{subscriptions}-seed{seed}"
+    if not target.is_dir():
+        print(
+            f"generating {service_principals} service principals in {subscriptions} subscriptions into {target} ...",
+            file=sys.stderr,
+            flush=True,
+        )
+        started = time.perf_counter()
+        partial = target.with_name(target.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        counts = generate_azure.generate(service_principals, subscriptions, partial, seed)
+        partial.rename(target)
+        print(
+            f"  generated {counts['files']} files, {counts['bytes'] / 1e6:.1f} MB in "
+            f"{time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+            flush=True,
+        )
+    return target
+
+
 def input_sizes(path: Path) -> dict[str, int]:
     files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
     return {str(p.relative_to(path) if path.is_dir() else p.name): p.stat().st_size for p in files}
@@ -148,7 +180,8 @@ def measure(
 
 
 def grouped_sizes(input_bytes: dict[str, int], limit: int = 12) -> str:
-    """Every file with its size; past ``limit`` files (a GCP estate), one entry per file name with its count."""
+    """Every file with its size; past ``limit`` files (a GCP or Azure estate), one entry per file name with its
+    count."""
     if len(input_bytes) <= limit:
         return ", ".join(f"{name} {size / 1e6:.1f} MB" for name, size in input_bytes.items())
     groups: dict[str, list[int]] = {}
@@ -183,28 +216,37 @@ def report(results: list[Result], command: list[str], quiet: bool = False) -> No
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark nhi-scan on synthetic AWS or GCP exports.")
+    parser = argparse.ArgumentParser(description="Benchmark nhi-scan on synthetic AWS, GCP or Azure exports.")
     parser.add_argument(
         "--cloud",
-        choices=("aws", "gcp"),
+        choices=("aws", "gcp", "azure"),
         default="aws",
-        help="what to generate: an AWS account (generate_aws.py) or a GCP organisation (generate_gcp.py) [aws]",
+        help="what to generate: an AWS account (generate_aws.py), a GCP organisation (generate_gcp.py) or an Entra "
+        "tenant with Azure subscriptions (generate_azure.py) [aws]",
     )
     parser.add_argument(
         "--principals",
         "--service-accounts",
+        "--service-principals",
         dest="principals",
         type=int,
         nargs="*",
         default=None,
-        help="export sizes to benchmark: principals, or service accounts with --cloud gcp "
-        "(default 10000 unless --inputs is given)",
+        help="export sizes to benchmark: principals, service accounts with --cloud gcp, service principals with "
+        "--cloud azure (default 10000 unless --inputs is given)",
     )
     parser.add_argument(
         "--projects",
         type=int,
         default=None,
         help="--cloud gcp: projects of every generated estate (default: one per 100 service accounts, at least 100)",
+    )
+    parser.add_argument(
+        "--subscriptions",
+        type=int,
+        default=None,
+        help="--cloud azure: subscriptions of every generated tenant (default: one per 1,000 service principals, "
+        "at least 2)",
     )
     parser.add_argument("--inputs", type=Path, nargs="*", default=[], help="existing export files or directories")
     parser.add_argument(
@@ -227,6 +269,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--projects is for --cloud gcp")
     if args.projects is not None and args.projects < 1:
         parser.error("--projects must be at least 1")
+    if args.subscriptions is not None and args.cloud != "azure":
+        parser.error("--subscriptions is for --cloud azure")
+    if args.subscriptions is not None and args.subscriptions < 2:
+        parser.error("--subscriptions must be at least 2")
     sizes = args.principals if args.principals is not None else ([] if args.inputs else [10_000])
     command = args.command or default_command()
     if args.cloud == "gcp":
@@ -234,6 +280,16 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--cloud gcp needs at least one service account per project")
         targets = [
             (f"{n} service accounts", ensure_gcp_export(args.data_dir, n, gcp_projects(n, args.projects), args.seed))
+            for n in sizes
+        ]
+    elif args.cloud == "azure":
+        if any(n < 60 for n in sizes):
+            parser.error("--cloud azure needs at least 60 service principals")
+        targets = [
+            (
+                f"{n} service principals",
+                ensure_azure_export(args.data_dir, n, azure_subscriptions(n, args.subscriptions), args.seed),
+            )
             for n in sizes
         ]
     else:
