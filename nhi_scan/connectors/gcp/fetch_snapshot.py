@@ -5,20 +5,13 @@ so the scan of a partial collection is marked incomplete exactly like the live s
 from __future__ import annotations
 
 import json
-import re
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-#: The key of a collection-error record (see ``connectors/aws/formats/collection_error.py``).
-ERROR_KEY = "NhiScanCollectionError"
-_UNSAFE = re.compile(r"[^A-Za-z0-9._@+=,-]")
+from nhi_scan.connectors.collection import ERROR_KEY, CollectedFiles, Failure, safe_name
 
-
-def safe_name(text: str) -> str:
-    """A file name for an id or email: never hidden (the loader skips dot files), never a path."""
-    name = _UNSAFE.sub("_", text) or "_"
-    return "_" + name if name.startswith(".") else name
+__all__ = ["ERROR_KEY", "CollectionFailure", "Snapshot", "safe_name", "to_json"]
 
 
 def to_json(value: object) -> str:
@@ -27,69 +20,15 @@ def to_json(value: object) -> str:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CollectionFailure:
+class CollectionFailure(Failure):
     """Something not collected: where (``projects/P``, ``folders/F``, ``organizations/O``), which call, why, and
     what is therefore unknown."""
 
-    scope: str
-    phase: str
-    error: str
-    impact: str
-    call: str | None = None
-
-    def record(self) -> dict[str, dict[str, str | None]]:
-        return {
-            ERROR_KEY: {
-                "Provider": "gcp",
-                "Account": self.scope,
-                "Region": None,
-                "Phase": self.phase,
-                "Call": self.call,
-                "Error": self.error,
-                "Impact": self.impact,
-            }
-        }
-
-    def line(self) -> str:
-        call = f": {self.call} failed" if self.call else ""
-        return f"{self.scope}: {self.phase} not collected{call}: {self.error} ({self.impact})"
+    PROVIDER: ClassVar[str] = "gcp"
 
 
-class Snapshot:
-    """The documents of one collection, by path relative to ``root``; safe to write from several threads."""
+class Snapshot(CollectedFiles[CollectionFailure]):
+    """The documents of one collection, as ``gcloud --format=json`` prints them."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self._lock = threading.Lock()
-        self._failures: list[CollectionFailure] = []
-        self._files = 0
-
-    @property
-    def failures(self) -> list[CollectionFailure]:
-        with self._lock:
-            return list(self._failures)
-
-    @property
-    def file_count(self) -> int:
-        with self._lock:
-            return self._files
-
-    def json(self, relative: str, value: object) -> None:
-        path = self.root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_json(value), encoding="utf-8")
-        with self._lock:
-            self._files += 1
-
-    def fail(self, failure: CollectionFailure) -> None:
-        """Record a failure as ``errors/SCOPE-PHASE.json`` (numbered when several)."""
-        name = safe_name(f"{failure.scope}-{failure.phase}".replace(" ", "-"))
-        directory = self.root / "errors"
-        with self._lock:
-            self._failures.append(failure)
-            directory.mkdir(parents=True, exist_ok=True)
-            path, number = directory / f"{name}.json", 2
-            while path.exists():
-                path, number = directory / f"{name}-{number}.json", number + 1
-            path.write_text(to_json(failure.record()), encoding="utf-8")
-            self._files += 1
+        super().__init__(root, to_json)
