@@ -8,7 +8,7 @@ principals, not with their pairs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from nhi_scan.escalation.azure.analysis import GLOBAL_ADMINISTRATOR, AzureAnalysis, admin_node
@@ -22,6 +22,8 @@ from nhi_scan.escalation.azure.catalog import (
     TargetKind,
     load_methods,
 )
+from nhi_scan.escalation.azure.holders import Holders
+from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
 from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, TrustKind, Workload
 from nhi_scan.policy.azure.directory import Directory
@@ -94,6 +96,9 @@ class _Builder:
         self.tenant_node = admin_node(f"tenants/{analysis.tenant}")
         self.hubs: set[str] = set()
         self._candidates_of: dict[str, list[Identity]] = {}
+        self._target_indexes: dict[str, TargetIndex] = {}
+        self.holders = Holders(inventory.identities, self.directory, self.rbac)
+        self._workload_indexes: dict[str, ScopeIndex[Workload]] = {}
         self.workloads_by_type: dict[str, list[Workload]] = {}
         self.workload_order = {w.id: n for n, w in enumerate(inventory.workloads)}
         for workload in inventory.workloads:
@@ -278,7 +283,7 @@ class _Builder:
         data = grantor.kind is GrantorKind.RBAC_DATA_ACTION
         best: Held = (Tri.FALSE, "")
         for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
-            blocks = [b for b in self.rbac.role(assignment.role_id) if b.allows(grantor.name, data=data)]
+            blocks = self.rbac.allowing(assignment.role_id, grantor.name, data=data)
             if not blocks or assignment.outcome <= best[0]:
                 continue
             certain = Tri.TRUE if any(not b.conditional for b in blocks) else Tri.UNKNOWN
@@ -324,6 +329,9 @@ class _Builder:
         for method in methods:
             if method.target in _DATA_TARGETS:
                 continue
+            holders = self.holders.of(method)
+            if holders is not None and principal.id not in holders:
+                continue  # holds no grantor of the method anywhere
             if "app-only-caller" in method.excludes and principal.kind in _APP_ONLY:
                 continue
             if method.target is TargetKind.TENANT:
@@ -342,50 +350,41 @@ class _Builder:
                 self._identities(principal, method)
 
     def _identities(self, principal: Identity, method: Method) -> None:
-        if not self._may_hold(principal, method):
-            return
-        candidates = self.candidates(method)
-        if not candidates:
+        index = self.target_index(method)
+        if not index.candidates:
             return
         tenant_wide = self._tenant_wide(method, principal)
         if tenant_wide[0] is not Tri.FALSE:
-            home = [c for c in candidates if not c.attributes.get("foreign")]
-            if home:
-                self.edge(principal, self.hub(method, home), method, tenant_wide, f"every {method.target.value}")
-            for target in candidates:
-                if target.attributes.get("foreign"):  # conditional one by one (app instance lock)
-                    held = self.meets(method, principal, target, None)
-                    if held[0] is not Tri.FALSE:
-                        self.edge(principal, self.end(target), method, held, target.name)
-            return
-        for target in self._narrow(principal, method, candidates):
-            held = self.meets(method, principal, target, None)
+            if index.home:
+                self.edge(principal, self.hub(method, index.home), method, tenant_wide, f"every {method.target.value}")
+            targets = index.foreign  # conditional one by one (app instance lock)
+        else:
+            targets = self._narrow(principal, method, index)
+        # Unless ownership or a role scoped to the object decides, what the principal holds on a target depends
+        # only on which of its RBAC assignments are above it (and on the app instance lock): judged once per such
+        # set, not once per target.
+        shared = not any(
+            g.kind is GrantorKind.OWNER or (g.kind is GrantorKind.DIRECTORY_ROLE and g.scope is RoleScope.APPLICATION)
+            for g in (*method.grantors, *method.requires)
+        )
+        scopes = {a.scope for a in self.rbac.assignments(self.directory.principals_of(principal))}
+        judged: dict[tuple[bool, tuple[str, ...] | None], Held] = {}
+        for target in targets:
+            if shared:
+                resource = str(target.attributes.get("resource_id") or "")
+                above = tuple(s for s in self.rbac.chain(resource) if s in scopes) if resource else None
+                key = (bool(target.attributes.get("foreign")), above)
+                held = judged.get(key) or judged.setdefault(key, self.meets(method, principal, target, None))
+            else:
+                held = self.meets(method, principal, target, None)
             if held[0] is not Tri.FALSE:
                 self.edge(principal, self.end(target), method, held, target.name)
 
-    def _may_hold(self, principal: Identity, method: Method) -> bool:
-        """Whether the principal holds some grantor of the method anywhere: a cheap test that spares the
-        target-by-target evaluation for the many principals that hold none (it never rules out a real grantor)."""
-        for grantor in method.grantors:
-            kind = grantor.kind
-            if kind is GrantorKind.DIRECTORY_ROLE:
-                wanted = (grantor.id or "").lower()
-                if any(h.template_id == wanted or h.name == grantor.name for h in self.directory.roles_of(principal)):
-                    return True
-            elif kind is GrantorKind.GRAPH_PERMISSION:
-                if grantor.name in self.directory.permissions_of(principal):
-                    return True
-            elif kind is GrantorKind.OWNER:
-                if self.directory.owned.get(principal.id):
-                    return True
-            elif kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
-                data = kind is GrantorKind.RBAC_DATA_ACTION
-                for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
-                    if any(b.allows(grantor.name, data=data) for b in self.rbac.role(assignment.role_id)):
-                        return True
-            else:
-                return True
-        return False
+    def target_index(self, method: Method) -> TargetIndex:
+        found = self._target_indexes.get(method.id)
+        if found is None:
+            found = self._target_indexes[method.id] = TargetIndex(self.candidates(method), self.rbac.chain)
+        return found
 
     def _tenant_wide(self, method: Method, principal: Identity) -> Held:
         """A grantor that reaches every candidate (Graph permissions, tenant-wide roles), with no required grantor
@@ -407,39 +406,91 @@ class _Builder:
             return best
         return self.meets(method, principal, None, None) if method.requires else best
 
-    def _narrow(self, principal: Identity, method: Method, candidates: list[Identity]) -> Iterator[Identity]:
+    def _narrow(self, principal: Identity, method: Method, index: TargetIndex) -> list[Identity]:
         """Candidates the principal may reach one by one: those it owns, those a scoped role names, those under
-        its RBAC assignments (never a scan of every candidate for a principal that holds nothing)."""
-        kinds = {g.kind for g in method.grantors}
-        if kinds <= {GrantorKind.OWNER} or any(g.kind is GrantorKind.OWNER for g in method.requires):
-            owned = self.directory.owned.get(principal.id, set())
-            yield from (c for c in candidates if c.id in owned or str(c.attributes.get("application_id")) in owned)
-            return
-        if not self.directory.roles_of(principal) and not self.rbac.assignments(
-            self.directory.principals_of(principal)
-        ):
-            if GrantorKind.OWNER in kinds:
-                owned = self.directory.owned.get(principal.id, set())
-                yield from (c for c in candidates if c.id in owned or str(c.attributes.get("application_id")) in owned)
-            return
-        yield from candidates
+        its RBAC assignments (never a scan of every candidate for a principal whose grants reach a few)."""
+        eligible_only = "active-assignment" in method.excludes
+        picked: set[int] | None = set()
+        for grantor in method.grantors:
+            reach = self._reach(grantor, principal, index, eligible_only=eligible_only)
+            if reach is None or picked is None:
+                picked = None
+                break
+            picked |= reach
+        elsewhere = bool(method.resource_types)  # required actions on the resource an identity is attached to
+        for grantor in method.requires:
+            reach = self._reach(grantor, principal, index, elsewhere=elsewhere)
+            if reach is not None:
+                picked = reach if picked is None else picked & reach
+        return list(index.candidates) if picked is None else index.pick(picked)
+
+    def _reach(
+        self,
+        grantor: Grantor,
+        principal: Identity,
+        index: TargetIndex,
+        *,
+        eligible_only: bool = False,
+        elsewhere: bool = False,
+    ) -> set[int] | None:
+        """Positions of the candidates where ``grantor`` may hold for ``principal`` (``None``: every one)."""
+        kind = grantor.kind
+        if kind is GrantorKind.DIRECTORY_ROLE:
+            wanted_scope = grantor.scope or RoleScope.TENANT
+            wanted = (grantor.id or "").lower()
+            found: set[int] = set()
+            for held in self.directory.roles_of(principal):
+                if (held.template_id != wanted and held.name != grantor.name) or (eligible_only and not held.eligible):
+                    continue
+                if held.scope == "/" or wanted_scope is RoleScope.ANY:
+                    return None
+                if wanted_scope is RoleScope.ADMINISTRATIVE_UNIT and held.scope.startswith("/administrativeUnits/"):
+                    return None  # the unit's members are not in the export: every candidate, conditionally
+                if wanted_scope is RoleScope.APPLICATION:
+                    found |= index.object_scoped(held.scope)
+            return found
+        if kind is GrantorKind.GRAPH_PERMISSION:
+            return None if grantor.name in self.directory.permissions_of(principal) else set()
+        if kind is GrantorKind.OWNER:
+            return index.owned(self.directory.owned.get(principal.id, ()))
+        if kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+            if elsewhere:
+                return None
+            data = kind is GrantorKind.RBAC_DATA_ACTION
+            scopes = [
+                a.scope
+                for a in self.rbac.assignments(self.directory.principals_of(principal))
+                if self.rbac.allowing(a.role_id, grantor.name, data=data)
+            ]
+            return index.scopes.positions(scopes)
+        return set()
 
     def _resources(self, principal: Identity, method: Method) -> None:
         assignments = self.rbac.assignments(self.directory.principals_of(principal))
-        if not assignments or not self._may_hold(principal, method):
+        if not assignments:
             return
         scopes = {a.scope for a in assignments}
-        found = [w for t in method.resource_types for w in self.workloads_by_type.get(t.lower(), ())]
-        if len(method.resource_types) > 1:
-            found.sort(key=lambda w: self.workload_order[w.id])  # the inventory's order decides which edge is kept
-        for workload in found:
-            if scopes.isdisjoint(self.rbac.chain(workload.id)):
-                continue  # no assignment of the principal at or above this resource
-            held = self.meets(method, principal, None, workload.id)
+        # What the principal may do on a resource depends only on which of its assignments are at or above it:
+        # judged once per such set, not once per resource.
+        judged: dict[tuple[str, ...], Held] = {}
+        for workload in self.workload_index(method).under(scopes):
+            above = tuple(s for s in self.rbac.chain(workload.id) if s in scopes)
+            held = judged.get(above)
+            if held is None:
+                held = judged[above] = self.meets(method, principal, None, workload.id)
             if held[0] is Tri.FALSE:
                 continue
             for identity in workload.identity_ids:
                 self.edge(principal, identity, method, held, f"{workload.kind} {workload.name}")
+
+    def workload_index(self, method: Method) -> ScopeIndex[Workload]:
+        """The method's workloads by scope, in the inventory's order (which decides which edge is kept)."""
+        found = self._workload_indexes.get(method.id)
+        if found is None:
+            workloads = [w for t in method.resource_types for w in self.workloads_by_type.get(t.lower(), ())]
+            workloads.sort(key=lambda w: self.workload_order[w.id])
+            found = self._workload_indexes[method.id] = ScopeIndex(workloads, lambda w: w.id, self.rbac.chain)
+        return found
 
     # -- admin-equivalence -----------------------------------------------------------------------------------------
 

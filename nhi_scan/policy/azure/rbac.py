@@ -85,6 +85,7 @@ class Rbac:
         }
         self._roles: dict[str, tuple[RoleGrant, ...]] = {}
         self._chains: dict[str, tuple[str, ...]] = {}
+        self._allowing: dict[tuple[str, str, bool], tuple[RoleGrant, ...]] = {}
         for assignments in self.by_principal.values():
             for assignment in assignments:
                 self.role(assignment.role_id)  # an unknown role is a warning even where nothing asks about it
@@ -106,6 +107,15 @@ class Rbac:
                         for p in built_in.permissions
                     )
             self._roles[role_id] = found
+        return found
+
+    def allowing(self, role_id: str, action: str, *, data: bool = False) -> tuple[RoleGrant, ...]:
+        """The blocks of a role that allow ``action``: asked for the same few roles and actions once per principal
+        and target, so matched once."""
+        key = (role_id, action, data)
+        found = self._allowing.get(key)
+        if found is None:
+            found = self._allowing[key] = tuple(b for b in self.role(role_id) if b.allows(action, data=data))
         return found
 
     def chain(self, resource: str) -> tuple[str, ...]:
@@ -151,7 +161,7 @@ class Rbac:
                 continue
             if custom_only and assignment.role_id not in self.custom:
                 continue
-            blocks = [b for b in self.role(assignment.role_id) if b.allows(action, data=data)]
+            blocks = self.allowing(assignment.role_id, action, data=data)
             if blocks:
                 certain = Tri.TRUE if any(not b.conditional for b in blocks) else Tri.UNKNOWN
                 best = (min(assignment.outcome, certain), assignment)
@@ -159,7 +169,7 @@ class Rbac:
 
     def scopes_allowing(self, principals: Sequence[str], action: str) -> list[Assignment]:
         """The assignments that allow ``action`` somewhere (at their scope and below)."""
-        return [a for a in self.assignments(principals) if any(block.allows(action) for block in self.role(a.role_id))]
+        return [a for a in self.assignments(principals) if self.allowing(a.role_id, action)]
 
 
 def _block(raw: Mapping[str, object]) -> RoleGrant:
