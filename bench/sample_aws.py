@@ -112,6 +112,23 @@ def trust_github(sub: str | None, like: bool = True) -> Doc:
     )
 
 
+#: Google ID tokens (built-in provider accounts.google.com): `accounts.google.com:aud` is the token's azp claim, the
+#: uniqueId of the service account that minted it (bench/sample_gcp.py unique_id(), project nw-prod-apps)
+GCP_AWS_BRIDGE_UID = "139436907906634951231"  # aws-bridge@nw-prod-apps.iam.gserviceaccount.com
+GCP_NOBODY_UID = "175686371262637996786"  # no service account of sample_data/gcp has this uniqueId
+
+
+def trust_google(service_account_uid: str) -> Doc:
+    return doc(
+        {
+            "Effect": "Allow",
+            "Principal": {"Federated": "accounts.google.com"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"accounts.google.com:aud": service_account_uid}},
+        }
+    )
+
+
 TRUST_SSO = doc(
     {
         "Effect": "Allow",
@@ -1524,6 +1541,23 @@ ROLES = [
             )
         },
         last_used=("2026-11-26 15:22:08", "us-east-1"),
+    ),
+    # the cross-cloud chain: GitHub -> Entra release-pipeline -> GCP aws-bridge -> this role (admin)
+    role(
+        "gcp-federated-deployer",
+        "2026-03-09 10:52:18",
+        trust_google(GCP_AWS_BRIDGE_UID),
+        attached=(ADMIN,),
+        tags={"owner": "platform-team", "federated-from": "gcp:nw-prod-apps/aws-bridge"},
+        last_used=("2026-11-28 04:31:12", "us-east-1"),
+    ),
+    # look-alike: the same kind of trust, for a uniqueId that belongs to no service account of the estate
+    role(
+        "gcp-federated-lookalike",
+        "2025-02-17 15:20:44",
+        trust_google(GCP_NOBODY_UID),
+        attached=(READONLY,),
+        tags={"owner": "data-team"},
     ),
     role(
         "AWSServiceRoleForECS",

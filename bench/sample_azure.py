@@ -405,6 +405,27 @@ APPS: dict[str, Doc] = {
         # a standard credential: the subject is compared literally, so this one matches no token GitHub issues
         "fics": [("github-northwind-star", "repo:northwind/*", None)],
     },
+    # the cross-cloud chain (see the READMEs of sample_data/azure, gcp and aws): its only power is in GCP, where
+    # entra-pool maps this SP's object id to the service account aws-bridge; identifierUris is the audience its
+    # tokens for Google carry (v1 tokens, issuer https://sts.windows.net/TENANT_ID/)
+    "release-pipeline": {
+        "created": "2026-03-09T10:14:27Z",
+        "notes": "GitHub Actions: northwind/release-tools releases from main (GCP aws-bridge, then AWS)",
+        "owners": [("user", "alice")],
+        "credentials": [],
+        "requires": [],
+        "identifierUris": ["api://nhi-scan-sample-gcp"],
+        "fics": [("github-release-tools-main", "repo:northwind/release-tools:ref:refs/heads/main", None)],
+    },
+    # look-alike: same issuer and repository name, another owner's repository; nothing in GCP names its SP
+    "release-pipeline-fork": {
+        "created": "2026-04-21T15:02:48Z",
+        "notes": "Trial of release-pipeline from a fork (someone-else/release-tools)",
+        "owners": [("user", "bob")],
+        "credentials": [],
+        "requires": [],
+        "fics": [("github-release-tools-fork-main", "repo:someone-else/release-tools:ref:refs/heads/main", None)],
+    },
     "legacy-reporting": {
         "created": "2020-10-12T08:00:14Z",
         "notes": "Disabled 2026-08-01 after the reporting migration; grant not yet removed",
@@ -499,6 +520,7 @@ SIGN_INS: dict[str, int] = {
     "vm-operator": 4,
     "gh-actions-infra": 1,
     "gh-actions-api": 1,
+    "release-pipeline": 1,
     "nightly-export": 200,
     "group-lifecycle": 9,
     "contoso-analytics-connector": 1,
@@ -896,7 +918,7 @@ def application_doc(key: str, spec: Doc, blueprint: bool = False) -> Doc:
             "deletedDateTime": None,
             "description": None,
             "displayName": display,
-            "identifierUris": [],
+            "identifierUris": spec.get("identifierUris", []),
             "keyCredentials": keys,
             "notes": spec.get("notes"),
             "passwordCredentials": passwords,

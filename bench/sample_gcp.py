@@ -155,12 +155,18 @@ def cloudservices(project: str) -> str:
     return f"serviceAccount:{number(project)}@cloudservices.gserviceaccount.com"
 
 
-# --------------------------------------------------------------------------- service accounts (15)
+# --------------------------------------------------------------------------- service accounts (17)
 #: project -> [(account or full email, displayName, description)]
 SERVICE_ACCOUNTS: dict[str, list[tuple[str, str, str]]] = {
     "nw-prod-apps": [
         (compute_sa("nw-prod-apps"), "Compute Engine default service account", ""),
         ("agent-runner", "Support agent runtime", "Runs the support-agent Vertex AI Agent Engine deployment"),
+        ("aws-bridge", "AWS bridge", "Federated from Entra (release-pipeline); its ID tokens assume an AWS role"),
+        (
+            "aws-bridge-lookalike",
+            "AWS bridge (old)",
+            "Federated from Entra; bound to a service principal deleted in 2025",
+        ),
         ("build-runner", "Build runner", "Runtime of nightly-rebuild and artifact-indexer; creates build VMs"),
         ("ci-deployer", "CI deployer", "Jenkins (key file): pushes images, impersonates build-runner"),
         ("fn-deployer", "Functions deployer", "Deploys Cloud Functions for the platform team"),
@@ -347,6 +353,12 @@ def binding(role: str, *members: str, condition: Doc | None = None) -> Doc:
 
 
 PROD_APPS_POOL = f"projects/{number('nw-prod-apps')}/locations/global/workloadIdentityPools/github"
+ENTRA_POOL = f"projects/{number('nw-prod-apps')}/locations/global/workloadIdentityPools/entra-pool"
+#: the cross-cloud chain. The Entra tenant of sample_data/azure (bench/sample_azure.py TENANT_ID) and the object ids
+#: of its service principal release-pipeline (sp_id("release-pipeline")) and of one that no longer exists there
+ENTRA_TENANT_ID = "9a1c5e3b-7f2d-4c8a-b6e1-3d5f7a9c1e24"
+RELEASE_PIPELINE_SP = "7fb0a2eb-6761-41a1-bee7-5a1a71024dc3"
+DELETED_ENTRA_SP = "c71f4d72-5738-40f8-b98f-329183a7803f"
 
 ORG_POLICY = [
     binding("roles/billing.creator", f"domain:{DOMAIN}"),
@@ -445,6 +457,21 @@ SA_POLICIES: dict[str, list[Doc]] = {
     sa_email("nw-prod-data", "reporting-export"): [
         binding("roles/iam.serviceAccountUser", "allAuthenticatedUsers"),
     ],
+    # the Entra service principal release-pipeline (sample_data/azure) becomes aws-bridge through entra-pool;
+    # aws-bridge's ID tokens (azp = its uniqueId) assume gcp-federated-deployer in AWS 111122223333
+    sa_email("nw-prod-apps", "aws-bridge"): [
+        binding(
+            "roles/iam.workloadIdentityUser",
+            f"principal://iam.googleapis.com/{ENTRA_POOL}/subject/{RELEASE_PIPELINE_SP}",
+        ),
+    ],
+    # look-alike: same pool, but the subject is no identity of the tenant
+    sa_email("nw-prod-apps", "aws-bridge-lookalike"): [
+        binding(
+            "roles/iam.workloadIdentityUser",
+            f"principal://iam.googleapis.com/{ENTRA_POOL}/subject/{DELETED_ENTRA_SP}",
+        ),
+    ],
     sa_email("nw-prod-data", "data-admin"): [],
 }
 
@@ -481,7 +508,13 @@ POOLS: list[Doc] = [
         "displayName": "GitHub Actions",
         "name": PROD_APPS_POOL,
         "state": "ACTIVE",
-    }
+    },
+    {
+        "description": "Workloads of the Northwind Entra tenant",
+        "displayName": "Entra ID",
+        "name": ENTRA_POOL,
+        "state": "ACTIVE",
+    },
 ]
 
 ISSUER = "https://token.actions.githubusercontent.com"
@@ -506,6 +539,18 @@ PROVIDERS: list[Doc] = [
         "displayName": "GitHub (northwind org)",
         "name": f"{PROD_APPS_POOL}/providers/github-northwind",
         "oidc": {"issuerUri": ISSUER},
+        "state": "ACTIVE",
+    },
+    {
+        # one tenant's v1 token issuer: only principals of that tenant obtain such tokens, so no condition is needed
+        "attributeMapping": {"google.subject": "assertion.sub"},
+        "description": "Entra ID tenant northwind.example",
+        "displayName": "Entra ID",
+        "name": f"{ENTRA_POOL}/providers/entra",
+        "oidc": {
+            "allowedAudiences": ["api://nhi-scan-sample-gcp"],
+            "issuerUri": f"https://sts.windows.net/{ENTRA_TENANT_ID}/",
+        },
         "state": "ACTIVE",
     },
 ]
@@ -829,6 +874,7 @@ SA_LAST_AUTH: dict[str, int] = {
     sa_email(APPS, "gh-deployer"): 2,
     sa_email(APPS, "fn-deployer"): 17,
     sa_email(APPS, "agent-runner"): 1,
+    sa_email(APPS, "aws-bridge"): 1,
     sa_email(APPS, "ops-automation"): 1,
     compute_sa(APPS): 1,
     sa_email("nw-prod-data", "data-admin"): 4,
@@ -1164,6 +1210,7 @@ def cai_assets() -> list[Doc]:
                 )
             )
     for pool in POOLS:
+        updated = "2026-03-09T10:31:05.662184Z" if pool["name"] == ENTRA_POOL else "2023-04-18T12:20:09.441870Z"
         lines.append(
             cai_resource(
                 f"//iam.googleapis.com/{pool['name']}",
@@ -1173,7 +1220,7 @@ def cai_assets() -> list[Doc]:
                 "v1",
                 "global",
                 ancestors(APPS),
-                "2023-04-18T12:20:09.441870Z",
+                updated,
             )
         )
     for provider in PROVIDERS:
@@ -1181,6 +1228,8 @@ def cai_assets() -> list[Doc]:
         updated = (
             "2023-04-18T12:22:31.104559Z" if "attributeCondition" not in provider else "2025-05-06T15:12:48.218834Z"
         )
+        if pool_name == ENTRA_POOL:
+            updated = "2026-03-09T10:33:47.015529Z"
         lines.append(
             cai_resource(
                 f"//iam.googleapis.com/{provider['name']}",

@@ -13,6 +13,7 @@ from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
 from nhi_scan.errors import InputError, NhiScanError
+from nhi_scan.federation.link import link_federation
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.inventory import merge_inventories, only, providers_of
 from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
@@ -78,6 +79,13 @@ def build_graph(
         hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
         request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
         analyses[plugin.id] = plugin.analyse(request)
+    tokens = [
+        token
+        for plugin in all_providers()
+        if plugin.id in covered and plugin.issued_tokens is not None
+        for token in plugin.issued_tokens(only(inventory, {plugin.id}))
+    ]
+    link_federation(graph, inventory, tokens)
     return graph, analyses
 
 

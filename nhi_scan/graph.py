@@ -181,9 +181,17 @@ class IdentityGraph:
         if admin:
             self._admin_targets.add(target_id)
 
-    def add_issuer(self, issuer_id: str, label: str) -> None:
-        """An identity provider whose token holders may become identities (FEDERATES edges leave it)."""
-        self.nx.add_node(issuer_id, node_kind=NodeKind.ISSUER, label=label)
+    def add_issuer(self, issuer_id: str, label: str, *, human: bool = False) -> None:
+        """An identity provider whose token holders may become identities (FEDERATES edges leave it): an entry
+        point into the estate; ``human``: people sign in through it (SAML), not workloads."""
+        self.nx.add_node(issuer_id, node_kind=NodeKind.ISSUER, label=label, human=human)
+
+    def entry_points(self) -> list[str]:
+        """The issuer nodes (``human_entry`` tells people's apart from workloads')."""
+        return [n for n, data in self.nx.nodes(data=True) if data.get("node_kind") is NodeKind.ISSUER]
+
+    def human_entry(self, node_id: str) -> bool:
+        return bool(node_id in self.nx and self.nx.nodes[node_id].get("human"))
 
     def admin_targets(self) -> frozenset[str]:
         return frozenset(self._admin_targets)

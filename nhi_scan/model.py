@@ -278,6 +278,57 @@ class Trust:
     issuer: str | None = None
     subjects: tuple[str, ...] = ()
     audiences: tuple[str, ...] = ()
+    #: Every claim a token must carry for the trust to admit it (FEDERATED trusts), in the token's own claim names
+    #: (the cloud's condition keys mapped by its connector: AWS ``accounts.google.com:aud`` is the ``azp`` claim).
+    claims: tuple[ClaimTest, ...] = ()
+    #: What else the trust requires that the token alone cannot show (another condition key, an attribute
+    #: condition not understood): federation through it is conditional. None: the claims are the whole test.
+    unjudged: str | None = None
+    #: The trust in a few words, for reasons ("federated identity credential gh-main of application deployer").
+    description: str = ""
+
+
+class ClaimMatch(enum.StrEnum):
+    """How a trust compares a claim with its values."""
+
+    EQUALS = "equals"
+    #: ``*`` any text, ``?`` one character (AWS StringLike, Entra flexible federated credentials).
+    LIKE = "like"
+    #: The claim starts with the value (GCP CEL ``startsWith``).
+    PREFIX = "prefix"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClaimTest:
+    """One claim a federated token must (or, negated, must not) carry."""
+
+    claim: str
+    values: tuple[str, ...]
+    match: ClaimMatch = ClaimMatch.EQUALS
+    negated: bool = False
+
+    def describe(self) -> str:
+        verb = {ClaimMatch.EQUALS: "=", ClaimMatch.LIKE: "matches", ClaimMatch.PREFIX: "starts with"}[self.match]
+        values = " or ".join(self.values) if self.values else "(nothing)"
+        return f"{self.claim} {'not ' if self.negated else ''}{verb} {values}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuedToken:
+    """A token an identity of the estate can obtain from an issuer, with the claims the issuer puts in it: where
+    federation into another cloud (or another tenant) starts."""
+
+    identity_id: str
+    #: Issuer host and path, no scheme, no trailing slash (``sts.windows.net/TENANT``).
+    issuer: str
+    #: Claims the issuer sets (sub, azp, oid, email, account...).
+    claims: Mapping[str, str]
+    #: Claims the holder picks when it asks for the token (the audience of a Google ID token).
+    chosen: frozenset[str] = frozenset({"aud"})
+    #: Claims that start with a fixed text and end with one the holder picks (an AWS role session name).
+    prefixed: Mapping[str, str] = field(default_factory=dict)
+    #: How the identity obtains it, for reasons ("a Google-signed ID token (generateIdToken)").
+    how: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

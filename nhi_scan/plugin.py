@@ -10,13 +10,13 @@ the neutral checks and the reporters know only this interface.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from nhi_scan.model import Identity, Inventory, Provider
+from nhi_scan.model import Identity, Inventory, IssuedToken, Provider
 
 if TYPE_CHECKING:
     import typer
@@ -163,3 +163,6 @@ class ProviderPlugin:
     scan_help: str = ""
     #: ``nhi-scan suggest-policy``: the least-privilege policy of one identity from its usage, if the cloud has one.
     suggest_policy: SuggestPolicy | None = None
+    #: The tokens this cloud's identities can obtain from an issuer (Google ID tokens, Entra access tokens, AWS
+    #: caller identities): the federation pass joins them with every cloud's federated trusts.
+    issued_tokens: Callable[[Inventory], Iterable[IssuedToken]] | None = None

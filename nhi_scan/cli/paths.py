@@ -16,7 +16,7 @@ from nhi_scan.checks._paths import admin_nodes
 from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now
 from nhi_scan.engine import analyse
 from nhi_scan.errors import UsageError
-from nhi_scan.graph import IdentityGraph
+from nhi_scan.graph import IdentityGraph, NodeKind
 from nhi_scan.model import PathHop
 from nhi_scan.reach import hops, reach_towards
 from nhi_scan.settings import Settings
@@ -48,19 +48,39 @@ def resolve(graph: IdentityGraph, text: str) -> str:
     raise UsageError(f"{text!r} names {len(matches)} identities; give the id: " + ", ".join(sorted(matches)[:5]))
 
 
+def _cloud(graph: IdentityGraph, node: str) -> str:
+    """The cloud of an identity ("" for an entry point or an admin target)."""
+    identity = graph.identity(node)
+    return identity.provider if identity is not None else ""
+
+
+def _named(graph: IdentityGraph, node: str) -> str:
+    cloud = _cloud(graph, node)
+    kind = graph.node_kind(node)
+    prefix = "entry point: " if kind is NodeKind.ISSUER else ""
+    return f"{prefix}{graph.label(node)}" + (f" [{cloud}]" if cloud else "")
+
+
 def _tree(graph: IdentityGraph, start: str, path: tuple[PathHop, ...], conditional: set[str]) -> Tree:
-    root = Tree(f"[bold]{escape(graph.label(start))}[/]")
+    root = Tree(f"[bold]{escape(_named(graph, start))}[/]")
     node = root
     for hop in path:
         flag = " [yellow](conditional)[/]" if hop.target in conditional else ""
-        branch = node.add(f"[cyan]{escape(hop.edge)}[/] → [bold]{escape(graph.label(hop.target))}[/]{flag}")
+        branch = node.add(f"[cyan]{escape(hop.edge)}[/] → [bold]{escape(_named(graph, hop.target))}[/]{flag}")
         branch.add(f"[dim]{escape(hop.reason)}[/]")
         node = branch
     return root
 
 
-def _hop_json(hop: PathHop) -> dict[str, str]:
-    return {"from": hop.source, "to": hop.target, "edge": hop.edge, "reason": hop.reason}
+def _hop_json(graph: IdentityGraph, hop: PathHop) -> dict[str, str]:
+    return {
+        "from": hop.source,
+        "to": hop.target,
+        "edge": hop.edge,
+        "reason": hop.reason,
+        "from_cloud": _cloud(graph, hop.source),
+        "to_cloud": _cloud(graph, hop.target),
+    }
 
 
 def paths(
@@ -90,7 +110,11 @@ def paths(
     starts = (
         [resolve(graph, source)]
         if source
-        else sorted(node for node in possible.first_edge if graph.identity(node) is not None)
+        else sorted(
+            node
+            for node in possible.first_edge
+            if graph.identity(node) is not None or graph.node_kind(node) is NodeKind.ISSUER
+        )
     )
     results = []
     for start in starts:
@@ -101,7 +125,17 @@ def paths(
     what = "admin" if to_admin else graph.label(goals[0])
     if fmt == "json":
         document = [
-            {"from": start, "to": what, "conditional": cond, "path": [_hop_json(h) for h in path]}
+            {
+                "from": start,
+                "from_label": graph.label(start),
+                "entry_point": graph.node_kind(start) is NodeKind.ISSUER,
+                "to": what,
+                "conditional": cond,
+                "clouds": list(
+                    dict.fromkeys(c for c in (_cloud(graph, n) for n in [start, *(h.target for h in path)]) if c)
+                ),
+                "path": [_hop_json(graph, h) for h in path],
+            }
             for start, path, _, cond in results
             if path
         ]
@@ -114,7 +148,9 @@ def paths(
         console.print(f"{escape(subject)}: no path to {escape(what)} found")
         return
     if not source:
-        console.print(f"[bold]{len(found)}[/] identities can become {escape(what)}:")
+        entries = sum(1 for r in found if graph.node_kind(r[0]) is NodeKind.ISSUER)
+        who = f"{len(found) - entries} identities" + (f" and {entries} entry points from outside" if entries else "")
+        console.print(f"[bold]{who}[/] can become {escape(what)}:")
     for start, path, conditional, _ in found:
         console.print(_tree(graph, start, path, conditional))
 

@@ -7,14 +7,14 @@ happens when the registry imports this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.live import COLLECTOR
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.loader import LoadedDocument
-from nhi_scan.model import Inventory
+from nhi_scan.model import Inventory, IssuedToken
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, PolicySuggestion, ProviderAnalysis, ProviderPlugin
 
 
@@ -54,6 +54,12 @@ def _suggest_policy(inventory: Inventory, wanted: str, now: datetime, window_day
     from nhi_scan.policy.aws.least_privilege import suggest_policy
 
     return suggest_policy(inventory, wanted, now, window_days)
+
+
+def _issued_tokens(inventory: Inventory) -> Iterable[IssuedToken]:
+    from nhi_scan.connectors.aws.tokens import issued_tokens
+
+    return issued_tokens(inventory)
 
 
 REMEDIATION = {
@@ -96,5 +102,6 @@ PROVIDER = ProviderPlugin(
     remediation=REMEDIATION,
     live=COLLECTOR,
     scan_help=SCAN_HELP,
+    issued_tokens=_issued_tokens,
     suggest_policy=_suggest_policy,
 )

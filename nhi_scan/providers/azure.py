@@ -7,13 +7,13 @@ Its parts live along the package's layers (``connectors/azure``, ``policy/azure`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.live import COLLECTOR
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.loader import LoadedDocument
-from nhi_scan.model import Inventory
+from nhi_scan.model import Inventory, IssuedToken
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis, ProviderPlugin
 
 
@@ -50,6 +50,12 @@ def _input_warnings(kinds: frozenset[str]) -> list[str]:
             "no Entra directory role assignments given (az rest --url .../roleManagement/directory/roleAssignments)"
         )
     return warnings
+
+
+def _issued_tokens(inventory: Inventory) -> Iterable[IssuedToken]:
+    from nhi_scan.connectors.azure.tokens import issued_tokens
+
+    return issued_tokens(inventory)
 
 
 REMEDIATION = {
@@ -92,4 +98,5 @@ PROVIDER = ProviderPlugin(
     remediation=REMEDIATION,
     live=COLLECTOR,
     scan_help=SCAN_HELP,
+    issued_tokens=_issued_tokens,
 )

@@ -6,13 +6,13 @@ Its parts live along the package's layers (``connectors/gcp``, ``policy/gcp``, `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.live import COLLECTOR
 from nhi_scan.connectors.loader import LoadedDocument
-from nhi_scan.model import Inventory
+from nhi_scan.model import Inventory, IssuedToken
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis, ProviderPlugin
 
 
@@ -51,6 +51,12 @@ def _input_warnings(kinds: frozenset[str]) -> list[str]:
             "(gcloud policy-intelligence query-activity)"
         )
     return warnings
+
+
+def _issued_tokens(inventory: Inventory) -> Iterable[IssuedToken]:
+    from nhi_scan.connectors.gcp.tokens import issued_tokens
+
+    return issued_tokens(inventory)
 
 
 REMEDIATION = {
@@ -98,4 +104,5 @@ PROVIDER = ProviderPlugin(
     remediation=REMEDIATION,
     live=COLLECTOR,
     scan_help=SCAN_HELP,
+    issued_tokens=_issued_tokens,
 )

@@ -16,6 +16,7 @@ from typing import TextIO
 from nhi_scan import __version__
 from nhi_scan.model import Finding, Identity, IdentityKind, ScanResult, Severity
 from nhi_scan.reporters._base import Reporter, ReportOptions
+from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._html_assets import CSP, CSS, SCRIPT
 from nhi_scan.reporters._summary import shown_findings, summarize
 from nhi_scan.reporters._svg import path_svg
@@ -98,14 +99,16 @@ def _controls(table_id: str, *, severity: bool, status: bool) -> str:
     return "".join(parts)
 
 
-def _finding_detail(finding: Finding) -> str:
+def _finding_detail(finding: Finding, identities: dict[str, Identity]) -> str:
     parts = [f"<details><summary>evidence and fix</summary><p><b>Fix:</b> {_e(finding.remediation)}</p>"]
     if finding.evidence:
         parts.append(f"<pre>{_e(json.dumps(dict(finding.evidence), indent=2, default=str))}</pre>")
     if finding.path:
+        clouds = hop_clouds(finding.path, identities)
         hops = "".join(
-            f"<li><code>{_e(h.source)}</code> → <code>{_e(h.target)}</code> ({_e(h.edge)}: {_e(h.reason)})</li>"
-            for h in finding.path
+            f"<li><code>{_e(h.source)}</code>{_e(tag(clouds, n))} → <code>{_e(h.target)}</code>"
+            f"{_e(tag(clouds, n + 1))} ({_e(h.edge)}: {_e(h.reason)})</li>"
+            for n, h in enumerate(finding.path)
         )
         parts.append(f"<ol>{hops}</ol>")
     if finding.suppressed is not None:
@@ -131,7 +134,8 @@ def _findings(findings: Iterable[Finding], identities: dict[str, Identity]) -> s
             f'<td data-value="{finding.severity.value}">{_badge(finding.severity)}</td>'
             f"<td><code>{_e(finding.check_id)}</code></td>"
             f'<td data-value="{_e(who.lower())}">{_e(who)}<br><code class="muted">{_e(finding.subject)}</code></td>'
-            f'<td data-value="{_e(finding.message.lower())}">{_e(finding.message)}{_finding_detail(finding)}</td>'
+            f'<td data-value="{_e(finding.message.lower())}">{_e(finding.message)}'
+            f"{_finding_detail(finding, identities)}</td>"
             f"<td>{status}</td></tr>"
         )
     body = "\n".join(rows) or '<tr data-severity="0" data-status="open"><td colspan="5">No findings.</td></tr>'

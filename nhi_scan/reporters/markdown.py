@@ -12,6 +12,7 @@ from typing import TextIO
 from nhi_scan import __version__
 from nhi_scan.model import Finding, Identity, ScanResult, Severity
 from nhi_scan.reporters._base import Reporter, ReportOptions
+from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
 
 ICON = {
@@ -110,8 +111,10 @@ def _detail(finding: Finding, identities: dict[str, Identity]) -> str:
         parts += ["**Evidence**", "", _fence(json.dumps(dict(finding.evidence), indent=2, default=str), "json"), ""]
     if finding.path:
         parts += ["**Path**", ""]
+        clouds = hop_clouds(finding.path, identities)
         parts += [
-            f"{n}. `{cell(h.source)}` → `{cell(h.target)}` ({h.edge}: {cell(h.reason)})"
+            f"{n}. `{cell(h.source)}`{tag(clouds, n - 1)} → `{cell(h.target)}`{tag(clouds, n)} "
+            f"({h.edge}: {cell(h.reason)})"
             for n, h in enumerate(finding.path, start=1)
         ]
         parts.append("")

@@ -16,6 +16,7 @@ from nhi_scan import __version__
 from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
 from nhi_scan.providers import display_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
+from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
 from nhi_scan.timeutil import age_days
 
@@ -145,6 +146,7 @@ def _accepted_note(result: ScanResult, shown: int) -> str:
 
 def _findings(console: Console, result: ScanResult, verbose: bool, show_suppressed: bool = False) -> None:
     findings = shown_findings(result, show_suppressed)
+    identities = {i.id: i for i in result.inventory.identities}
     note = _accepted_note(result, len(findings))
     if not findings:
         console.print("[green]No counted findings.[/]" if result.findings else "[green]No findings.[/]")
@@ -165,8 +167,10 @@ def _findings(console: Console, result: ScanResult, verbose: bool, show_suppress
         if verbose:
             evidence = json.dumps(dict(finding.evidence), indent=1, default=str)
             text += f"\n[dim]{escape(evidence)}[/]\n[green]fix:[/] {escape(finding.remediation)}"
-            for hop in finding.path:
-                text += f"\n  → {escape(hop.target)} [dim]({escape(hop.edge)}: {escape(hop.reason)})[/]"
+            clouds = hop_clouds(finding.path, identities)
+            for n, hop in enumerate(finding.path, start=1):
+                where = escape(tag(clouds, n))
+                text += f"\n  → {escape(hop.target)}{where} [dim]({escape(hop.edge)}: {escape(hop.reason)})[/]"
         table.add_row(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.label}[/]", finding.check_id, text)
     console.print(table)
     if note:

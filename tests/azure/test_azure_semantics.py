@@ -52,6 +52,15 @@ from tests.azure import (
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 GITHUB = "https://token.actions.githubusercontent.com"
 GITHUB_NODE = "issuer:token.actions.githubusercontent.com"
+
+
+def github_entries(graph: IdentityGraph) -> list[str]:
+    """The GitHub Actions entry points: one per set of workflows a trust admits (``issuer:...#...``)."""
+    return [n for n in graph.entry_points() if n.split("#", 1)[0] == GITHUB_NODE]
+
+
+def github_edges(graph: IdentityGraph) -> list[Edge]:
+    return [e for node in github_entries(graph) for e in graph.edges_from(node)]
 TENANT_ADMIN = f"admin:azure:tenants/{TENANT}"
 
 # Entra directory role template ids
@@ -896,8 +905,8 @@ def federated_tenant() -> Tenant:
 
 def test_a_federated_credential_is_an_edge_from_the_issuer_to_the_apps_service_principal(tmp_path: Path) -> None:
     result = scan(tmp_path, federated_tenant())
-    assert result.graph.node_kind(GITHUB_NODE) is NodeKind.ISSUER
-    edges = {e.target: e for e in result.graph.edges_from(GITHUB_NODE)}
+    assert all(result.graph.node_kind(n) is NodeKind.ISSUER for n in github_entries(result.graph))
+    edges = {e.target: e for e in github_edges(result.graph)}
     edge = edges[sp_id(1)]  # the service principal signs in, not the application object
     assert edge.kind is EdgeKind.FEDERATES and not edge.conditional
     assert "repo:contoso/api:ref:refs/heads/main" in edge.reason
@@ -906,7 +915,7 @@ def test_a_federated_credential_is_an_edge_from_the_issuer_to_the_apps_service_p
 
 def test_a_user_assigned_identitys_federated_credential_is_an_edge_from_the_issuer(tmp_path: Path) -> None:
     result = scan(tmp_path, federated_tenant())
-    edge = {e.target: e for e in result.graph.edges_from(GITHUB_NODE)}[sp_id(5)]
+    edge = {e.target: e for e in github_edges(result.graph)}[sp_id(5)]
     assert edge.kind is EdgeKind.FEDERATES and "repo:contoso/infra:environment:prod" in edge.reason
     [credential] = result.graph.identity(sp_id(5)).credentials  # type: ignore[union-attr]
     assert credential.attributes["subject"] == "repo:contoso/infra:environment:prod"
@@ -916,8 +925,8 @@ def test_a_mixed_scan_shares_the_github_issuer_node_with_aws(tmp_path: Path) -> 
     aws = ROOT / "sample_data" / "aws"
     result = scan(tmp_path, federated_tenant(), aws)
     issuers = [n for n in result.graph.nx.nodes if str(n).startswith("issuer:") and "githubusercontent" in str(n)]
-    assert issuers == [GITHUB_NODE]
-    targets = {e.target for e in result.graph.edges_from(GITHUB_NODE)}
+    assert issuers == github_entries(result.graph)  # every GitHub entry is one node per admitted set of workflows
+    targets = {e.target for e in github_edges(result.graph)}
     assert {sp_id(1), sp_id(5)} <= targets
     assert any(t.startswith("arn:aws:iam::") for t in targets)
     assert {p for p, _ in result.result.inventory.scopes} == {"aws", "azure"}
@@ -956,7 +965,8 @@ def test_a_blueprints_credential_holder_reaches_its_agent_identities(tmp_path: P
     assert {sp_id(12), sp_id(4), sp_id(5), TENANT_ADMIN} <= result.reach(user_id(20))
     assert sp_id(6) not in result.reach(user_id(20), certain=False)
     # so does whoever holds a token its federated credential accepts
-    assert {sp_id(12), sp_id(4), sp_id(5)} <= result.reach(GITHUB_NODE)
+    reached = set().union(*(result.reach(n) for n in github_entries(result.graph)))
+    assert {sp_id(12), sp_id(4), sp_id(5)} <= reached
     finding = result.findings("privilege-escalation")[sp_id(1)]  # Agent ID Administrator
     assert [h.target for h in finding.path] == [sp_id(12), sp_id(4), TENANT_ADMIN]
 
@@ -1232,7 +1242,7 @@ def test_a_user_assigned_identity_named_in_several_cases_is_one_identity(tmp_pat
     managed = [i.id for i in result.result.inventory.identities if i.kind.value == "managed-identity"]
     assert sorted(managed) == [sp_id(4), sp_id(5)]
     assert set(result.step(sp_id(1))) == {sp_id(5)}
-    assert {e.target for e in result.graph.edges_from(GITHUB_NODE)} == {sp_id(5)}
+    assert {e.target for e in github_edges(result.graph)} == {sp_id(5)}
     assert not result.result.warnings
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.tokens import issued_tokens
 from nhi_scan.engine import run_checks
 from nhi_scan.escalation.azure.build import build_azure
+from nhi_scan.federation.link import link_federation
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.model import (
+    ClaimTest,
     Finding,
     Grant,
     Identity,
@@ -167,6 +170,8 @@ def tenant() -> Inventory:
             provider=AZURE,
             issuer="token.actions.githubusercontent.com",
             subjects=("repo:northwind/api:ref:refs/heads/main",),
+            claims=(ClaimTest(claim="sub", values=("repo:northwind/api:ref:refs/heads/main",)),),
+            description="federated identity credential gh of the application",
         ),
     )
     hierarchy = (
@@ -187,6 +192,7 @@ def analyse() -> tuple[IdentityGraph, list[Finding]]:
     inventory = tenant()
     graph = IdentityGraph.from_inventory(inventory)
     analysis = build_azure(graph, inventory, NOW)
+    link_federation(graph, inventory, issued_tokens(inventory))
     return graph, run_checks(inventory, graph, Settings(), NOW, {AZURE: analysis})
 
 
@@ -226,5 +232,5 @@ def test_resource_control_reaches_the_managed_identity() -> None:
 
 def test_federation_enters_at_the_issuer_node() -> None:
     graph, _ = analyse()
-    [edge] = [e for e in graph.edges() if e.source == "issuer:token.actions.githubusercontent.com"]
+    [edge] = [e for e in graph.edges() if e.source.startswith("issuer:token.actions.githubusercontent.com")]
     assert edge.target == "servicePrincipals/federated-app" and "repo:northwind/api" in edge.reason

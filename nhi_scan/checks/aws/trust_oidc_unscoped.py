@@ -46,11 +46,17 @@ def run(context: CheckContext) -> Iterator[Finding]:
         if trust.principal_type != "federated" or ":saml-provider/" in trust.principal:
             continue
         issuer = _issuer(trust.principal)
+        if trust.issuer is None:
+            continue  # an OIDC provider of another account: the trust cannot be used at all
         keys = constraints(trust.conditions)
         subject_key = (
             "cognito-identity.amazonaws.com:aud" if issuer == "cognito-identity.amazonaws.com" else f"{issuer}:sub"
         )
         verdict = _sub_verdict(keys.get(subject_key.lower(), []))
+        if verdict is not None and issuer == "accounts.google.com":
+            # AWS matches accounts.google.com:aud against the token's authorised party (azp): a service account's
+            # unique id pins the trust to that account as well as :sub does.
+            verdict = _sub_verdict(keys.get("accounts.google.com:aud", [])) and verdict
         if verdict is None:
             continue
         severity, why = verdict

@@ -10,25 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TERM = re.compile(r"claims\[\s*'(?P<claim>[^']+)'\s*\]\s+(?P<op>[a-z]+)\s+'(?P<value>[^']*)'", re.IGNORECASE)
-_OR = re.compile(r"'\s+or\s+claims", re.IGNORECASE)
+from nhi_scan.connectors.azure.claims_expression import OR, Term, terms
 
 #: How far a pattern reaches, broadest first.
 EVERYONE, NAMESPACE, REPOSITORY = "everyone", "namespace", "repository"
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    claim: str
-    operator: str
-    value: str
-
-    @property
-    def wildcard(self) -> bool:
-        return self.operator.lower() == "matches" and ("*" in self.value or "?" in self.value)
-
-    def text(self) -> str:
-        return f"claims['{self.claim}'] {self.operator} '{self.value}'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +25,6 @@ class Breadth:
     term: Term
 
 
-def terms(expression: str) -> tuple[Term, ...]:
-    return tuple(Term(m["claim"], m["op"], m["value"]) for m in _TERM.finditer(expression))
-
-
 def broad_term(expression: str) -> Term | None:
     """The wildcard term that lets many subjects in, or None when the expression pins them (an ``and`` with an
     exact ``sub``, or no wildcard at all)."""
@@ -51,7 +32,7 @@ def broad_term(expression: str) -> Term | None:
     wild = [t for t in found if t.wildcard]
     if not wild:
         return None
-    if _OR.search(expression):
+    if OR.search(expression):
         return next((t for t in wild if t.claim == "sub"), wild[0])
     if any(t.claim == "sub" and not t.wildcard for t in found):
         return None

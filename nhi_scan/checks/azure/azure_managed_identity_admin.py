@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks.azure._entra import arm_level, capital, describe, disabled, grants_of, identities
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.model import Category, Finding, Grant, Identity, IdentityKind, PolicyKind, Severity
+from nhi_scan.model import Category, Finding, Grant, IdentityKind, PolicyKind, Severity
 
 OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
@@ -37,11 +37,17 @@ def _severity(role: str, level: str, grant: Grant) -> Severity:
     return severity
 
 
-def _attached(context: CheckContext, identity: Identity) -> list[str]:
-    return [f"{w.kind} {w.name}" for w in context.inventory.workloads if identity.id in w.identity_ids]
+def _attached(context: CheckContext) -> dict[str, list[str]]:
+    """What each identity is attached to (one pass over the workloads, not one per identity)."""
+    found: dict[str, list[str]] = {}
+    for workload in context.inventory.workloads:
+        for identity in workload.identity_ids:
+            found.setdefault(identity, []).append(f"{workload.kind} {workload.name}")
+    return found
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
+    attached_to: dict[str, list[str]] | None = None
     for identity in identities(context, (IdentityKind.MANAGED_IDENTITY,)):
         if disabled(context, identity):
             continue
@@ -58,7 +64,8 @@ def run(context: CheckContext) -> Iterator[Finding]:
             if level not in _LEVELS:
                 continue
             if attached is None:
-                attached = _attached(context, identity)
+                attached_to = _attached(context) if attached_to is None else attached_to
+                attached = attached_to.get(identity.id, [])
             name, power = ADMIN_ROLES[role]
             assigned = "user-assigned" if identity.attributes.get("user_assigned") else "system-assigned"
             runs = f"; it is attached to {', '.join(attached)}" if attached else ""

@@ -23,6 +23,8 @@ SHARED_ISSUERS = {
 
 def _shared(issuer: str) -> str | None:
     host = issuer.split("/", 1)[0]
+    if host == "sts.windows.net" and issuer != host:
+        return None  # a tenant's own issuer: only its identities get its tokens
     return SHARED_ISSUERS.get(issuer) or SHARED_ISSUERS.get(host)
 
 

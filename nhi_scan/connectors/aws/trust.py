@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from nhi_scan.connectors.aws import AWS
-from nhi_scan.model import Trust, TrustKind
+from nhi_scan.model import ClaimMatch, ClaimTest, Trust, TrustKind
 
 _TYPES = {"AWS": TrustKind.PRINCIPAL, "Service": TrustKind.SERVICE, "Federated": TrustKind.FEDERATED}
 #: Condition operators that pin a claim to exact values (a pattern or a negation pins nothing exactly).
@@ -55,6 +55,11 @@ def trusts_from_document(role_arn: str, document: Mapping[str, Any]) -> Iterator
             kind = _TYPES.get(key, TrustKind.OTHER)
             for value in _as_list(values):
                 issuer = _issuer(value) if kind is TrustKind.FEDERATED else None
+                if issuer and not _usable(role_arn, value):
+                    issuer = None  # an OIDC provider of another account: AWS accepts only the role's own account's
+                tests, unjudged = (
+                    _claims(issuer, conditions) if issuer and ":saml-provider/" not in value else ((), None)
+                )
                 yield Trust(
                     target_id=role_arn,
                     principal_type=TrustKind.ANY if value == "*" and kind is TrustKind.PRINCIPAL else kind,
@@ -67,6 +72,9 @@ def trusts_from_document(role_arn: str, document: Mapping[str, Any]) -> Iterator
                     issuer=issuer,
                     subjects=_pinned(conditions, f"{issuer}:sub") if issuer else (),
                     audiences=_pinned(conditions, f"{issuer}:aud") if issuer else (),
+                    claims=tests,
+                    unjudged=unjudged,
+                    description=f"trust policy statement {index} of role {role_arn.rsplit('/', 1)[-1]}",
                 )
 
 
@@ -74,6 +82,52 @@ def _issuer(principal: str) -> str:
     """The OIDC issuer (host and path) of a web identity provider ARN, or the principal itself (a SAML provider
     ARN; ``cognito-identity.amazonaws.com``; ``accounts.google.com``)."""
     return principal.split(":oidc-provider/", 1)[1] if ":oidc-provider/" in principal else principal
+
+
+#: Condition operators on a claim, as the neutral claim tests read them (value: (match, negated)).
+_OPERATORS = {
+    "stringequals": (ClaimMatch.EQUALS, False),
+    "stringlike": (ClaimMatch.LIKE, False),
+    "stringnotequals": (ClaimMatch.EQUALS, True),
+    "stringnotlike": (ClaimMatch.LIKE, True),
+}
+#: Condition keys of Google that name another claim than their suffix: AWS matches ``accounts.google.com:aud``
+#: against the token's authorised party (``azp``, a service account's unique id) and ``:oaud`` against ``aud``.
+_RENAMED = {"accounts.google.com": {"aud": "azp", "oaud": "aud"}}
+
+
+def _usable(role_arn: str, provider_arn: str) -> bool:
+    """A web-identity trust works only with an OIDC provider registered in the role's own account."""
+    if ":oidc-provider/" not in provider_arn:
+        return True
+    role_account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    provider_account = provider_arn.split(":")[4] if provider_arn.count(":") >= 5 else ""
+    return not role_account or not provider_account or role_account == provider_account
+
+
+def _claims(issuer: str, conditions: Mapping[str, Any]) -> tuple[tuple[ClaimTest, ...], str | None]:
+    """The statement's conditions on the issuer's claims as neutral tests, and the conditions left to judge."""
+    tests: list[ClaimTest] = []
+    left: list[str] = []
+    prefix = f"{issuer.lower()}:"
+    renamed = _RENAMED.get(issuer.lower(), {})
+    for operator, block in conditions.items():
+        if not isinstance(block, Mapping):
+            continue
+        name = str(operator).lower()
+        quantifier, _, bare = name.rpartition(":")
+        known = _OPERATORS.get(bare)
+        for key, values in block.items():
+            lowered = str(key).lower()
+            if known is None or quantifier not in ("", "forallvalues", "foranyvalue") or not lowered.startswith(prefix):
+                left.append(f"{operator} {key}")
+                continue
+            claim = lowered[len(prefix) :]
+            match, negated = known
+            tests.append(
+                ClaimTest(claim=renamed.get(claim, claim), values=tuple(_as_list(values)), match=match, negated=negated)
+            )
+    return tuple(tests), ("conditions " + ", ".join(left)) if left else None
 
 
 def _pinned(conditions: Mapping[str, Any], key: str) -> tuple[str, ...]:

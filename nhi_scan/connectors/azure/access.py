@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.claims_expression import claim_tests
 from nhi_scan.connectors.azure.names import (
     APPLICATIONS,
     MICROSOFT_GRAPH_APP_ID,
@@ -38,6 +39,7 @@ from nhi_scan.connectors.azure.records import (
     SecretRecord,
 )
 from nhi_scan.model import (
+    ClaimTest,
     Credential,
     CredentialKind,
     Grant,
@@ -374,8 +376,15 @@ class Access:
                     "trusts the application"
                 )
             conditions: dict[str, Any] = {"name": fic.name}
+            unjudged = None
             if fic.expression:
                 conditions["claims_matching_expression"] = fic.expression
+                tests, unjudged = claim_tests(fic.expression)
+            else:
+                tests = (ClaimTest(claim="sub", values=(fic.subject or "",)),)
+            if fic.audiences:
+                tests = (*tests, ClaimTest(claim="aud", values=fic.audiences))
+            holder = "managed identity" if fic.identity_resource_id else "application"
             found.append(
                 Trust(
                     target_id=target,
@@ -387,6 +396,9 @@ class Access:
                     issuer=issuer_host(fic.issuer),
                     subjects=(fic.subject,) if fic.subject and not fic.expression else (),
                     audiences=fic.audiences,
+                    claims=tests,
+                    unjudged=unjudged,
+                    description=f"federated identity credential {fic.name or fic.id} of the {holder}",
                 )
             )
         return found

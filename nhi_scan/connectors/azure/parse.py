@@ -120,6 +120,13 @@ class _Builder:
             collected.of(UserAssignedIdentityRecord),
         )
         self.fics = merge_federated(collected.of(FederatedCredentialRecord))
+        # Federated credentials by holder (a managed identity's resource id, an application's object id or app
+        # id), in their order: looked up once per identity instead of scanned for each.
+        self._fics_of: dict[str, list[int]] = {}
+        for position, fic in enumerate(self.fics):
+            keys = {f"resource:{fic.identity_resource_id}", f"object:{fic.app_object_id}", f"app:{fic.app_id}"}
+            for key in keys:
+                self._fics_of.setdefault(key, []).append(position)
         self.sign_ins: dict[str, datetime] = {}
         for record in collected.of(SignInRecord):
             if record.last_sign_in and (
@@ -223,12 +230,17 @@ class _Builder:
         certificate is Azure's own, rotated by the platform)."""
         if not managed:
             return tuple(secret_credential(s, identity) for s in sp.secrets)
-        return tuple(fic_credential(f, identity) for f in self.fics if resource and f.identity_resource_id == resource)
+        if not resource:
+            return ()
+        return tuple(fic_credential(self.fics[p], identity) for p in self._fics_of.get(f"resource:{resource}", ()))
 
     def application(self, app: ApplicationRecord) -> Identity:
         identity = identity_id(APPLICATIONS, app.object_id)
         blueprint = (app.odata_type or "").lower() == "#microsoft.graph.agentidentityblueprint"
-        fics = [f for f in self.fics if f.app_object_id == app.object_id or (f.app_id and f.app_id == app.app_id)]
+        mine = set(self._fics_of.get(f"object:{app.object_id}", ()))
+        if app.app_id:
+            mine.update(self._fics_of.get(f"app:{app.app_id}", ()))
+        fics = [self.fics[p] for p in sorted(mine)]
         credentials = [secret_credential(s, identity) for s in app.secrets] + [
             fic_credential(f, identity) for f in fics
         ]

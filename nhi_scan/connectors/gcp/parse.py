@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from nhi_scan.connectors.gcp import GCP
+from nhi_scan.connectors.gcp.federation import federated_trusts
 from nhi_scan.connectors.gcp.names import Names, default_account, member_of_email, service_agent
 from nhi_scan.connectors.gcp.records import (
     ActivityCoverage,
@@ -42,7 +43,6 @@ from nhi_scan.model import (
     Scope,
     ScopeKind,
     Trust,
-    TrustKind,
     Workload,
 )
 
@@ -268,24 +268,14 @@ class _Builder:
                     )
                     federated = _WIF_MEMBER.match(member)
                     if federated and "/serviceAccounts/" in resource:
-                        trusts.append(self._federation(member, federated, binding.role, resource))
+                        trusts.extend(self._federation(member, federated, binding.role, resource))
         return grants, trusts
 
-    def _federation(self, member: str, match: re.Match[str], role: str, resource: str) -> Trust:
+    def _federation(self, member: str, match: re.Match[str], role: str, resource: str) -> list[Trust]:
         pool = self.names.resource(f"projects/{match.group(2)}/locations/global/workloadIdentityPools/{match.group(3)}")
-        issuers = sorted({p.issuer for p in self.c.of(PoolProviderRecord) if _same_pool(p.pool, pool, self.names)})
-        subject = match.group(4)
-        pinned = (subject.split("/", 1)[1],) if match.group(1) is None and subject.startswith("subject/") else ()
-        return Trust(
-            target_id=member_of_email(resource.rsplit("/", 1)[1]),
-            principal_type=TrustKind.FEDERATED,
-            principal=member,
-            actions=(role,),
-            conditions={"pool": pool, "selector": subject},
-            provider=GCP,
-            issuer=_issuer_host(issuers[0]) if len(issuers) == 1 and issuers[0] else None,
-            subjects=pinned,
-        )
+        providers = [p for p in self.c.of(PoolProviderRecord) if _same_pool(p.pool, pool, self.names)]
+        target = member_of_email(resource.rsplit("/", 1)[1])
+        return federated_trusts(member, match.group(4), role, target, pool, providers)
 
     def deny_rules(self) -> list[Grant]:
         found: list[Grant] = []

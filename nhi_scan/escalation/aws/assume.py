@@ -90,9 +90,6 @@ def add_trust_edges(
                         prefixes = caller.prefixes(ASSUME)
                         if caller.id != role and (prefixes is None or role.startswith(prefixes)):
                             pairs[role][caller.id] = caller
-            for issuer in (*parties.web_identity, *parties.saml):
-                name = issuer.split(":oidc-provider/", 1)[-1].split(":saml-provider/", 1)[-1]
-                _federated(graph, role, issuer_node(issuer), f"holders of tokens from {name}")
     for hub in hubs.values():
         _link_callers(graph, hub, pairs)
     for role, candidates in pairs.items():
@@ -202,22 +199,6 @@ def _prefix_hubs(
             )
         )
     return list(dict.fromkeys(left))
-
-
-def issuer_node(provider_arn: str) -> str:
-    """The graph node of a web identity / SAML provider named by a trust: ``issuer:`` and the OIDC issuer (one node
-    per issuer, whichever accounts trust it: where federation from other clouds will join), or the SAML provider's
-    ARN (an account's own object)."""
-    if ":oidc-provider/" in provider_arn:
-        return f"issuer:{provider_arn.split(':oidc-provider/', 1)[1]}"
-    return f"issuer:{provider_arn}"
-
-
-def _federated(graph: IdentityGraph, role: str, node: str, label: str) -> None:
-    graph.add_issuer(node, label)
-    graph.add_edge(
-        Edge(source=node, target=role, kind=EdgeKind.FEDERATES, reason=f"trust policy of the role allows {label}")
-    )
 
 
 def _external(graph: IdentityGraph, role: str, node: str, label: str) -> None:

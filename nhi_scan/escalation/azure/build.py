@@ -25,7 +25,7 @@ from nhi_scan.escalation.azure.catalog import (
 from nhi_scan.escalation.azure.holders import Holders
 from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
-from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, TrustKind, Workload
+from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, Workload
 from nhi_scan.policy.azure.directory import Directory
 from nhi_scan.policy.azure.rbac import Rbac
 from nhi_scan.tri import Tri
@@ -45,6 +45,7 @@ _ADMIN_KINDS = {
 #: Methods that lead nowhere an identity is (secrets of vaults, account keys): left to their own checks for now.
 _DATA_TARGETS = (TargetKind.KEY_VAULT, TargetKind.STORAGE_ACCOUNT, TargetKind.COSMOS_ACCOUNT)
 _TENANT_WIDE = frozenset({GrantorKind.GRAPH_PERMISSION})
+_RBAC = (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION)
 #: Principals that sign in app-only: ownership alone gives them no right to change what they own.
 _APP_ONLY = (IdentityKind.SERVICE_PRINCIPAL, IdentityKind.MANAGED_IDENTITY, IdentityKind.AGENT_IDENTITY)
 
@@ -65,7 +66,6 @@ def _scope_fits(wanted: RoleScope, held: str, app_scope: str | None) -> Tri:
 #: Edges that come from the tenant's structure rather than a catalogue method.
 STRUCTURAL = (
     MethodFacts(id="azure-agent-blueprint-acts-for-agent", label="agent identity blueprint acts for its agent"),
-    MethodFacts(id="azure-federated-identity-credential", label="federated identity credential"),
 )
 
 
@@ -98,6 +98,9 @@ class _Builder:
         self._candidates_of: dict[str, list[Identity]] = {}
         self._target_indexes: dict[str, TargetIndex] = {}
         self.holders = Holders(inventory.identities, self.directory, self.rbac)
+        self._plan: dict[str, list[int]] = {}
+        self._methods: list[Method] = []
+        self._universal: list[int] = []
         self._workload_indexes: dict[str, ScopeIndex[Workload]] = {}
         self.workloads_by_type: dict[str, list[Workload]] = {}
         self.workload_order = {w.id: n for n, w in enumerate(inventory.workloads)}
@@ -143,9 +146,10 @@ class _Builder:
     def candidates(self, method: Method) -> list[Identity]:
         """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's;
         for an application, its service principal decides); once per method, not once per principal."""
-        cached = self._candidates_of.get(method.id)
+        key = f"{method.target.value}:{','.join(sorted(method.excludes))}"
+        cached = self._candidates_of.get(key)
         if cached is None:
-            cached = self._candidates_of[method.id] = self._enabled_candidates(method)
+            cached = self._candidates_of[key] = self._enabled_candidates(method)
         return cached
 
     def _enabled_candidates(self, method: Method) -> list[Identity]:
@@ -309,29 +313,52 @@ class _Builder:
             )
         )
 
-    def hub(self, method: Method, members: Iterable[Identity]) -> str:
-        node = f"hub:azure:{self.analysis.tenant}:{method.target.value}:{','.join(sorted(method.excludes)) or 'all'}"
+    def hub(
+        self, method: Method, members: Iterable[Identity], *, scope: str | None = None, foreign: bool = False
+    ) -> str:
+        """Every candidate of the method in the tenant (of other tenants with ``foreign``), or under an ARM
+        ``scope``: one node, so a grant there is one edge, not one per target."""
+        what = method.target.value.replace("-", " ")
+        tenant = self.analysis.tenant
+        where = f"under {scope}" if scope else f"of {'other tenants than' if foreign else 'tenant'} {tenant}"
+        node = (
+            f"hub:azure:{scope or self.analysis.tenant}:{method.target.value}:"
+            f"{','.join(sorted(method.excludes)) or 'all'}{':foreign' if foreign else ''}"
+        )
+        return self._hub(node, f"every {what} {where}", ((self.end(m), f"{m.kind.value} {m.name}") for m in members))
+
+    def _hub(self, node: str, label: str, members: Iterable[tuple[str, str]]) -> str:
         if node not in self.hubs:
             self.hubs.add(node)
-            self.graph.add_hub(node, f"every {method.target.value.replace('-', ' ')} of tenant {self.analysis.tenant}")
-            for member in members:
-                self.graph.add_edge(
-                    Edge(
-                        source=node,
-                        target=self.end(member),
-                        kind=EdgeKind.INCLUDES,
-                        reason=f"{member.kind.value} {member.name}",
-                    )
-                )
+            self.graph.add_hub(node, label)
+            for target, reason in members:
+                self.graph.add_edge(Edge(source=node, target=target, kind=EdgeKind.INCLUDES, reason=reason))
         return node
 
-    def apply(self, principal: Identity, methods: Iterable[Method]) -> None:
-        for method in methods:
+    def plan(self, methods: Sequence[Method]) -> None:
+        """For each principal, the methods it holds a grantor of somewhere, in catalogue order: most principals
+        hold none of most methods, and are never evaluated for them."""
+        universal: list[int] = []
+        self._plan.clear()
+        for position, method in enumerate(methods):
             if method.target in _DATA_TARGETS:
                 continue
             holders = self.holders.of(method)
-            if holders is not None and principal.id not in holders:
-                continue  # holds no grantor of the method anywhere
+            if holders is None:
+                universal.append(position)
+                continue
+            for holder in holders:
+                self._plan.setdefault(holder, []).append(position)
+        self._methods = list(methods)
+        self._universal = universal
+
+    def apply(self, principal: Identity) -> None:
+        """Every edge of the planned methods that ``principal`` holds."""
+        positions = self._plan.get(principal.id, [])
+        if self._universal:
+            positions = sorted({*positions, *self._universal})
+        for position in positions:
+            method = self._methods[position]
             if "app-only-caller" in method.excludes and principal.kind in _APP_ONLY:
                 continue
             if method.target is TargetKind.TENANT:
@@ -353,37 +380,57 @@ class _Builder:
         index = self.target_index(method)
         if not index.candidates:
             return
-        tenant_wide = self._tenant_wide(method, principal)
-        if tenant_wide[0] is not Tri.FALSE:
-            if index.home:
-                self.edge(principal, self.hub(method, index.home), method, tenant_wide, f"every {method.target.value}")
-            targets = index.foreign  # conditional one by one (app instance lock)
-        else:
-            targets = self._narrow(principal, method, index)
         # Unless ownership or a role scoped to the object decides, what the principal holds on a target depends
-        # only on which of its RBAC assignments are above it (and on the app instance lock): judged once per such
-        # set, not once per target.
+        # only on which of its RBAC assignments are above it and on the app instance lock: judged once per
+        # scope or once for every foreign target, reached through a hub.
         shared = not any(
             g.kind is GrantorKind.OWNER or (g.kind is GrantorKind.DIRECTORY_ROLE and g.scope is RoleScope.APPLICATION)
             for g in (*method.grantors, *method.requires)
         )
-        scopes = {a.scope for a in self.rbac.assignments(self.directory.principals_of(principal))}
-        judged: dict[tuple[bool, tuple[str, ...] | None], Held] = {}
+        tenant_wide = self._tenant_wide(method, principal)
+        if tenant_wide[0] is not Tri.FALSE:
+            if index.home:
+                self.edge(principal, self.hub(method, index.home), method, tenant_wide, f"every {method.target.value}")
+            if shared and index.foreign and not any(c.attributes.get("resource_id") for c in index.foreign):
+                held = self.meets(method, principal, index.foreign[0], None)
+                if held[0] is not Tri.FALSE:
+                    hub = self.hub(method, index.foreign, foreign=True)
+                    self.edge(principal, hub, method, held, f"every {method.target.value} of other tenants")
+                return
+            targets = index.foreign  # conditional one by one (app instance lock)
+        elif shared and all(g.kind in _RBAC for g in method.grantors):
+            self._under_scopes(principal, method, index)
+            return
+        else:
+            targets = self._narrow(principal, method, index)
         for target in targets:
-            if shared:
-                resource = str(target.attributes.get("resource_id") or "")
-                above = tuple(s for s in self.rbac.chain(resource) if s in scopes) if resource else None
-                key = (bool(target.attributes.get("foreign")), above)
-                held = judged.get(key) or judged.setdefault(key, self.meets(method, principal, target, None))
-            else:
-                held = self.meets(method, principal, target, None)
+            held = self.meets(method, principal, target, None)
             if held[0] is not Tri.FALSE:
                 self.edge(principal, self.end(target), method, held, target.name)
 
+    def _under_scopes(self, principal: Identity, method: Method, index: TargetIndex) -> None:
+        """RBAC alone decides: at each scope of the principal's assignments, judged there (an assignment applies
+        to everything below), one edge to the candidate on that scope or to a hub of those below it."""
+        for scope in sorted({a.scope for a in self.rbac.assignments(self.directory.principals_of(principal))}):
+            below = index.scopes.under([scope])
+            if not below:
+                continue
+            held = self.meets(method, principal, None, scope)
+            if held[0] is Tri.FALSE:
+                continue
+            only = below[0]
+            if len(below) == 1 and str(only.attributes.get("resource_id") or "").lower().rstrip("/") == scope:
+                self.edge(principal, self.end(only), method, held, only.name)
+            else:
+                hub = self.hub(method, below, scope=scope)
+                self.edge(principal, hub, method, held, f"every {method.target.value} under {scope}")
+
     def target_index(self, method: Method) -> TargetIndex:
-        found = self._target_indexes.get(method.id)
+        """Shared by the methods with the same candidates (target kind and exclusions)."""
+        key = f"{method.target.value}:{','.join(sorted(method.excludes))}"
+        found = self._target_indexes.get(key)
         if found is None:
-            found = self._target_indexes[method.id] = TargetIndex(self.candidates(method), self.rbac.chain)
+            found = self._target_indexes[key] = TargetIndex(self.candidates(method), self.rbac.chain)
         return found
 
     def _tenant_wide(self, method: Method, principal: Identity) -> Held:
@@ -466,22 +513,32 @@ class _Builder:
         return set()
 
     def _resources(self, principal: Identity, method: Method) -> None:
+        """At each scope of the principal's assignments, judged there (an assignment applies to everything
+        below): edges to the identities of the one resource on that scope, or to a hub of every identity that
+        the method's resources under it run as."""
         assignments = self.rbac.assignments(self.directory.principals_of(principal))
-        if not assignments:
-            return
-        scopes = {a.scope for a in assignments}
-        # What the principal may do on a resource depends only on which of its assignments are at or above it:
-        # judged once per such set, not once per resource.
-        judged: dict[tuple[str, ...], Held] = {}
-        for workload in self.workload_index(method).under(scopes):
-            above = tuple(s for s in self.rbac.chain(workload.id) if s in scopes)
-            held = judged.get(above)
-            if held is None:
-                held = judged[above] = self.meets(method, principal, None, workload.id)
+        index = self.workload_index(method)
+        for scope in sorted({a.scope for a in assignments}):
+            below = index.under([scope])
+            if not below:
+                continue
+            held = self.meets(method, principal, None, scope)
             if held[0] is Tri.FALSE:
                 continue
-            for identity in workload.identity_ids:
-                self.edge(principal, identity, method, held, f"{workload.kind} {workload.name}")
+            if len(below) == 1 and below[0].id.lower().rstrip("/") == scope:
+                for identity in below[0].identity_ids:
+                    self.edge(principal, identity, method, held, f"{below[0].kind} {below[0].name}")
+                continue
+            kinds = sorted({t.lower() for t in method.resource_types})
+            words = " or ".join(t.rsplit("/", 1)[-1] for t in kinds)
+            members = (
+                (identity, f"{workload.kind} {workload.name} runs as it")
+                for workload in below
+                for identity in workload.identity_ids
+            )
+            label = f"every identity {words} under {scope} run as"
+            hub = self._hub(f"hub:azure:{scope}:{','.join(kinds)}", label, members)
+            self.edge(principal, hub, method, held, f"every {words} under {scope}")
 
     def workload_index(self, method: Method) -> ScopeIndex[Workload]:
         """The method's workloads by scope, in the inventory's order (which decides which edge is kept)."""
@@ -549,31 +606,6 @@ class _Builder:
                 )
             )
 
-    def federation(self) -> None:
-        for trust in self.inventory.trusts:
-            if (
-                trust.principal_type is not TrustKind.FEDERATED
-                or not trust.issuer
-                or self.graph.identity(trust.target_id) is None
-            ):
-                continue
-            node = f"issuer:{trust.issuer}"
-            self.graph.add_issuer(node, f"holders of tokens from {trust.issuer}")
-            expression = trust.conditions.get("claims_matching_expression")
-            who = f"claims matching {expression}" if expression else f"subject {', '.join(trust.subjects) or '(none)'}"
-            self.graph.add_edge(
-                Edge(
-                    source=node,
-                    target=trust.target_id,
-                    kind=EdgeKind.FEDERATES,
-                    reason=(
-                        f"federated identity credential {trust.conditions.get('name', '')} admits tokens of "
-                        f"{trust.issuer} with {who}"
-                    ),
-                    method="azure-federated-identity-credential",
-                )
-            )
-
 
 def build_azure(
     graph: IdentityGraph,
@@ -606,9 +638,9 @@ def build_azure(
         analysis.admin[identity.id] = builder.admin_edges(identity)
     if permissions_known is not None:
         permissions_known(analysis)
+    builder.plan(methods)
     for identity in sources:
         if analysis.admin.get(identity.id) is not Tri.TRUE:
-            builder.apply(identity, methods)
+            builder.apply(identity)
     builder.agents()
-    builder.federation()
     return analysis

@@ -11,7 +11,7 @@ from nhi_scan.escalation.gcp.analysis import ADMIN_PERMISSION, GcpAnalysis, Prin
 from nhi_scan.escalation.gcp.apply import Applier
 from nhi_scan.escalation.gcp.catalog import Method, TargetKind, interesting_permissions, load_methods
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
-from nhi_scan.model import IdentityKind, Inventory, ScopeKind, TrustKind
+from nhi_scan.model import IdentityKind, Inventory, ScopeKind
 from nhi_scan.policy.gcp.access import Access
 from nhi_scan.policy.gcp.deny import DenyPolicies
 from nhi_scan.policy.gcp.hierarchy import Hierarchy
@@ -78,7 +78,6 @@ def build_gcp(
         applier.apply(principal, usable(principal.permissions()))
         _custom_roles(graph, analysis, principal)
     applier.delegate(analysis.principals, {m.id: m for m in methods})
-    _federation(graph, inventory)
     return analysis
 
 
@@ -196,41 +195,3 @@ def _custom_roles(graph: IdentityGraph, analysis: GcpAnalysis, principal: Princi
                 conditional=outcome is not Tri.TRUE,
             )
         )
-
-
-def _federation(graph: IdentityGraph, inventory: Inventory) -> None:
-    """Holders of tokens from a pool provider's issuer may become the service accounts the pool is bound to."""
-    providers_by_pool: dict[str, list[tuple[str, str | None, str]]] = {}
-    for provider in inventory.identity_providers:
-        pool = str(provider.attributes.get("pool", ""))
-        if provider.enabled and pool:
-            providers_by_pool.setdefault(_pool_key(pool), []).append((provider.issuer, provider.condition, provider.id))
-    for trust in inventory.trusts:
-        if trust.principal_type is not TrustKind.FEDERATED or graph.identity(trust.target_id) is None:
-            continue
-        pool = str(trust.conditions.get("pool", ""))
-        selector = str(trust.conditions.get("selector", ""))
-        for issuer, condition, provider_id in providers_by_pool.get(_pool_key(pool), []):
-            node = f"issuer:{issuer}"
-            graph.add_issuer(node, f"holders of tokens from {issuer}")
-            admits = (
-                f"attributeCondition {condition!r}" if condition else "no attributeCondition: any token of the issuer"
-            )
-            graph.add_edge(
-                Edge(
-                    source=node,
-                    target=trust.target_id,
-                    kind=EdgeKind.FEDERATES,
-                    reason=(
-                        f"{trust.principal} holds {', '.join(trust.actions)} on the service account; provider "
-                        f"{provider_id} ({admits}) admits {selector or 'the pool'}"
-                    ),
-                    method=f"gcp-workload-identity-federation:{provider_id}",
-                )
-            )
-
-
-def _pool_key(pool: str) -> str:
-    """Pools as the parser names them (project ids where the project is known, global location)."""
-    head, _, name = pool.partition("/locations/")
-    return f"{head}/{name.split('/', 1)[-1]}"

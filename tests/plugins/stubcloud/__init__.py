@@ -19,6 +19,7 @@ from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, MethodFacts
 from nhi_scan.model import (
+    ClaimTest,
     Credential,
     CredentialKind,
     Identity,
@@ -26,6 +27,8 @@ from nhi_scan.model import (
     Inventory,
     Provider,
     ServiceUsage,
+    Trust,
+    TrustKind,
     Workload,
 )
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderPlugin, Verdict
@@ -84,6 +87,7 @@ def parse(documents: Sequence[LoadedDocument], options: ParseOptions) -> Invento
     identities: list[Identity] = []
     workloads: list[Workload] = []
     usage: list[ServiceUsage] = []
+    trusts: list[Trust] = []
     tenants: list[str] = []
     for document in documents:
         assert isinstance(document.payload, Fields)
@@ -103,6 +107,20 @@ def parse(documents: Sequence[LoadedDocument], options: ParseOptions) -> Invento
             )
             for w in document.payload.objects("workloads")
         )
+        trusts.extend(
+            Trust(
+                target_id=t.string("identity"),
+                principal_type=TrustKind.FEDERATED,
+                principal=t.string("issuer"),
+                actions=("stub.federate",),
+                conditions={},
+                provider=STUB,
+                issuer=t.string("issuer"),
+                claims=(ClaimTest(claim="sub", values=(t.string("subject"),)),),
+                description="StubCloud federation binding",
+            )
+            for t in document.payload.objects("federation")
+        )
         usage.extend(
             ServiceUsage(
                 identity_id=u.string("identity"), service=u.string("service"), last_used=u.timestamp("last_used")
@@ -113,6 +131,7 @@ def parse(documents: Sequence[LoadedDocument], options: ParseOptions) -> Invento
         identities=tuple(identities),
         workloads=tuple(workloads),
         usage=tuple(usage),
+        trusts=tuple(trusts),
         scopes=tuple((STUB, t) for t in tenants),
     )
 

@@ -1,0 +1,128 @@
+"""Who outside the estate can enter it: each external token issuer a federated trust admits (a GitHub repository's
+workflows, a GitLab project, a Kubernetes cluster's pods, any Google account...), the strongest identity it reaches
+over any number of hops and in any cloud, and the path. People's sign-in (SAML) is left to the access reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nhi_scan.checks._base import Check, CheckContext
+from nhi_scan.checks._paths import admin_reach
+from nhi_scan.graph import Edge, IdentityGraph, NodeKind
+from nhi_scan.model import Category, Finding, Provider, Severity
+from nhi_scan.reach import hops, reachable_from
+
+SEARCH_LIMIT = 5_000
+LISTED = 10
+
+
+def clouds_of(graph: IdentityGraph, edges: list[Edge]) -> list[str]:
+    """The cloud of each identity on the path, in order (a path that changes cloud lists several)."""
+    found: list[str] = []
+    for edge in edges:
+        identity = graph.identity(edge.target)
+        if identity is not None and (not found or found[-1] != identity.provider):
+            found.append(identity.provider)
+    return found
+
+
+def _first_provider(graph: IdentityGraph, edges: list[Edge]) -> Provider | None:
+    for edge in edges:
+        identity = graph.identity(edge.target)
+        if identity is not None:
+            return identity.provider
+    return None
+
+
+def _steps(graph: IdentityGraph, edges: list[Edge]) -> str:
+    parts = []
+    for edge in edges:
+        if graph.node_kind(edge.target) is NodeKind.HUB:
+            continue
+        identity = graph.identity(edge.target)
+        cloud = f" ({identity.provider})" if identity is not None else ""
+        parts.append(f"{graph.label(edge.target)}{cloud}")
+    return " → ".join(parts)
+
+
+def run(context: CheckContext) -> Iterator[Finding]:
+    graph = context.graph
+    reach = admin_reach(context)
+    for node in sorted(graph.entry_points()):
+        if graph.human_entry(node):
+            continue
+        label = graph.label(node)
+        certain = reach.certain.reaches(node)
+        if certain or reach.possible.reaches(node):
+            edges = (reach.certain if certain else reach.possible).path(node)
+            provider = _first_provider(graph, edges)
+            if not edges or provider is None:
+                continue
+            clouds = clouds_of(graph, edges)
+            yield CHECK.finding(
+                subject=node,
+                identity=None,
+                provider=provider,
+                severity=Severity.CRITICAL if certain else Severity.HIGH,
+                message=(
+                    f"Entry point: {label} can become {graph.label(edges[-1].target)}"
+                    f"{'' if certain else ' if what cannot be seen offline holds'}"
+                    f"{' across ' + ' → '.join(clouds) if len(clouds) > 1 else ''}: {_steps(graph, edges)}."
+                ),
+                evidence={"entry": label, "reaches_admin": True, "conditional": not certain, "clouds": clouds},
+                path=hops(graph, edges),
+            )
+            continue
+        paths = reachable_from(graph, node, limit=SEARCH_LIMIT)
+        targets = sorted((n for n in paths if graph.identity(n) is not None), key=lambda n: (len(paths[n]), n))
+        if not targets:
+            continue
+        first = paths[targets[0]]
+        provider = _first_provider(graph, first)
+        if provider is None:
+            continue
+        broad = not node.partition("#")[2]  # an issuer node without a narrowing: every holder of its tokens
+        names = ", ".join(graph.label(n) for n in targets[:LISTED]) + (
+            f" and {len(targets) - LISTED} more" if len(targets) > LISTED else ""
+        )
+        clouds = sorted({identity.provider for n in targets if (identity := graph.identity(n)) is not None})
+        yield CHECK.finding(
+            subject=node,
+            identity=None,
+            provider=provider,
+            severity=Severity.HIGH if broad else Severity.LOW,
+            message=(
+                f"Entry point: {label} can become {len(targets)} "
+                f"identit{'ies' if len(targets) > 1 else 'y'} ({', '.join(clouds)}): {names}."
+            ),
+            evidence={
+                "entry": label,
+                "reaches_admin": False,
+                "identities": targets[:LISTED],
+                "count": len(targets),
+                "clouds": clouds,
+            },
+            path=hops(graph, first),
+        )
+
+
+CHECK = Check(
+    id="external-entry-point",
+    title="Outsiders can become identities of the estate",
+    severity=Severity.HIGH,
+    category=Category.TRUST,
+    owasp_nhi=("NHI5:2025", "NHI6:2025"),
+    description=(
+        "An external token issuer (GitHub Actions, GitLab, HCP Terraform, CircleCI, Bitbucket, a Kubernetes "
+        "cluster, Cognito, any Google account, an unscanned tenant or account) that federated trusts admit: the "
+        "strongest identity its token holders reach in any cloud and the path, labelled by what an attacker must "
+        "control. Critical when it reaches admin of an account, project, subscription or tenant; high when any "
+        "holder of the issuer's tokens gets in; low for a trust pinned to one repository, branch or workload."
+    ),
+    remediation=(
+        "Pin each federated trust to the exact subject that needs it (repository and branch or environment, "
+        "namespace and service account) and its audience; give what it reaches only the permissions the "
+        "workload needs, so no entry point leads to admin."
+    ),
+    run=run,
+)

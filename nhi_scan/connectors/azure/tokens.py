@@ -1,0 +1,39 @@
+"""The tokens Entra issues to the tenant's service principals, managed identities and agent identities: an
+app-only access token (client credentials, the managed identity endpoint) whose ``sub`` and ``oid`` are the
+principal's object id, from the v1 (``sts.windows.net/TENANT``) and v2 (``login.microsoftonline.com/TENANT/v2.0``)
+issuers; the audience is the resource the holder asks a token for. Other clouds' trusts are matched against them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from nhi_scan.model import Identity, IdentityKind, Inventory, IssuedToken
+
+_KINDS = (IdentityKind.SERVICE_PRINCIPAL, IdentityKind.MANAGED_IDENTITY, IdentityKind.AGENT_IDENTITY)
+
+
+def issued_tokens(inventory: Inventory) -> Iterator[IssuedToken]:
+    for identity in inventory.identities:
+        if identity.kind not in _KINDS or identity.enabled is False or identity.provider_managed:
+            continue
+        object_id = str(identity.attributes.get("object_id") or "")
+        if not object_id or identity.scope in ("", "unknown"):
+            continue
+        yield from _tokens(identity, identity.scope, object_id)
+
+
+def _tokens(identity: Identity, tenant: str, object_id: str) -> Iterator[IssuedToken]:
+    app_id = str(identity.attributes.get("app_id") or "")
+    how = f"an Entra access token of tenant {tenant}"
+    yield IssuedToken(
+        identity_id=identity.id,
+        issuer=f"sts.windows.net/{tenant}",
+        claims={"sub": object_id, "oid": object_id, "tid": tenant, **({"appid": app_id} if app_id else {})},
+        how=f"{how} (v1)",
+    )
+    yield IssuedToken(
+        identity_id=identity.id,
+        issuer=f"login.microsoftonline.com/{tenant}/v2.0",
+        claims={"sub": object_id, "oid": object_id, "tid": tenant, **({"azp": app_id} if app_id else {})},
+        how=f"{how} (v2)",
+    )

@@ -1,0 +1,167 @@
+"""The federation pass, after every cloud's analysis: each federated trust of any cloud is joined with the tokens
+identities of every cloud can obtain (a GCP service account's Google ID token, an Entra service principal's access
+token, an AWS role's caller identity), by issuer and claims. A trust that one identity's token satisfies becomes an
+edge from that identity; one that several satisfy, an edge from a set of them that says so; one that someone
+outside the scanned estate can satisfy, an edge from an entry point labelled by what that outsider must control.
+Nothing here knows a cloud: the claims were mapped to the tokens' own names by each cloud's connector."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from nhi_scan.federation.claims import issuer_key, pinned, satisfies
+from nhi_scan.federation.entry import describe, family_of, is_public
+from nhi_scan.graph import Edge, EdgeKind, IdentityGraph, MethodFacts
+from nhi_scan.model import ClaimTest, Inventory, IssuedToken, Trust, TrustKind
+
+FEDERATION = "federation"
+TOKEN = "federation-token"
+METHODS = (
+    MethodFacts(id=FEDERATION, label="federated sign-in with a token the trust admits"),
+    MethodFacts(id=TOKEN, label="obtains a token the trust admits"),
+)
+#: Claims that name who holds a token (not what it is for).
+_WHO = ("sub", "azp", "oid", "email", "appid", "arn", "aws_role", "account")
+
+
+@dataclass(slots=True)
+class FederationSummary:
+    """What the pass linked, for the report's notes."""
+
+    identity_edges: int = 0
+    set_edges: int = 0
+    entry_points: set[str] = field(default_factory=set)
+
+
+class _Tokens:
+    """Tokens by issuer, and by (issuer, claim, value) for the claims that name their holder."""
+
+    def __init__(self, tokens: Iterable[IssuedToken]) -> None:
+        self.by_issuer: dict[str, list[IssuedToken]] = {}
+        self.by_claim: dict[tuple[str, str, str], list[IssuedToken]] = {}
+        claims_of: dict[str, list[set[str]]] = {}
+        for token in tokens:
+            issuer = issuer_key(token.issuer)
+            self.by_issuer.setdefault(issuer, []).append(token)
+            claims_of.setdefault(issuer, []).append(set(token.claims))
+            for claim, value in token.claims.items():
+                self.by_claim.setdefault((issuer, claim, value), []).append(token)
+        #: (issuer, claim) pairs every token of the issuer carries as a fixed value.
+        self.fixed = {(issuer, c) for issuer, sets in claims_of.items() for c in set.intersection(*sets)}
+
+    def candidates(self, issuer: str, tests: Sequence[ClaimTest]) -> list[IssuedToken]:
+        """The issuer's tokens that may pass: looked up by a pinned value where the trust pins a claim every token
+        of the issuer carries as a fixed value (a Google unique id), else all of them."""
+        for claim, values in pinned(tests, _WHO).items():
+            if (issuer, claim) not in self.fixed:
+                continue
+            found: list[IssuedToken] = []
+            for value in values:
+                found.extend(self.by_claim.get((issuer, claim, value), ()))
+            return found
+        return self.by_issuer.get(issuer, [])
+
+
+def link_federation(graph: IdentityGraph, inventory: Inventory, tokens: Iterable[IssuedToken]) -> FederationSummary:
+    graph.register_methods(METHODS)
+    index = _Tokens(tokens)
+    summary = FederationSummary()
+    for trust in inventory.trusts:
+        if (
+            trust.principal_type is not TrustKind.FEDERATED
+            or not trust.issuer
+            or trust.effect.lower() != "allow"
+            or graph.identity(trust.target_id) is None
+        ):
+            continue
+        _link(graph, index, trust, summary)
+    return summary
+
+
+def _link(graph: IdentityGraph, index: _Tokens, trust: Trust, summary: FederationSummary) -> None:
+    issuer = issuer_key(trust.issuer or "")
+    tests = trust.claims
+    shown = "; ".join(t.describe() for t in tests) or "any claims"
+    reason = f"{trust.description or trust.principal} admits tokens of {issuer} with {shown}"
+    if trust.unjudged:
+        reason += f"; if {trust.unjudged} holds"
+    conditional = trust.unjudged is not None
+    holders = [
+        t
+        for t in index.candidates(issuer, tests)
+        if t.identity_id != trust.target_id and graph.identity(t.identity_id) is not None and satisfies(tests, t)
+    ]
+    holders = list({t.identity_id: t for t in holders}.values())
+    if len(holders) == 1:
+        token = holders[0]
+        _edge(graph, token.identity_id, trust.target_id, f"{_holds(graph, token)}; {reason}", conditional)
+        summary.identity_edges += 1
+    elif holders:
+        node = _set_node(graph, issuer, tests, holders)
+        _edge(graph, node, trust.target_id, reason, conditional)
+        summary.set_edges += 1
+    estate = index.by_issuer.get(issuer, [])
+    if _outsiders_may(issuer, tests, estate, holders):
+        entry = describe(issuer, tests)
+        if entry is None:
+            return
+        # One node per meaning: trusts of any cloud that admit the same outsiders share it.
+        node = f"issuer:{issuer}" if entry.broad else f"issuer:{issuer}#{_text_digest(entry.label)}"
+        graph.add_issuer(node, entry.label, human=entry.human)
+        _edge(graph, node, trust.target_id, f"{entry.label}: {reason}", conditional)
+        summary.entry_points.add(node)
+
+
+def _outsiders_may(
+    issuer: str, tests: Sequence[ClaimTest], estate: Sequence[IssuedToken], holders: list[IssuedToken]
+) -> bool:
+    """Whether someone outside the scanned estate may hold an admitted token: always for an issuer the estate
+    does not issue from; for a public one (Google) unless the trust pins its holder to identities of the estate;
+    never for a closed issuer of the estate (a scanned Entra tenant, a scanned AWS account)."""
+    if not estate:
+        return True
+    if not is_public(issuer):
+        return False
+    known = family_of(issuer)
+    names = (known[0].claim, *known[0].also) if known else ("sub",)
+    pins = pinned(tests, names)
+    if not pins:
+        return True
+    owned = {value for token in holders for value in token.claims.values()}
+    return any(value not in owned for values in pins.values() for value in values)
+
+
+def _holds(graph: IdentityGraph, token: IssuedToken) -> str:
+    claims = ", ".join(f"{k}={v}" for k, v in token.claims.items() if k in _WHO)
+    return f"{graph.label(token.identity_id)} obtains {token.how or 'a token'} ({claims})"
+
+
+def _set_node(graph: IdentityGraph, issuer: str, tests: Sequence[ClaimTest], holders: list[IssuedToken]) -> str:
+    node = f"hub:federation:{issuer}#{_digest(tests)}"
+    if graph.node_kind(node) is None:
+        shown = "; ".join(t.describe() for t in tests) or "any claims"
+        graph.add_hub(node, f"any of the {len(holders)} identities whose tokens from {issuer} carry {shown}")
+        for token in holders:
+            _edge(graph, token.identity_id, node, _holds(graph, token), False, method=TOKEN)
+    return node
+
+
+def _edge(
+    graph: IdentityGraph, source: str, target: str, reason: str, conditional: bool, *, method: str = FEDERATION
+) -> None:
+    graph.add_edge(
+        Edge(
+            source=source, target=target, kind=EdgeKind.FEDERATES, reason=reason, method=method, conditional=conditional
+        )
+    )
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _digest(tests: Sequence[ClaimTest]) -> str:
+    text = "|".join(sorted(f"{t.claim}{t.match}{t.negated}{','.join(sorted(t.values))}" for t in tests))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
