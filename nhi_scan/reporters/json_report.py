@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from nhi_scan import __version__
@@ -77,7 +78,7 @@ def suppression_doc(mark: SuppressionMark | None) -> dict[str, str] | None:
     return {"reason": mark.reason, "owner": mark.owner, "expires": mark.expires.isoformat(), "rule": mark.declared_in}
 
 
-def to_document(result: ScanResult) -> dict[str, Any]:
+def _head(result: ScanResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "nhi-scan", "version": __version__},
@@ -93,6 +94,12 @@ def to_document(result: ScanResult) -> dict[str, Any]:
             "warnings": list(result.warnings),
         },
         "summary": summarize(result),
+    }
+
+
+def to_document(result: ScanResult) -> dict[str, Any]:
+    return {
+        **_head(result),
         "identities": [identity_doc(i) for i in result.inventory.identities],
         "findings": [finding_doc(f) for f in result.findings],
     }
@@ -100,21 +107,27 @@ def to_document(result: ScanResult) -> dict[str, Any]:
 
 def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
     """Pretty top level, one identity / finding per line: readable, diff-friendly, and written by the fast C
-    encoder (an indented dump of 100k findings takes the pure-Python one many seconds)."""
-    document = to_document(result)
+    encoder (an indented dump of 100k findings takes the pure-Python one many seconds). Identities and findings
+    are turned into documents batch by batch, never all at once (a 100k-identity report is ~450 MB of text)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps with options builds one a call
+    lists: list[tuple[str, Sequence[Any], Callable[[Any], dict[str, Any]]]] = [
+        ("identities", result.inventory.identities, identity_doc),
+        ("findings", result.findings, finding_doc),
+    ]
     stream.write("{\n")
-    for number, (key, value) in enumerate(document.items()):
-        comma = "," if number < len(document) - 1 else ""
-        if isinstance(value, list) and value:
-            stream.write(f"  {encode(key)}: [\n")
-            for start in range(0, len(value), _BATCH):  # batches: a 100k-finding report is ~450 MB of text
-                last = start + _BATCH >= len(value)
-                lines = ",\n    ".join(map(encode, value[start : start + _BATCH]))
-                stream.write(f"    {lines}{'' if last else ','}\n")
-            stream.write(f"  ]{comma}\n")
-        else:
-            stream.write(f"  {encode(key)}: {encode(value)}{comma}\n")
+    for key, value in _head(result).items():
+        stream.write(f"  {encode(key)}: {encode(value)},\n")
+    for number, (key, items, document) in enumerate(lists):
+        comma = "," if number < len(lists) - 1 else ""
+        if not items:
+            stream.write(f"  {encode(key)}: []{comma}\n")
+            continue
+        stream.write(f"  {encode(key)}: [\n")
+        for start in range(0, len(items), _BATCH):
+            last = start + _BATCH >= len(items)
+            lines = ",\n    ".join(encode(document(item)) for item in items[start : start + _BATCH])
+            stream.write(f"    {lines}{'' if last else ','}\n")
+        stream.write(f"  ]{comma}\n")
     stream.write("}\n")
 
 
