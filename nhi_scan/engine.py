@@ -217,10 +217,12 @@ def analyse(
         raise _no_usable_input(paths, loaded.sources)
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
+    sources = tuple(loaded.sources)
+    del loaded  # the parsed documents (most of a large scan's memory) are not needed past parsing
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
     graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
-    kinds = frozenset(s.kind for s in loaded.sources if s.read and s.kind)
-    return Analysis(tuple(loaded.sources), kinds, inventory, graph, analyses)
+    kinds = frozenset(s.kind for s in sources if s.read and s.kind)
+    return Analysis(sources, kinds, inventory, graph, analyses)
 
 
 def run_scan(
