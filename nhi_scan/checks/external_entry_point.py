@@ -10,7 +10,7 @@ from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_reach
 from nhi_scan.graph import Edge, IdentityGraph, NodeKind
 from nhi_scan.model import Category, Finding, Provider, Severity
-from nhi_scan.reach import hops, reachable_from
+from nhi_scan.reach import hops, search_from
 
 SEARCH_LIMIT = 5_000
 LISTED = 10
@@ -73,11 +73,13 @@ def run(context: CheckContext) -> Iterator[Finding]:
                 path=hops(graph, edges),
             )
             continue
-        paths = reachable_from(graph, node, limit=SEARCH_LIMIT)
-        targets = sorted((n for n in paths if graph.identity(n) is not None), key=lambda n: (len(paths[n]), n))
+        reached = search_from(graph, node, limit=SEARCH_LIMIT)
+        targets = sorted(
+            (n for n in reached.depth if graph.identity(n) is not None), key=lambda n: (reached.depth[n], n)
+        )
         if not targets:
             continue
-        first = paths[targets[0]]
+        first = reached.path(targets[0])
         provider = _first_provider(graph, first)
         if provider is None:
             continue

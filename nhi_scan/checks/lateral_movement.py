@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_reach, machine_principals
 from nhi_scan.model import Category, Finding, Severity
-from nhi_scan.reach import hops, reachable_from
+from nhi_scan.reach import hops, search_from
 
 #: Identities listed in a finding's evidence; the count is always complete up to the search limit.
 LISTED = 25
@@ -20,12 +20,13 @@ def run(context: CheckContext) -> Iterator[Finding]:
     for identity in machine_principals(context):
         if reach.possible.reaches(identity.id):
             continue  # reaching admin is the privilege-escalation check's finding
-        paths = reachable_from(graph, identity.id, limit=SEARCH_LIMIT)
-        targets = {node: edges for node, edges in paths.items() if graph.identity(node) is not None}
+        reached = search_from(graph, identity.id, limit=SEARCH_LIMIT)
+        depth = reached.depth
+        targets = [node for node in depth if graph.identity(node) is not None]
         if not targets:
             continue
-        ordered = sorted(targets, key=lambda node: (len(targets[node]), node))
-        certain = [node for node in ordered if not any(e.conditional for e in targets[node])]
+        ordered = sorted(targets, key=lambda node: (depth[node], node))
+        certain = [node for node in ordered if not reached.conditional[node]]
         names = [graph.label(node) for node in ordered[:LISTED]]
         first = (certain or ordered)[0]
         more = f" and {len(ordered) - LISTED} more" if len(ordered) > LISTED else ""
@@ -43,16 +44,16 @@ def run(context: CheckContext) -> Iterator[Finding]:
                 "targets": [
                     {
                         "identity": node,
-                        "hops": len(targets[node]),
-                        "conditional": any(e.conditional for e in targets[node]),
-                        "via": [e.method for e in targets[node] if e.method],
+                        "hops": depth[node],
+                        "conditional": reached.conditional[node],
+                        "via": [e.method for e in reached.path(node) if e.method],
                     }
                     for node in ordered[:LISTED]
                 ],
-                "search_limited": len(paths) >= SEARCH_LIMIT - 1,
+                "search_limited": len(depth) >= SEARCH_LIMIT - 1,
             },
             severity=Severity.MEDIUM if certain else Severity.LOW,
-            path=hops(graph, targets[first]),
+            path=hops(graph, reached.path(first)),
         )
 
 
