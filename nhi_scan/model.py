@@ -327,6 +327,8 @@ class IssuedToken:
     chosen: frozenset[str] = frozenset({"aud"})
     #: Claims that start with a fixed text and end with one the holder picks (an AWS role session name).
     prefixed: Mapping[str, str] = field(default_factory=dict)
+    #: Claims the holder picks among known values (an Entra token's audience: a resource of the tenant).
+    choices: Mapping[str, frozenset[str]] = field(default_factory=dict)
     #: How the identity obtains it, for reasons ("a Google-signed ID token (generateIdToken)").
     how: str = ""
 

@@ -45,6 +45,11 @@ def _prefix_may_match(prefix: str, wanted: str, match: ClaimMatch) -> bool:
 
 
 def passes(test: ClaimTest, token: IssuedToken) -> bool:
+    choices = token.choices.get(test.claim)
+    if choices is not None:  # the holder picks one of these: one that passes, if there is one
+        if test.negated:
+            return any(not any(_compares(c, v, test.match) for v in test.values) for c in choices)
+        return any(_compares(c, v, test.match) for c in choices for v in test.values)
     if test.claim in token.chosen:
         return True  # the holder asks for a value that passes (or one the negation does not name)
     prefix = token.prefixed.get(test.claim)

@@ -68,19 +68,22 @@ def link_federation(graph: IdentityGraph, inventory: Inventory, tokens: Iterable
     graph.register_methods(METHODS)
     index = _Tokens(tokens)
     summary = FederationSummary()
-    for trust in inventory.trusts:
-        if (
-            trust.principal_type is not TrustKind.FEDERATED
-            or not trust.issuer
-            or trust.effect.lower() != "allow"
-            or graph.identity(trust.target_id) is None
-        ):
-            continue
-        _link(graph, index, trust, summary)
+    federated = [t for t in inventory.trusts if t.principal_type is TrustKind.FEDERATED and t.issuer]
+    denies: dict[tuple[str, str], list[Trust]] = {}
+    for trust in federated:
+        if trust.effect.lower() == "deny" and trust.unjudged is None:  # a deny on what a token cannot show: kept out
+            denies.setdefault((trust.target_id, issuer_key(trust.issuer or "")), []).append(trust)
+    for trust in federated:
+        target = graph.identity(trust.target_id)
+        if trust.effect.lower() != "allow" or target is None or target.enabled is False:
+            continue  # a disabled identity cannot be signed in to, by federation or otherwise
+        _link(graph, index, trust, denies.get((trust.target_id, issuer_key(trust.issuer or "")), []), summary)
     return summary
 
 
-def _link(graph: IdentityGraph, index: _Tokens, trust: Trust, summary: FederationSummary) -> None:
+def _link(
+    graph: IdentityGraph, index: _Tokens, trust: Trust, denies: Sequence[Trust], summary: FederationSummary
+) -> None:
     issuer = issuer_key(trust.issuer or "")
     tests = trust.claims
     shown = "; ".join(t.describe() for t in tests) or "any claims"
@@ -91,7 +94,10 @@ def _link(graph: IdentityGraph, index: _Tokens, trust: Trust, summary: Federatio
     holders = [
         t
         for t in index.candidates(issuer, tests)
-        if t.identity_id != trust.target_id and graph.identity(t.identity_id) is not None and satisfies(tests, t)
+        if t.identity_id != trust.target_id
+        and graph.identity(t.identity_id) is not None
+        and satisfies(tests, t)
+        and not any(satisfies(deny.claims, t) for deny in denies)  # an explicit deny of its claims wins
     ]
     holders = list({t.identity_id: t for t in holders}.values())
     if len(holders) == 1:
@@ -103,6 +109,8 @@ def _link(graph: IdentityGraph, index: _Tokens, trust: Trust, summary: Federatio
         _edge(graph, node, trust.target_id, reason, conditional)
         summary.set_edges += 1
     estate = index.by_issuer.get(issuer, [])
+    if any(not deny.claims for deny in denies):
+        return  # every token of the issuer is denied
     if _outsiders_may(issuer, tests, estate, holders):
         entry = describe(issuer, tests)
         if entry is None:

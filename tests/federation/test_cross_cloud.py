@@ -219,15 +219,25 @@ def test_an_aws_role_trusting_the_entra_tenant_admits_the_pinned_service_princip
 
 def test_a_tenant_trust_on_the_audience_alone_comes_from_a_set_that_says_so(tmp_path: Path) -> None:
     statement = google_trust(
-        {"StringEquals": {f"sts.windows.net/{TENANT}/:aud": "api://aws-sample"}},
+        {"StringEquals": {f"sts.windows.net/{TENANT}/:aud": "api://nhi-scan-sample-gcp"}},  # release-pipeline's URI
         federated=f"arn:aws:iam::{ACCOUNT}:oidc-provider/sts.windows.net/{TENANT}/",
     )
     graph = edit(tmp_path, {AUTHZ: trust_of("gcp-federated-lookalike", statement)})
     [hub] = [e.source for e in graph.edges_to(LOOKALIKE) if e.kind is EdgeKind.FEDERATES]
     assert graph.node_kind(hub) is NodeKind.HUB
-    assert graph.label(hub).startswith("any of the ") and "aud = api://aws-sample" in graph.label(hub)
+    assert graph.label(hub).startswith("any of the ") and "aud = api://nhi-scan-sample-gcp" in graph.label(hub)
     members = {e.source for e in graph.edges_to(hub)}
     assert PIPELINE_SP in members and FORK_SP in members
+
+
+def test_a_tenant_trust_on_an_audience_no_resource_of_the_tenant_has_admits_nobody(tmp_path: Path) -> None:
+    """Entra issues tokens only for resources with a service principal in the tenant (AADSTS500011 otherwise)."""
+    statement = google_trust(
+        {"StringEquals": {f"sts.windows.net/{TENANT}/:aud": "api://no-such-app"}},
+        federated=f"arn:aws:iam::{ACCOUNT}:oidc-provider/sts.windows.net/{TENANT}/",
+    )
+    graph = edit(tmp_path, {AUTHZ: trust_of("gcp-federated-lookalike", statement)})
+    assert federated_into(graph, LOOKALIKE) == set()
 
 
 def test_a_gcp_binding_pinned_to_another_object_id_breaks_the_chain(tmp_path: Path) -> None:

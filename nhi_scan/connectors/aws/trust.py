@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,6 +58,8 @@ def trusts_from_document(role_arn: str, document: Mapping[str, Any]) -> Iterator
                 issuer = _issuer(value) if kind is TrustKind.FEDERATED else None
                 if issuer and not _usable(role_arn, value):
                     issuer = None  # an OIDC provider of another account: AWS accepts only the role's own account's
+                if issuer and not _federating(actions, saml=":saml-provider/" in value):
+                    issuer = None  # the statement allows no web-identity / SAML sign-in (sts:TagSession alone...)
                 tests, unjudged = (
                     _claims(issuer, conditions) if issuer and ":saml-provider/" not in value else ((), None)
                 )
@@ -94,6 +97,12 @@ _OPERATORS = {
 #: Condition keys of Google that name another claim than their suffix: AWS matches ``accounts.google.com:aud``
 #: against the token's authorised party (``azp``, a service account's unique id) and ``:oaud`` against ``aud``.
 _RENAMED = {"accounts.google.com": {"aud": "azp", "oaud": "aud"}}
+
+
+def _federating(actions: tuple[str, ...], *, saml: bool) -> bool:
+    """Whether the statement's actions include the sign-in federation needs (wildcards as IAM reads them)."""
+    wanted = "sts:assumerolewithsaml" if saml else "sts:assumerolewithwebidentity"
+    return any(fnmatch.fnmatchcase(wanted, action.lower()) for action in actions)
 
 
 def _usable(role_arn: str, provider_arn: str) -> bool:

@@ -140,6 +140,7 @@ def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord
         tags=tuple(entry.strings("tags")),
         agent_blueprint_id=opt_guid(entry, "agentIdentityBlueprintId"),
         sponsors=sponsors,
+        names=tuple(entry.strings("servicePrincipalNames")),
         tenant_id=opt_guid(entry, "tenantId"),
         source=entry.source,
     )
@@ -158,6 +159,7 @@ def application(entry: Fields, notes: list[str]) -> tuple[ApplicationRecord, lis
         owners=refs(entry, "owners"),
         created=entry.timestamp("createdDateTime"),
         tags=tuple(entry.strings("tags")),
+        identifier_uris=tuple(entry.strings("identifierUris")),
         tenant_id=opt_guid(entry, "tenantId"),
         source=entry.source,
     )

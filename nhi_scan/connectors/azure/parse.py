@@ -190,6 +190,14 @@ class _Builder:
             "foreign": False if managed else _foreign(owner_org, self.tenant),
             "sign_in_audience": sp.sign_in_audience,
             "application_id": identity_id(APPLICATIONS, app_object) if app_object else None,
+            # what a token may be asked for with this principal as its audience (servicePrincipalNames, the
+            # application's identifier URIs)
+            "resource_names": sorted(
+                n
+                for n in {*sp.names, *(self.apps[app_object].identifier_uris if app_object in self.apps else ())}
+                | {sp.app_id or ""}
+                if n
+            ),
         }
         if managed:
             attributes |= {"user_assigned": user_assigned, "resource_id": resource_id}

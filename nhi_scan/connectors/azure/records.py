@@ -74,6 +74,8 @@ class ServicePrincipalRecord:
     agent_blueprint_id: str | None = None
     #: Sponsors of an agent identity; None when the export does not say (``$expand=sponsors`` not asked).
     sponsors: tuple[ObjectRef, ...] | None = None
+    #: servicePrincipalNames: the app id and identifier URIs a token may be asked for (its audience).
+    names: tuple[str, ...] = ()
     tenant_id: str | None = None
     source: str = ""
 
@@ -89,6 +91,7 @@ class ApplicationRecord:
     owners: tuple[ObjectRef, ...]
     created: datetime | None
     tags: tuple[str, ...] = ()
+    identifier_uris: tuple[str, ...] = ()
     tenant_id: str | None = None
     source: str = ""
 

@@ -36,7 +36,14 @@ def issuer_of(provider: PoolProviderRecord) -> str | None:
 
 
 def federated_trusts(
-    member: str, selector: str, role: str, target: str, pool: str, providers: Sequence[PoolProviderRecord]
+    member: str,
+    selector: str,
+    role: str,
+    target: str,
+    pool: str,
+    providers: Sequence[PoolProviderRecord],
+    *,
+    unjudged: str | None = None,
 ) -> list[Trust]:
     """One trust per enabled provider of the pool (a member admitted by none of them is still listed, issuerless,
     so the binding is not lost)."""
@@ -68,7 +75,7 @@ def federated_trusts(
                     *condition_tests,
                     *(() if provider.aws_account else (ClaimTest(claim="aud", values=audiences),)),
                 ),
-                unjudged="; ".join(x for x in (left, condition_left) if x) or None,
+                unjudged="; ".join(x for x in (unjudged, left, condition_left) if x) or None,
                 description=(
                     f"{role} on the service account for {member.split('/workloadIdentityPools/', 1)[-1]} "
                     f"(provider {provider.name.rsplit('/', 1)[-1]})"
@@ -78,12 +85,37 @@ def federated_trusts(
     return found or [binding]
 
 
+#: Google's documented default mapping of ``attribute.aws_role`` for AWS providers, written out: the caller's ARN
+#: with an assumed role's session name cut off (the ``aws_role`` claim of connectors/aws/tokens.py).
+_AWS_ROLE_DEFAULT = re.sub(
+    r"\s+",
+    "",
+    "assertion.arn.contains('assumed-role') ? assertion.arn.extract('{account_arn}assumed-role/') + 'assumed-role/' "
+    "+ assertion.arn.extract('assumed-role/{role_name}/') : assertion.arn",
+)
+
+
 def _claim_of(attribute: str, mapping: Mapping[str, str]) -> str | None:
     expression = mapping.get(attribute)
     if expression is None:
         return None
+    if re.sub(r"\s+", "", expression).replace('"', "'") == _AWS_ROLE_DEFAULT:
+        return "aws_role"
     match = _CLAIM.match(expression)
     return (match.group(1) or match.group(2)) if match else None
+
+
+def _unwrap(text: str) -> str:
+    """``(x == 'a')`` -> ``x == 'a'``: outer parentheses that enclose the whole term, never a call's own."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for position, char in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and position < len(text) - 1:
+                return text  # the first parenthesis closes before the end: not one outer pair
+        text = text[1:-1].strip()
+    return text
 
 
 def _member_tests(selector: str, mapping: Mapping[str, str]) -> tuple[tuple[ClaimTest, ...], str | None]:
@@ -105,7 +137,7 @@ def _condition(condition: str | None, mapping: Mapping[str, str]) -> tuple[tuple
         return (), None
     tests: list[ClaimTest] = []
     for part in condition.split("&&"):
-        term = _TERM.match(part.strip().strip("()"))
+        term = _TERM.match(_unwrap(part))
         if term is None or "||" in part:
             return (), f"attributeCondition {condition!r}"
         left = term["left"]

@@ -21,6 +21,7 @@ from nhi_scan.connectors.gcp.records import (
     KeyRecord,
     PolicyRecord,
     PoolProviderRecord,
+    PoolRecord,
     Record,
     Records,
     RoleRecord,
@@ -45,6 +46,7 @@ from nhi_scan.model import (
     Trust,
     Workload,
 )
+from nhi_scan.policy.gcp.roles import predefined_role
 
 _HUMAN_KINDS = {"user": IdentityKind.USER, "group": IdentityKind.GROUP}
 _APP_LABELS = ("app", "application", "service", "component", "workload", "system", "project")
@@ -116,6 +118,7 @@ class _Builder:
         self.names = Names(scopes, accounts)
         self.projects: set[str] = set()
         self.hierarchy: dict[str, Scope] = {}
+        self._accounts_by_project: dict[str, list[str]] | None = None
 
     def project(self, ref: str | None) -> str | None:
         found = self.names.project(ref)
@@ -267,15 +270,46 @@ class _Builder:
                         )
                     )
                     federated = _WIF_MEMBER.match(member)
-                    if federated and "/serviceAccounts/" in resource:
-                        trusts.extend(self._federation(member, federated, binding.role, resource))
+                    if federated:
+                        for target in self._impersonated(resource):
+                            trusts.extend(self._federation(member, federated, binding.role, target))
         return grants, trusts
 
-    def _federation(self, member: str, match: re.Match[str], role: str, resource: str) -> list[Trust]:
+    def _impersonated(self, resource: str) -> list[str]:
+        """The service accounts a binding on ``resource`` lets its members impersonate: the account itself, or
+        every account of a project (a project-level binding is inherited by its accounts)."""
+        if "/serviceAccounts/" in resource:
+            return [member_of_email(resource.rsplit("/", 1)[1])]
+        if resource.startswith("projects/") and resource.count("/") == 1:
+            if self._accounts_by_project is None:
+                self._accounts_by_project = {}
+                for account in self.c.of(ServiceAccountRecord):
+                    project = self.project(account.project) or account.project
+                    self._accounts_by_project.setdefault(project, []).append(member_of_email(account.email))
+            return self._accounts_by_project.get(resource.split("/", 1)[1], [])
+        return []
+
+    def _federation(self, member: str, match: re.Match[str], role: str, target: str) -> list[Trust]:
+        permissions = self._role_permissions(role)
+        if permissions is not None and not permissions & _TOKEN_PERMISSIONS:
+            return []  # the role lets its holder see the account, not act as it
         pool = self.names.resource(f"projects/{match.group(2)}/locations/global/workloadIdentityPools/{match.group(3)}")
-        providers = [p for p in self.c.of(PoolProviderRecord) if _same_pool(p.pool, pool, self.names)]
-        target = member_of_email(resource.rsplit("/", 1)[1])
-        return federated_trusts(member, match.group(4), role, target, pool, providers)
+        disabled = any(p.disabled and _same_pool(p.name, pool, self.names) for p in self.c.of(PoolRecord))
+        providers = [p for p in self.c.of(PoolProviderRecord) if not disabled and _same_pool(p.pool, pool, self.names)]
+        unknown = f"{role} lets its holder obtain the account's tokens (a role whose permissions are not given)"
+        return federated_trusts(
+            member, match.group(4), role, target, pool, providers, unjudged=None if permissions is not None else unknown
+        )
+
+    def _role_permissions(self, role: str) -> frozenset[str] | None:
+        predefined = predefined_role(role)
+        if predefined is not None:
+            return predefined.permissions
+        wanted = self.names.resource(role)
+        for record in self.c.of(RoleRecord):
+            if self.names.resource(record.name) == wanted:
+                return frozenset(record.permissions)
+        return None
 
     def deny_rules(self) -> list[Grant]:
         found: list[Grant] = []
@@ -371,6 +405,10 @@ class _Builder:
                 application=next((record.labels[k] for k in _APP_LABELS if record.labels.get(k)), None),
             )
         return list(found.values())
+
+
+#: Permissions that let a principal act as a service account (roles/iam.workloadIdentityUser holds both).
+_TOKEN_PERMISSIONS = frozenset({"iam.serviceAccounts.getAccessToken", "iam.serviceAccounts.getOpenIdToken"})
 
 
 def _project_in(resource: str) -> str | None:

@@ -121,6 +121,15 @@ class PoolProviderRecord:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PoolRecord:
+    """A workload identity pool: a disabled (or deleted) one admits no token, whatever its providers say."""
+
+    name: str
+    disabled: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WorkloadRecord:
     """Something that runs as service accounts: an instance, a function, a Cloud Run service, an agent."""
 
@@ -168,6 +177,7 @@ Record = (
     | RoleRecord
     | DenyPolicyRecord
     | PoolProviderRecord
+    | PoolRecord
     | WorkloadRecord
     | ActivityRecord
     | ActivityCoverage

@@ -1,7 +1,6 @@
 """`gcloud iam workload-identity-pools (providers) list --format=json`: who outside Google may federate in.
 
-Pools alone carry nothing to judge (their providers do); they are recognised so that they are not reported as
-unknown files."""
+A pool carries one fact its providers need: whether it is disabled (then none of them admits a token)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,7 @@ import re
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
-from nhi_scan.connectors.gcp.records import Records
+from nhi_scan.connectors.gcp.records import PoolProviderRecord, PoolRecord, Records
 from nhi_scan.connectors.gcp.rest import pool_provider
 
 
@@ -29,13 +28,15 @@ _POOL = re.compile(r"^(//iam\.googleapis\.com/)?projects/[^/]+/locations/[^/]+/w
 
 def load(source: str, value: object) -> Records:
     key = "workloadIdentityPools" if isinstance(value, dict) and "workloadIdentityPools" in value else None
-    providers = []
+    found: list[PoolProviderRecord | PoolRecord] = []
     for entry in items(source, value, page_key=key or "workloadIdentityPoolProviders"):
         name = entry.string("name")
-        if _POOL.match(name):
-            continue  # a pool: its providers say who may federate
-        providers.append(pool_provider(entry))  # names the field when the name is neither pool nor provider
-    return Records(tuple(providers))
+        if _POOL.match(name):  # a pool: its providers say who may federate, unless it is disabled
+            disabled = bool(entry.opt_bool("disabled")) or entry.opt_str("state") == "DELETED"
+            found.append(PoolRecord(name=name, disabled=disabled, source=source))
+            continue
+        found.append(pool_provider(entry))  # names the field when the name is neither pool nor provider
+    return Records(tuple(found))
 
 
 FORMAT = InputFormat(
