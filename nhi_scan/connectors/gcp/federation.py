@@ -57,6 +57,7 @@ def federated_trusts(
         provider=GCP,
         subjects=(selector.split("/", 1)[1],) if exact else (),
     )
+    short = member.split("/workloadIdentityPools/", 1)[-1]
     found = []
     for provider in providers:
         if provider.disabled:
@@ -77,8 +78,12 @@ def federated_trusts(
                 ),
                 unjudged="; ".join(x for x in (unjudged, left, condition_left) if x) or None,
                 description=(
-                    f"{role} on the service account for {member.split('/workloadIdentityPools/', 1)[-1]} "
-                    f"(provider {provider.name.rsplit('/', 1)[-1]})"
+                    (
+                        f"the roles bound to {short}"
+                        if target == member
+                        else f"{role} on the service account for {short}"
+                    )
+                    + f" (provider {provider.name.rsplit('/', 1)[-1]})"
                 ),
             )
         )

@@ -252,6 +252,7 @@ class _Builder:
     def grants(self) -> tuple[list[Grant], list[Trust]]:
         grants: list[Grant] = []
         trusts: list[Trust] = []
+        direct: dict[str, re.Match[str]] = {}
         for record in self.c.of(PolicyRecord):
             resource = self.names.resource(record.resource)
             self.resource_scope(resource, record.project or _project_in(resource))
@@ -273,7 +274,38 @@ class _Builder:
                     if federated:
                         for target in self._impersonated(resource):
                             trusts.extend(self._federation(member, federated, binding.role, target))
+                        if "/serviceAccounts/" not in resource and member not in direct:
+                            direct[member] = federated
+        for member, federated in direct.items():  # it holds roles itself: token holders sign in as it
+            trusts.extend(self._federation(member, federated, None, member))
         return grants, trusts
+
+    def federated_principals(self) -> list[Identity]:
+        """``principal://`` / ``principalSet://`` members that hold roles on resources themselves (not only the
+        right to impersonate a service account): principals of their own, which federated token holders become."""
+        found: dict[str, Identity] = {}
+        for record in self.c.of(PolicyRecord):
+            resource = self.names.resource(record.resource)
+            if "/serviceAccounts/" in resource:
+                continue
+            for binding in record.bindings:
+                for member in binding.members:
+                    match = _WIF_MEMBER.match(member)
+                    if match is None or member in found:
+                        continue
+                    single = match.group(1) is None
+                    found[member] = Identity(
+                        id=member,
+                        provider=GCP,
+                        kind=IdentityKind.USER if single else IdentityKind.GROUP,
+                        name=f"{'principal' if single else 'principalSet'} {match.group(3)}/{match.group(4)}",
+                        scope=self.project(match.group(2)) or match.group(2),
+                        machine=False,
+                        machine_reason="federated principal of a workload identity pool",
+                        sources=(record.source,),
+                        attributes={"federated_principal": True, "pool": match.group(3)},
+                    )
+        return list(found.values())
 
     def _impersonated(self, resource: str) -> list[str]:
         """The service accounts a binding on ``resource`` lets its members impersonate: the account itself, or
@@ -289,8 +321,10 @@ class _Builder:
             return self._accounts_by_project.get(resource.split("/", 1)[1], [])
         return []
 
-    def _federation(self, member: str, match: re.Match[str], role: str, target: str) -> list[Trust]:
-        permissions = self._role_permissions(role)
+    def _federation(self, member: str, match: re.Match[str], role: str | None, target: str) -> list[Trust]:
+        """Who may become ``target`` through ``member``: a service account it holds ``role`` on, or (``role`` None)
+        the federated principal itself."""
+        permissions = self._role_permissions(role) if role else frozenset(_TOKEN_PERMISSIONS)
         if permissions is not None and not permissions & _TOKEN_PERMISSIONS:
             return []  # the role lets its holder see the account, not act as it
         pool = self.names.resource(f"projects/{match.group(2)}/locations/global/workloadIdentityPools/{match.group(3)}")
@@ -298,7 +332,13 @@ class _Builder:
         providers = [p for p in self.c.of(PoolProviderRecord) if not disabled and _same_pool(p.pool, pool, self.names)]
         unknown = f"{role} lets its holder obtain the account's tokens (a role whose permissions are not given)"
         return federated_trusts(
-            member, match.group(4), role, target, pool, providers, unjudged=None if permissions is not None else unknown
+            member,
+            match.group(4),
+            role or "its own roles",
+            target,
+            pool,
+            providers,
+            unjudged=None if permissions is not None else unknown,
         )
 
     def _role_permissions(self, role: str) -> frozenset[str] | None:
@@ -445,7 +485,7 @@ def parse(documents: Sequence[LoadedDocument], *, owner_tag_keys: Sequence[str])
     accounts = builder.accounts()
     grants, trusts = builder.grants()
     deny = builder.deny_rules()
-    identities = accounts + builder.members({i.id for i in accounts})
+    identities = accounts + builder.members({i.id for i in accounts}) + builder.federated_principals()
     workloads = builder.workloads()
     identities = _agents(identities, workloads)
     for identity in identities:

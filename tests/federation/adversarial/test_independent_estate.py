@@ -1209,13 +1209,6 @@ def test_workload_identity_user_granted_on_the_project_covers_its_service_accoun
     assert GCP_ADMIN in reachable_from(graph, arn(R1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "not modelled yet: a principal:// / principalSet:// member holding roles on resources itself (not "
-        "impersonating a service account) is not a principal of the GCP analysis"
-    ),
-)
 def test_direct_resource_access_of_a_federated_principal(tmp_path: Path) -> None:
     """Workload identity federation without impersonation ("direct resource access"): the principal set itself
     holds projectIamAdmin on the project, so R1's sessions can set the project's IAM policy. Not marked xfail: a
