@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from typing import Annotated
@@ -48,8 +49,17 @@ for _module in iter_modules(__name__):
     _module.register(app)
 
 
+def _escape_unencodable() -> None:
+    """A value an export holds that the terminal cannot encode (a lone surrogate from a JSON escape) is written as
+    its escape (``\\ud800``) instead of failing the whole report; files are opened the same way."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Entry point: run the app; input errors are one line on stderr with exit code 2, never a traceback."""
+    _escape_unencodable()
     try:
         with few_collections():
             app()

@@ -55,7 +55,7 @@ def diff(
         _render(result, fmt, sys.stdout, sys.stdout.isatty())
     else:
         try:
-            with output.open("w", encoding="utf-8") as handle:
+            with output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
                 _render(result, fmt, handle, False)
         except OSError as exc:
             raise UsageError(f"{output}: cannot write ({exc.strerror})") from None

@@ -47,7 +47,7 @@ def export(
         exporter.write(graph, sys.stdout)
         return
     try:
-        with output.open("w", encoding="utf-8") as handle:
+        with output.open("w", encoding="utf-8", errors="backslashreplace") as handle:
             exporter.write(graph, handle)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write graph ({exc.strerror})") from None

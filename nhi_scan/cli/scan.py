@@ -71,7 +71,7 @@ def _write(result: ScanResult, fmt: str, output: Path | None, options: ReportOpt
         reporter.write(result, _with_color(options, stream.isatty()), stream)
         return
     try:
-        with output.open("w", encoding="utf-8", newline="") as handle:
+        with output.open("w", encoding="utf-8", errors="backslashreplace", newline="") as handle:
             reporter.write(result, options, handle)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write report ({exc.strerror})") from None
