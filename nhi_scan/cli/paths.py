@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.tree import Tree
 
 from nhi_scan.checks._paths import admin_nodes
@@ -19,6 +18,7 @@ from nhi_scan.errors import UsageError
 from nhi_scan.graph import IdentityGraph, NodeKind
 from nhi_scan.model import PathHop
 from nhi_scan.reach import hops, reach_towards
+from nhi_scan.reporters._text import escape
 from nhi_scan.settings import Settings
 
 EPILOG = """Examples:

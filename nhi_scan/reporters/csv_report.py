@@ -13,6 +13,7 @@ from typing import TextIO
 from nhi_scan.model import Finding, Identity, ScanResult
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
+from nhi_scan.reporters._text import visible
 
 COLUMNS = (
     "id",
@@ -41,7 +42,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    value = visible(value)
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_START) else value
 
 
 def status(finding: Finding) -> str:

@@ -20,6 +20,7 @@ from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._html_assets import CSP, CSS, SCRIPT
 from nhi_scan.reporters._summary import shown_findings, summarize
 from nhi_scan.reporters._svg import path_svg
+from nhi_scan.reporters._text import visible
 from nhi_scan.timeutil import iso
 
 #: Paths drawn at most; the JSON report has every one.
@@ -27,7 +28,7 @@ MAX_PATHS = 200
 
 
 def _e(value: object) -> str:
-    return escape("" if value is None else str(value), quote=True)
+    return escape(visible("" if value is None else str(value)), quote=True)
 
 
 def _badge(severity: Severity) -> str:

@@ -14,6 +14,7 @@ from nhi_scan.model import Finding, Identity, ScanResult, Severity
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
+from nhi_scan.reporters._text import visible
 
 ICON = {
     Severity.CRITICAL: "🔴",
@@ -30,7 +31,7 @@ MAX_CHARS = 60_000
 
 def cell(text: str) -> str:
     """Text safe inside a table cell: no pipes, newlines or HTML."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    escaped = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 

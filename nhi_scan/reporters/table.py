@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import TextIO
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -18,6 +17,7 @@ from nhi_scan.providers import display_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
+from nhi_scan.reporters._text import escape
 from nhi_scan.timeutil import age_days
 
 SEVERITY_STYLE = {

@@ -1,0 +1,64 @@
+"""Names and tags an export held cannot drive the terminal or spoof a report: control characters and bidirectional
+overrides are shown as escapes in the terminal, Markdown, HTML and CSV reports; JSON keeps the exact value; CSV
+cells cannot start a formula."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nhi_scan.reporters._text import visible
+from nhi_scan.reporters.csv_report import safe
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
+OWNER = "ops\x1b]0;pwned\x07\x1b[2J\r\u202egnp.exe"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("control") / "aws"
+    shutil.copytree(SAMPLE, root)
+    authz = root / "authz.json"
+    document = json.loads(authz.read_text(encoding="utf-8"))
+    for role in document["RoleDetailList"][:3]:
+        role["Tags"] = [t for t in role.get("Tags", []) if t["Key"] != "owner"] + [{"Key": "owner", "Value": OWNER}]
+    authz.write_text(json.dumps(document), encoding="utf-8")
+    return root
+
+
+def report(root: Path, fmt: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "nhi_scan", "scan", str(root), "-f", fmt, "-v", "-q", "--now", "2026-11-29T00:00:00Z"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode in (0, 1), done.stderr.decode(errors="replace")
+    return done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html", "csv"])
+def test_no_raw_control_character_reaches_a_human_report(hostile: Path, fmt: str) -> None:
+    text = report(hostile, fmt)
+    for raw in ("\x1b", "\x07", "\r", "\u202e"):
+        assert raw not in text, f"{raw!r} in the {fmt} report"
+    if fmt in ("table", "html", "csv"):  # the reports that show owners
+        assert "\\x1b]0;pwned\\x07" in text and "\\u202egnp.exe" in text
+
+
+def test_json_keeps_the_exact_value(hostile: Path) -> None:
+    document = json.loads(report(hostile, "json"))
+    assert OWNER in {i.get("owner") for i in document["identities"]}
+
+
+def test_the_sanitisers() -> None:
+    assert visible("a\tb\nc") == "a\tb\nc"
+    assert visible("\x00\x9b\u2066x") == "\\x00\\x9b\\u2066x"
+    assert safe('=HYPERLINK("http://x")').startswith("'=")
+    assert safe("  @SUM(A1)").startswith("'")
+    assert safe("-1") == "'-1" and safe("plain") == "plain"
