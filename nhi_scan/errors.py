@@ -11,8 +11,10 @@ class InputError(NhiScanError):
     """An input file (or live response) that cannot be used, naming where and why."""
 
     def __init__(self, source: str, detail: str, *, field: str | None = None, line: int | None = None) -> None:
+        from nhi_scan.redact import redact_text
+
         self.source = source
-        self.detail = detail
+        self.detail = redact_text(detail)  # whatever built the detail, a credential in it is never shown
         self.field = field
         self.line = line
         super().__init__(self.one_line())

@@ -15,6 +15,7 @@ from nhi_scan.cli._common import err_console
 from nhi_scan.discovery import iter_modules
 from nhi_scan.errors import NhiScanError
 from nhi_scan.gc_tuning import few_collections
+from nhi_scan.redact import redact_text
 
 app = typer.Typer(
     name="nhi-scan",
@@ -73,7 +74,8 @@ def main() -> None:
         if os.environ.get("NHI_SCAN_DEBUG"):
             raise
         err_console.print(
-            f"internal error: {type(exc).__name__}: {exc} (set NHI_SCAN_DEBUG=1 for a traceback and report it)",
+            f"internal error: {type(exc).__name__}: {redact_text(str(exc))[:300]} "
+            "(set NHI_SCAN_DEBUG=1 for a traceback and report it)",
             markup=False,
             highlight=False,
         )

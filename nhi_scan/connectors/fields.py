@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
 
 
@@ -75,8 +76,8 @@ class Fields:
         value = self.raw.get(key)
         try:
             return parse_timestamp(value)
-        except ValueError as exc:
-            raise self.error(key, f"not a timestamp: {str(value)[:40]!r} ({exc})") from None
+        except ValueError:
+            raise self.error(key, f"not a timestamp: {quote(str(value))}") from None
 
     def obj(self, key: str) -> Fields | None:
         value = self.raw.get(key)

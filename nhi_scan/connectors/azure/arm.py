@@ -28,6 +28,7 @@ from nhi_scan.connectors.azure.records import (
     VaultSecretRecord,
 )
 from nhi_scan.connectors.fields import Fields
+from nhi_scan.redact import quote
 
 _PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
 _VAULT_PERMISSIONS = ("secrets", "keys", "certificates", "storage")
@@ -49,14 +50,14 @@ def tags(entry: Fields, key: str = "tags") -> dict[str, str]:
 def resource_id(entry: Fields, key: str = "id") -> str:
     value = arm_id(entry.string(key))
     if not value.startswith(("/subscriptions/", "/providers/")):
-        raise entry.error(key, f"not an Azure resource id: {value[:80]!r}")
+        raise entry.error(key, f"not an Azure resource id: {quote(value)}")
     return value
 
 
 def _subscription(entry: Fields, identifier: str, key: str = "id") -> str:
     found = subscription_of(identifier)
     if found is None:
-        raise entry.error(key, f"not inside a subscription: {identifier[:80]!r}")
+        raise entry.error(key, f"not inside a subscription: {quote(identifier)}")
     return found
 
 
@@ -65,7 +66,7 @@ def subscription(entry: Fields) -> SubscriptionRecord:
     raw = entry.opt_str("subscriptionId") or entry.string("id")
     subscription_id = raw.rsplit("/", 1)[-1].lower()
     if not re.match(r"^[0-9a-f-]{36}$", subscription_id):
-        raise entry.error("id", f"not a subscription id: {raw[:60]!r}")
+        raise entry.error("id", f"not a subscription id: {quote(raw)}")
     return SubscriptionRecord(
         subscription_id=subscription_id,
         tenant_id=opt_guid(entry, "tenantId") or opt_guid(entry, "homeTenantId"),
@@ -121,7 +122,7 @@ def _children(props: Fields, parent: str) -> list[Record]:
 def resource_group(entry: Fields) -> ResourceGroupRecord:
     identifier = resource_id(entry)
     if resource_group_of(identifier) != identifier:
-        raise entry.error("id", f"not a resource group id: {identifier[:80]!r}")
+        raise entry.error("id", f"not a resource group id: {quote(identifier)}")
     return ResourceGroupRecord(
         id=identifier,
         name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
@@ -177,7 +178,7 @@ def identity_federated_credential(entry: Fields) -> FederatedCredentialRecord:
     """``az identity federated-credential list``: the credential's ``id`` names its identity."""
     identifier = resource_id(entry)
     if _FIC not in identifier:
-        raise entry.error("id", f"not a federated identity credential id: {identifier[:80]!r}")
+        raise entry.error("id", f"not a federated identity credential id: {quote(identifier)}")
     return federated_credential(
         view(entry, "issuer"),
         identity_resource_id=identifier.split(_FIC, 1)[0],
@@ -287,7 +288,7 @@ def vault_secret(entry: Fields) -> VaultSecretRecord:
     match = _SECRET_ID.match(identifier)
     if match is None:
         raise entry.error(
-            "id", f"not a Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME): {identifier[:80]!r}"
+            "id", f"not a Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME): {quote(identifier)}"
         )
     attributes = entry.obj("attributes")
     return VaultSecretRecord(

@@ -26,6 +26,7 @@ from nhi_scan.connectors.azure.records import (
 )
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 
 Reader = Callable[[Fields, list[str]], list[Record]]
 #: Entries named one by one before the rest are only counted.
@@ -201,7 +202,7 @@ def load(source: str, value: object) -> Records:
     document = Fields(value, source)
     meta = document.obj("meta")
     if meta is not None and (meta.opt_str("type") or "azure").lower() != "azure":
-        raise meta.error("type", f"not AzureHound's Azure output (type {meta.opt_str('type')!r})")
+        raise meta.error("type", f"not AzureHound's Azure output (type {quote(meta.opt_str('type'))})")
     found: list[Record] = []
     notes: list[str] = []
     ignored: Counter[str] = Counter()

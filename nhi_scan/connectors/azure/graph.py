@@ -26,6 +26,7 @@ from nhi_scan.connectors.azure.records import (
 )
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.model import IdentityKind
+from nhi_scan.redact import quote
 
 #: servicePrincipalType values Graph documents (AzureHound's constant spells the managed one "ManagedIdentities").
 SP_TYPES = {
@@ -48,7 +49,7 @@ def guid(entry: Fields, key: str) -> str:
     """A required object id (GUID), lower-cased (AzureHound upper-cases them)."""
     value = entry.string(key).strip().lower()
     if not GUID.match(value):
-        raise entry.error(key, f"not an object id (a GUID): {value[:40]!r}")
+        raise entry.error(key, f"not an object id (a GUID): {quote(value)}")
     return value
 
 
@@ -106,7 +107,7 @@ def sp_type(entry: Fields) -> str | None:
     if known is None:
         raise entry.error(
             "servicePrincipalType",
-            f"unknown service principal type {raw[:30]!r} (expected Application, ManagedIdentity, Legacy or SocialIdp)",
+            f"unknown service principal type {quote(raw)} (expected Application, ManagedIdentity, Legacy or SocialIdp)",
         )
     return known
 

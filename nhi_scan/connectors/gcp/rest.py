@@ -22,6 +22,7 @@ from nhi_scan.connectors.gcp.records import (
     WorkloadRecord,
 )
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
 
 #: The year of the "never expires" validBeforeTime (9999-12-31T23:59:59Z) of keys created without an expiry.
@@ -39,8 +40,8 @@ def timestamp(entry: Fields, key: str) -> datetime | None:
         value = _FRACTION.sub(r"\1", value)
     try:
         return parse_timestamp(value)
-    except ValueError as exc:
-        raise entry.error(key, f"not a timestamp: {str(value)[:40]!r} ({exc})") from None
+    except ValueError:
+        raise entry.error(key, f"not a timestamp: {quote(str(value))}") from None
 
 
 def short_name(name: str) -> str:
@@ -91,10 +92,10 @@ def key(data: Fields) -> KeyRecord:
     name = short_name(data.string("name"))
     match = _KEY_NAME.search(name)
     if match is None:
-        raise data.error("name", f"not a key name (projects/P/serviceAccounts/EMAIL/keys/ID): {name[:60]!r}")
+        raise data.error("name", f"not a key name (projects/P/serviceAccounts/EMAIL/keys/ID): {quote(name)}")
     key_type = data.opt_str("keyType") or "USER_MANAGED"
     if key_type not in ("USER_MANAGED", "SYSTEM_MANAGED"):
-        raise data.error("keyType", f"unknown key type {key_type[:30]!r} (expected USER_MANAGED or SYSTEM_MANAGED)")
+        raise data.error("keyType", f"unknown key type {quote(key_type)} (expected USER_MANAGED or SYSTEM_MANAGED)")
     valid_before = timestamp(data, "validBeforeTime")
     statuses = []
     for status in data.objects("extendedStatus"):
@@ -125,7 +126,7 @@ def _parent(data: Fields) -> str | None:
     kind, ident = parent.string("type"), parent.string("id")
     plural = {"folder": "folders", "organization": "organizations", "project": "projects"}.get(kind)
     if plural is None:
-        raise parent.error("type", f"unknown parent type {kind[:30]!r} (expected folder or organization)")
+        raise parent.error("type", f"unknown parent type {quote(kind)} (expected folder or organization)")
     return f"{plural}/{ident}"
 
 
@@ -153,7 +154,7 @@ def folder_or_organization(data: Fields) -> ScopeRecord:
     name = short_name(data.string("name"))
     kind = name.split("/", 1)[0]
     if kind not in ("folders", "organizations"):
-        raise data.error("name", f"not a folder or organization name: {name[:60]!r}")
+        raise data.error("name", f"not a folder or organization name: {quote(name)}")
     return ScopeRecord(
         name=name,
         kind=kind[:-1],
@@ -166,7 +167,7 @@ def folder_or_organization(data: Fields) -> ScopeRecord:
 def role(data: Fields) -> RoleRecord:
     name = short_name(data.string("name"))
     if "roles/" not in name:
-        raise data.error("name", f"not a role name: {name[:60]!r}")
+        raise data.error("name", f"not a role name: {quote(name)}")
     return RoleRecord(
         name=name,
         title=data.opt_str("title"),
@@ -190,7 +191,7 @@ def deny_policy(data: Fields) -> DenyPolicyRecord:
     name = data.string("name")
     attachment = attachment_of(name)
     if attachment is None:
-        raise data.error("name", f"deny policy name does not carry its attachment point: {name[:80]!r}")
+        raise data.error("name", f"deny policy name does not carry its attachment point: {quote(name)}")
     rules: list[DenyRule] = []
     for rule in data.objects("rules"):
         deny = rule.obj("denyRule")
@@ -213,7 +214,7 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
     name = short_name(data.string("name"))
     match = re.match(r"projects/([^/]+)/locations/[^/]+/workloadIdentityPools/([^/]+)/providers/([^/]+)$", name)
     if match is None:
-        raise data.error("name", f"not a workload identity pool provider name: {name[:80]!r}")
+        raise data.error("name", f"not a workload identity pool provider name: {quote(name)}")
     oidc, aws, saml = data.obj("oidc"), data.obj("aws"), data.obj("saml")
     mapping = data.obj("attributeMapping")
     protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
@@ -267,7 +268,7 @@ def function(data: Fields) -> WorkloadRecord:
     name = short_name(data.string("name"))
     match = _LOCATED.match(name)
     if match is None:
-        raise data.error("name", f"not a function name (projects/P/locations/L/functions/F): {name[:80]!r}")
+        raise data.error("name", f"not a function name (projects/P/locations/L/functions/F): {quote(name)}")
     config = data.obj("serviceConfig")
     email = data.opt_str("serviceAccountEmail") or (config.opt_str("serviceAccountEmail") if config else None)
     return WorkloadRecord(
@@ -302,7 +303,7 @@ def run_service(data: Fields, project: str | None = None) -> WorkloadRecord:
         identifier = short_name(data.string("name"))
         match = _LOCATED.match(identifier)
         if match is None:
-            raise data.error("name", f"not a Cloud Run service name: {identifier[:80]!r}")
+            raise data.error("name", f"not a Cloud Run service name: {quote(identifier)}")
         owner, region, service_name = match.group(1), match.group(2), match.group(3)
         template = data.obj("template")
         email = template.opt_str("serviceAccount") if template else None
@@ -325,7 +326,7 @@ def reasoning_engine(data: Fields) -> WorkloadRecord:
     name = short_name(data.string("name"))
     match = _LOCATED.match(name)
     if match is None:
-        raise data.error("name", f"not a reasoning engine name: {name[:80]!r}")
+        raise data.error("name", f"not a reasoning engine name: {quote(name)}")
     spec = data.obj("spec")
     email = spec.opt_str("serviceAccount") if spec else None
     if not email and match.group(1).isdigit():
@@ -352,7 +353,7 @@ ACTIVITY_KINDS = {
 def activity(entry: Fields) -> ActivityRecord:
     kind = ACTIVITY_KINDS.get(entry.string("activityType"))
     if kind is None:
-        raise entry.error("activityType", f"unknown activity type {entry.string('activityType')[:40]!r}")
+        raise entry.error("activityType", f"unknown activity type {quote(entry.string('activityType'))}")
     resource = short_name(entry.opt_str("fullResourceName") or "")
     details = entry.obj("activity")
     if details is None:

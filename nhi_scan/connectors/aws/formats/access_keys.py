@@ -6,6 +6,7 @@ from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import AccessKeyList, AccessKeyRecord
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.redact import quote
 
 
 def sniff(value: object) -> bool:
@@ -18,7 +19,7 @@ def load(source: str, value: object) -> AccessKeyList:
     for item in document.objects("AccessKeyMetadata"):
         status = item.string("Status")
         if status not in ("Active", "Inactive", "Expired"):
-            raise item.error("Status", f"unknown key status {status[:20]!r} (expected Active or Inactive)")
+            raise item.error("Status", f"unknown key status {quote(status)} (expected Active or Inactive)")
         keys.append(
             AccessKeyRecord(
                 user=item.string("UserName"),

@@ -10,6 +10,7 @@ from nhi_scan.connectors.aws.formats._common import map_tags
 from nhi_scan.connectors.aws.workloads import AgentIdentityList, AgentIdentityRecord, arn_account
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.redact import quote
 
 
 def sniff(value: object) -> bool:
@@ -23,7 +24,7 @@ def load(source: str, value: object) -> AgentIdentityList:
         arn = item.string("workloadIdentityArn")
         account = arn_account(arn)
         if account is None:
-            raise item.error("workloadIdentityArn", f"not an ARN with an account: {arn[:80]!r}")
+            raise item.error("workloadIdentityArn", f"not an ARN with an account: {quote(arn)}")
         records.append(
             AgentIdentityRecord(
                 arn=arn,

@@ -12,6 +12,7 @@ from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import CertSlot, CredentialReport, CredentialReportRow, KeySlot
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
 
 COLUMNS = (
@@ -63,7 +64,7 @@ class _Row:
         lowered = value.lower()
         if lowered in ("true", "false"):
             return lowered == "true"
-        raise InputError(self.source, f"expected true or false, got {value[:30]!r}", field=column, line=self.line)
+        raise InputError(self.source, f"expected true or false, got {quote(value)}", field=column, line=self.line)
 
     def time(self, column: str) -> datetime | None:
         value = self.text(column)
@@ -71,7 +72,7 @@ class _Row:
             return parse_timestamp(value)
         except ValueError:
             raise InputError(
-                self.source, f"not a timestamp: {(value or '')[:40]!r}", field=column, line=self.line
+                self.source, f"not a timestamp: {quote(value or '')}", field=column, line=self.line
             ) from None
 
 
@@ -90,7 +91,7 @@ def _row(row: _Row) -> CredentialReportRow:
     if not user:
         raise InputError(row.source, "missing user name", field="user", line=row.line)
     if not arn or not arn.startswith("arn:"):
-        raise InputError(row.source, f"not an ARN: {(arn or '')[:60]!r}", field="arn", line=row.line)
+        raise InputError(row.source, f"not an ARN: {quote(arn or '')}", field="arn", line=row.line)
     keys = tuple(
         KeySlot(
             index=i,

@@ -11,6 +11,7 @@ from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.records import Records
 from nhi_scan.connectors.gcp.rest import policy, require_object
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 
 _POLICY_KEYS = frozenset({"bindings", "etag", "version", "auditConfigs"})
 #: Directory names of the convention -> the resource collection they name.
@@ -64,7 +65,7 @@ def load_at(source: str, relative: str, value: object) -> Records:
         )
     resource, project = found
     if re.search(r"[\s]", resource):
-        raise InputError(source, f"resource name from the path has spaces: {resource[:60]!r}")
+        raise InputError(source, f"resource name from the path has spaces: {quote(resource)}")
     return Records((policy(require_object(value, source), resource, project=project),))
 
 
