@@ -63,14 +63,19 @@ def main() -> None:
     _escape_unencodable()
     try:
         with few_collections():
-            app()
+            code = app(standalone_mode=False)  # usage errors come back here, to be said in one line
     except NhiScanError as exc:
         err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         err_console.print("interrupted")
         sys.exit(130)
-    except Exception as exc:  # last resort: one line unless debugging
+    except Exception as exc:  # a usage error of the command line parser (bad option value, unknown option)
+        code = _usage_error(exc)
+        if code is not None:
+            sys.exit(code)
+        if os.environ.get("NHI_SCAN_DEBUG"):  # last resort: one line unless debugging
+            raise
         if os.environ.get("NHI_SCAN_DEBUG"):
             raise
         err_console.print(
@@ -80,3 +85,20 @@ def main() -> None:
             highlight=False,
         )
         sys.exit(3)
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _usage_error(exc: Exception) -> int | None:
+    """Say a command-line parser error (click's, raised as such without standalone mode) in one line; its exit
+    code, or None for any other exception. (No arguments at all shows the help, which needs no error line.)"""
+    message = getattr(exc, "format_message", None)
+    exit_code = getattr(exc, "exit_code", None)
+    if not callable(message) or not isinstance(exit_code, int):
+        return None
+    context = getattr(exc, "ctx", None)
+    command = getattr(context, "command_path", "nhi-scan") if context is not None else "nhi-scan"
+    text = " ".join(str(message()).split())
+    if text:
+        err_console.print(f"[red]error:[/] {escape(text)} (see {command} --help)", soft_wrap=True)
+    return exit_code
