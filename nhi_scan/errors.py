@@ -14,7 +14,7 @@ class InputError(NhiScanError):
         from nhi_scan.redact import redact_text
 
         self.source = source
-        self.detail = redact_text(detail)  # whatever built the detail, a credential in it is never shown
+        self.detail = redact_text(detail, loose=True)  # whatever built the detail, a credential in it is never shown
         self.field = field
         self.line = line
         super().__init__(self.one_line())

@@ -6,29 +6,60 @@ from __future__ import annotations
 
 import re
 
-#: What credentials look like (key ids such as AKIA... are not secrets and stay readable).
-_SECRET = re.compile(
-    r"-----BEGIN[A-Z ]*PRIVATE KEY-----"
-    r"|\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}"
-    r"|\bgithub_pat_[A-Za-z0-9_]{20,}"
-    r"|\bxox[abprs]-[A-Za-z0-9-]{10,}"
-    r"|\bAIza[0-9A-Za-z_-]{30,}"
-    r"|\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*"
-    r"|\bglpat-[A-Za-z0-9_-]{20,}"
-    r"|(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"  # an AWS secret access key's shape
-    r"|[A-Za-z0-9_~.-]{3}Q~[A-Za-z0-9_~.-]{31,34}"  # an Entra client secret
+#: No credential shape is shorter (a Slack token's prefix and ten characters).
+_SHORTEST = 15
+#: What credentials look like, by kind (key ids such as AKIA... are not secrets and stay readable).
+KINDS = (
+    ("a PEM private key", r"-----BEGIN[A-Z ]*PRIVATE KEY-----"),
+    ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
+    ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{30,}"),
+    ("a JSON web token", r"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*"),
+    ("an Entra client secret", r"[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}"),
 )
+#: A value of exactly an AWS secret access key's shape (40 of [A-Za-z0-9/+], not a hex digest): recognised in a
+#: field's whole value or an error's quoted value, not inside free text, where names of that length occur.
+_AWS_SECRET = ("an AWS secret access key", r"(?<![A-Za-z0-9/+=])(?![0-9a-fA-F]{40})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+_SECRET = re.compile("|".join(f"(?:{pattern})" for _, pattern in KINDS))
+_LOOSE = re.compile("|".join(f"(?:{pattern})" for _, pattern in (*KINDS, _AWS_SECRET)))
+_BY_KIND = tuple((kind, re.compile(pattern)) for kind, pattern in (*KINDS, _AWS_SECRET))
+
+
+def kind_of(text: str) -> str | None:
+    """What credential a field's value holds, in words, or None."""
+    if len(text) < _SHORTEST or not _LOOSE.search(text):
+        return None
+    return next(kind for kind, pattern in _BY_KIND if pattern.search(text))
+
+
 #: At most this many characters of a value are quoted.
 LIMIT = 40
 
 
 def looks_secret(text: str) -> bool:
-    return _SECRET.search(text) is not None
+    return len(text) >= _SHORTEST and _LOOSE.search(text) is not None
 
 
-def redact_text(text: str) -> str:
-    """``text`` with anything credential-shaped replaced by ``[redacted]``."""
-    return _SECRET.sub("[redacted]", text) if _SECRET.search(text) else text
+def redact_text(text: str, *, loose: bool = False) -> str:
+    """``text`` with anything credential-shaped replaced by ``[redacted]``; ``loose`` also takes a bare AWS secret
+    key's shape (a 40-character run of its alphabet that is no hex digest): for a field's own value (a tag, an
+    owner) or an error line, not for free text, where names and actions of that length occur."""
+    pattern = _LOOSE if loose else _SECRET
+    if len(text) < _SHORTEST or not pattern.search(text):
+        return text
+    return pattern.sub("[redacted]", text)
+
+
+def redact_value(value: object) -> object:
+    """Every string inside a JSON-like value redacted (evidence of a finding)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(v) for v in value]
+    return value
 
 
 def quote(value: object, limit: int = LIMIT) -> str:

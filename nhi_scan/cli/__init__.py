@@ -79,7 +79,7 @@ def main() -> None:
         if os.environ.get("NHI_SCAN_DEBUG"):
             raise
         err_console.print(
-            f"internal error: {type(exc).__name__}: {redact_text(str(exc))[:300]} "
+            f"internal error: {type(exc).__name__}: {redact_text(str(exc), loose=True)[:300]} "
             "(set NHI_SCAN_DEBUG=1 for a traceback and report it)",
             markup=False,
             highlight=False,

@@ -16,6 +16,7 @@ from typing import Any
 from nhi_scan.graph import IdentityGraph, NodeKind
 from nhi_scan.model import Credential, Finding, Identity, Provider, Workload
 from nhi_scan.providers import display_name
+from nhi_scan.redact import redact_text
 from nhi_scan.timeutil import iso
 
 Primitive = str | int | float | bool
@@ -54,7 +55,8 @@ def edge_kind_name(kind: str) -> str:
 
 
 def clean(values: Mapping[str, Any]) -> dict[str, Value]:
-    """Lowercase keys; drop None and empty lists; datetimes as ISO text; nested values as JSON text."""
+    """Lowercase keys; drop None and empty lists; datetimes as ISO text; nested values as JSON text; anything
+    shaped like a credential redacted."""
     cleaned: dict[str, Value] = {}
     for key, value in values.items():
         name = re.sub(r"[^a-z0-9_]+", "_", key.lower()).strip("_")
@@ -62,12 +64,14 @@ def clean(values: Mapping[str, Any]) -> dict[str, Value]:
             continue
         if isinstance(value, datetime):
             cleaned[name] = iso(value) or ""
-        elif isinstance(value, str | int | float | bool):
+        elif isinstance(value, str):
+            cleaned[name] = redact_text(value)  # a token kept in a tag or name is not exported either
+        elif isinstance(value, int | float | bool):
             cleaned[name] = value
         elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            cleaned[name] = [str(v) for v in value]
+            cleaned[name] = [redact_text(str(v)) for v in value]
         else:
-            cleaned[name] = json.dumps(value, sort_keys=True, default=str)
+            cleaned[name] = redact_text(json.dumps(value, sort_keys=True, default=str))
     return cleaned
 
 
@@ -94,7 +98,7 @@ def _identity(identity: Identity, findings: Sequence[Finding]) -> NodeRecord:
         "scope": identity.scope,
         "machine": identity.machine,
         "machine_reason": identity.machine_reason,
-        "owner": identity.owner,
+        "owner": redact_text(identity.owner, loose=True) if identity.owner else None,
         "created": identity.created,
         "last_used": identity.last_used,
         "provider_managed": identity.provider_managed,
@@ -102,7 +106,7 @@ def _identity(identity: Identity, findings: Sequence[Finding]) -> NodeRecord:
         "path": identity.path,
         "agent_reason": identity.agent_reason,
         "groups": list(identity.groups),
-        "tags": [f"{k}={v}" for k, v in sorted(identity.tags.items())],
+        "tags": [f"{k}={redact_text(v, loose=True)}" for k, v in sorted(identity.tags.items())],
         "sources": list(identity.sources),
         **_finding_properties(findings),
     }

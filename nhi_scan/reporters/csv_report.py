@@ -11,6 +11,7 @@ import json
 from typing import TextIO
 
 from nhi_scan.model import Finding, Identity, ScanResult
+from nhi_scan.redact import redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
 from nhi_scan.reporters._text import visible
@@ -65,7 +66,7 @@ def row(finding: Finding, identity: Identity | None) -> list[str]:
         finding.identity or "",
         identity.name if identity else "",
         str(identity.kind) if identity else "",
-        (identity.owner or "") if identity else "",
+        redact_text(identity.owner or "", loose=True) if identity else "",
         finding.subject,
         finding.message,
         finding.remediation,

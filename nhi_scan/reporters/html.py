@@ -15,6 +15,7 @@ from typing import TextIO
 
 from nhi_scan import __version__
 from nhi_scan.model import Finding, Identity, IdentityKind, ScanResult, Severity
+from nhi_scan.redact import redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._html_assets import CSP, CSS, SCRIPT
@@ -169,7 +170,7 @@ def _inventory(result: ScanResult) -> str:
             f'<code class="muted">{_e(identity.id)}</code></td>'
             f"<td>{_e(identity.kind)}</td><td>{_e(identity.provider)} {_e(identity.scope)}</td>"
             f'<td>{"machine" if identity.machine else "human"}<br><span class="muted">{_e(identity.machine_reason)}'
-            f"</span></td><td>{_e(identity.owner or '-')}</td><td>{_e(credentials)}</td>"
+            f"</span></td><td>{_e(redact_text(identity.owner or '-', loose=True))}</td><td>{_e(credentials)}</td>"
             f'<td data-value="{_e(last)}">{_e(last[:10] or "-")}</td>'
             f'<td data-value="{counts[identity.id]}">{counts[identity.id] or ""}</td></tr>'
         )

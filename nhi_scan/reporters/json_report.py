@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Finding, Identity, ScanResult, SuppressionMark
+from nhi_scan.redact import redact_text, redact_value
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import summarize
 from nhi_scan.timeutil import iso
@@ -38,14 +39,14 @@ def identity_doc(identity: Identity) -> dict[str, Any]:
         "id": identity.id,
         "provider": str(identity.provider),
         "kind": str(identity.kind),
-        "name": identity.name,
+        "name": redact_text(identity.name),
         "scope": identity.scope,
         "machine": identity.machine,
         "machine_reason": identity.machine_reason,
         "created": iso(identity.created),
         "last_used": iso(identity.last_used),
-        "owner": identity.owner,
-        "tags": dict(identity.tags),
+        "owner": redact_text(identity.owner, loose=True) if identity.owner else identity.owner,
+        "tags": {k: redact_text(v, loose=True) for k, v in identity.tags.items()},
         "provider_managed": identity.provider_managed,
         "groups": list(identity.groups),
         "credentials": [credential_doc(c) for c in identity.credentials],
@@ -62,8 +63,8 @@ def finding_doc(finding: Finding) -> dict[str, Any]:
         "provider": str(finding.provider),
         "subject": finding.subject,
         "identity": finding.identity,
-        "message": finding.message,
-        "evidence": dict(finding.evidence),
+        "message": redact_text(finding.message),
+        "evidence": redact_value(dict(finding.evidence)),
         "remediation": finding.remediation,
         "owasp_nhi": list(finding.owasp_nhi),
         "path": [{"from": h.source, "to": h.target, "edge": h.edge, "reason": h.reason} for h in finding.path],

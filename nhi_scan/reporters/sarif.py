@@ -21,6 +21,7 @@ from nhi_scan import __version__
 from nhi_scan.checks import Check, all_checks
 from nhi_scan.model import Finding, Identity, Provider, ScanResult, Severity
 from nhi_scan.providers import display_name
+from nhi_scan.redact import redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
 
@@ -152,7 +153,7 @@ def _result(
         "ruleId": finding.check_id,
         "ruleIndex": index,
         "level": LEVEL[finding.severity],
-        "message": {"text": message(finding, identity)},
+        "message": {"text": redact_text(message(finding, identity))},
         "locations": [locator.location(finding, identity)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.id, "primaryLocationLineHash": finding.id},
         "properties": {

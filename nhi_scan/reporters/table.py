@@ -14,6 +14,7 @@ from rich.table import Table
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
 from nhi_scan.providers import display_name
+from nhi_scan.redact import redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
@@ -130,7 +131,7 @@ def _identity_row(identity: Identity, now: datetime, findings: int) -> tuple[str
         escape(identity.machine_reason),
         credentials or "-",
         _ago(last_used, now) if last_used else ("never" if identity.last_used_known else "-"),
-        escape(identity.owner or "-"),
+        escape(redact_text(identity.owner or "-", loose=True)),
         str(findings or ""),
     )
 

@@ -79,7 +79,11 @@ def _identity(entry: Fields, tenant: str) -> Identity:
         last_used_known=True,
         owner=entry.opt_str("owner"),
         credentials=keys,
-        attributes={"roles": entry.strings("roles"), "can_impersonate": entry.strings("can_impersonate")},
+        attributes={
+            "roles": entry.strings("roles"),
+            "can_impersonate": entry.strings("can_impersonate"),
+            "description": entry.opt_str("description"),
+        },
     )
 
 
