@@ -39,7 +39,7 @@ def identity_doc(identity: Identity) -> dict[str, Any]:
         "id": identity.id,
         "provider": str(identity.provider),
         "kind": str(identity.kind),
-        "name": redact_text(identity.name),
+        "name": identity.name,
         "scope": identity.scope,
         "machine": identity.machine,
         "machine_reason": identity.machine_reason,
@@ -63,8 +63,8 @@ def finding_doc(finding: Finding) -> dict[str, Any]:
         "provider": str(finding.provider),
         "subject": finding.subject,
         "identity": finding.identity,
-        "message": redact_text(finding.message),
-        "evidence": redact_value(dict(finding.evidence)),
+        "message": finding.message,
+        "evidence": dict(finding.evidence),
         "remediation": finding.remediation,
         "owasp_nhi": list(finding.owasp_nhi),
         "path": [{"from": h.source, "to": h.target, "edge": h.edge, "reason": h.reason} for h in finding.path],
@@ -99,11 +99,14 @@ def _head(result: ScanResult) -> dict[str, Any]:
 
 
 def to_document(result: ScanResult) -> dict[str, Any]:
-    return {
+    """The report as data, credential-shaped text redacted (as ``write`` does line by line)."""
+    document = {
         **_head(result),
         "identities": [identity_doc(i) for i in result.inventory.identities],
         "findings": [finding_doc(f) for f in result.findings],
     }
+    redacted: dict[str, Any] = redact_value(document)  # type: ignore[assignment]
+    return redacted
 
 
 def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
@@ -117,7 +120,7 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
     ]
     stream.write("{\n")
     for key, value in _head(result).items():
-        stream.write(f"  {encode(key)}: {encode(value)},\n")
+        stream.write(f"  {encode(key)}: {redact_text(encode(value))},\n")
     for number, (key, items, document) in enumerate(lists):
         comma = "," if number < len(lists) - 1 else ""
         if not items:
@@ -126,7 +129,9 @@ def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
         stream.write(f"  {encode(key)}: [\n")
         for start in range(0, len(items), _BATCH):
             last = start + _BATCH >= len(items)
-            lines = ",\n    ".join(encode(document(item)) for item in items[start : start + _BATCH])
+            # one redaction pass over each batch's text (a match never spans a JSON string: no pattern takes a
+            # quote or a backslash), instead of one per value
+            lines = redact_text(",\n    ".join(encode(document(item)) for item in items[start : start + _BATCH]))
             stream.write(f"    {lines}{'' if last else ','}\n")
         stream.write(f"  ]{comma}\n")
     stream.write("}\n")
