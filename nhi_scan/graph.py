@@ -7,6 +7,7 @@ human-readable ``reason`` naming the permissions and the policy that create it.
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -209,7 +210,7 @@ class IdentityGraph:
     def add_edge(self, edge: Edge) -> None:
         """One edge per (kind, method) between two nodes: a later one replaces it, except that a conditional edge
         never replaces an unconditional one (the order the clouds' builders find them in must not weaken a path)."""
-        key = f"{edge.kind}:{edge.method or ''}"
+        key = sys.intern(f"{edge.kind}:{edge.method or ''}")  # a few dozen distinct keys across a million edges
         if edge.conditional:
             known = self.nx.get_edge_data(edge.source, edge.target, key)
             if known is not None and not known["edge"].conditional:
