@@ -16,7 +16,7 @@ from nhi_scan.errors import InputError, NhiScanError
 from nhi_scan.federation.link import link_federation
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.inventory import merge_inventories, only, providers_of
-from nhi_scan.model import Finding, Inventory, Provider, ScanResult, Source, SourceStatus
+from nhi_scan.model import Finding, Inventory, IssuedToken, Provider, ScanResult, Source, SourceStatus
 from nhi_scan.parallel import Pending, can_fork
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis
 from nhi_scan.providers import all_providers, provider
@@ -72,20 +72,18 @@ def build_graph(
     graph = IdentityGraph.from_inventory(inventory)
     analyses: dict[Provider, ProviderAnalysis] = {}
     covered = providers_of(inventory)
+    tokens: list[IssuedToken] = []
     for plugin in all_providers():
-        if plugin.id not in covered or plugin.analyse is None:
+        if plugin.id not in covered:
             continue
         part = only(inventory, {plugin.id})
-        hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
-        request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
-        analyses[plugin.id] = plugin.analyse(request)
-    tokens = [
-        token
-        for plugin in all_providers()
-        if plugin.id in covered and plugin.issued_tokens is not None
-        for token in plugin.issued_tokens(only(inventory, {plugin.id}))
-    ]
-    link_federation(graph, inventory, tokens)
+        if plugin.analyse is not None:
+            hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
+            request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
+            analyses[plugin.id] = plugin.analyse(request)
+        if plugin.issued_tokens is not None:
+            tokens.extend(plugin.issued_tokens(part))
+    link_federation(graph, inventory, tokens)  # after every cloud's edges: it joins them
     return graph, analyses
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
-from nhi_scan.checks._paths import admin_reach
+from nhi_scan.checks._paths import AdminReach, admin_reach
+from nhi_scan.federation.link import broad_entry
 from nhi_scan.graph import Edge, IdentityGraph, NodeKind
 from nhi_scan.model import Category, Finding, Provider, Severity
 from nhi_scan.reach import hops, search_from
@@ -16,22 +17,15 @@ SEARCH_LIMIT = 5_000
 LISTED = 10
 
 
-def clouds_of(graph: IdentityGraph, edges: list[Edge]) -> list[str]:
-    """The cloud of each identity on the path, in order (a path that changes cloud lists several)."""
-    found: list[str] = []
+def clouds_of(graph: IdentityGraph, edges: list[Edge]) -> list[Provider]:
+    """The cloud of each identity on the path, in order (a path that changes cloud lists several); the first is
+    the cloud a finding about the path belongs to."""
+    found: list[Provider] = []
     for edge in edges:
         identity = graph.identity(edge.target)
         if identity is not None and (not found or found[-1] != identity.provider):
             found.append(identity.provider)
     return found
-
-
-def _first_provider(graph: IdentityGraph, edges: list[Edge]) -> Provider | None:
-    for edge in edges:
-        identity = graph.identity(edge.target)
-        if identity is not None:
-            return identity.provider
-    return None
 
 
 def _steps(graph: IdentityGraph, edges: list[Edge]) -> str:
@@ -49,63 +43,65 @@ def run(context: CheckContext) -> Iterator[Finding]:
     graph = context.graph
     reach = admin_reach(context)
     for node in sorted(graph.entry_points()):
-        if graph.human_entry(node):
-            continue
-        label = graph.label(node)
-        certain = reach.certain.reaches(node)
-        if certain or reach.possible.reaches(node):
-            edges = (reach.certain if certain else reach.possible).path(node)
-            provider = _first_provider(graph, edges)
-            if not edges or provider is None:
-                continue
-            clouds = clouds_of(graph, edges)
-            yield CHECK.finding(
-                subject=node,
-                identity=None,
-                provider=provider,
-                severity=Severity.CRITICAL if certain else Severity.HIGH,
-                message=(
-                    f"Entry point: {label} can become {graph.label(edges[-1].target)}"
-                    f"{'' if certain else ' if what cannot be seen offline holds'}"
-                    f"{' across ' + ' → '.join(clouds) if len(clouds) > 1 else ''}: {_steps(graph, edges)}."
-                ),
-                evidence={"entry": label, "reaches_admin": True, "conditional": not certain, "clouds": clouds},
-                path=hops(graph, edges),
-            )
-            continue
-        reached = search_from(graph, node, limit=SEARCH_LIMIT)
-        targets = sorted(
-            (n for n in reached.depth if graph.identity(n) is not None), key=lambda n: (reached.depth[n], n)
-        )
-        if not targets:
-            continue
-        first = reached.path(targets[0])
-        provider = _first_provider(graph, first)
-        if provider is None:
-            continue
-        broad = not node.partition("#")[2]  # an issuer node without a narrowing: every holder of its tokens
-        names = ", ".join(graph.label(n) for n in targets[:LISTED]) + (
-            f" and {len(targets) - LISTED} more" if len(targets) > LISTED else ""
-        )
-        clouds = sorted({identity.provider for n in targets if (identity := graph.identity(n)) is not None})
-        yield CHECK.finding(
-            subject=node,
-            identity=None,
-            provider=provider,
-            severity=Severity.HIGH if broad else Severity.LOW,
-            message=(
-                f"Entry point: {label} can become {len(targets)} "
-                f"identit{'ies' if len(targets) > 1 else 'y'} ({', '.join(clouds)}): {names}."
-            ),
-            evidence={
-                "entry": label,
-                "reaches_admin": False,
-                "identities": targets[:LISTED],
-                "count": len(targets),
-                "clouds": clouds,
-            },
-            path=hops(graph, first),
-        )
+        if not graph.human_entry(node):
+            finding = _to_admin(graph, reach, node) or _to_identities(graph, node)
+            if finding is not None:
+                yield finding
+
+
+def _to_admin(graph: IdentityGraph, reach: AdminReach, node: str) -> Finding | None:
+    certain = reach.certain.reaches(node)
+    if not certain and not reach.possible.reaches(node):
+        return None
+    edges = (reach.certain if certain else reach.possible).path(node)
+    clouds = clouds_of(graph, edges)
+    if not clouds:
+        return None
+    label = graph.label(node)
+    return CHECK.finding(
+        subject=node,
+        identity=None,
+        provider=clouds[0],
+        severity=Severity.CRITICAL if certain else Severity.HIGH,
+        message=(
+            f"Entry point: {label} can become {graph.label(edges[-1].target)}"
+            f"{'' if certain else ' if what cannot be seen offline holds'}"
+            f"{' across ' + ' → '.join(clouds) if len(clouds) > 1 else ''}: {_steps(graph, edges)}."
+        ),
+        evidence={"entry": label, "reaches_admin": True, "conditional": not certain, "clouds": clouds},
+        path=hops(graph, edges),
+    )
+
+
+def _to_identities(graph: IdentityGraph, node: str) -> Finding | None:
+    reached = search_from(graph, node, limit=SEARCH_LIMIT)
+    targets = sorted((n for n in reached.depth if graph.identity(n) is not None), key=lambda n: (reached.depth[n], n))
+    if not targets:
+        return None
+    first = reached.path(targets[0])
+    label = graph.label(node)
+    names = ", ".join(graph.label(n) for n in targets[:LISTED]) + (
+        f" and {len(targets) - LISTED} more" if len(targets) > LISTED else ""
+    )
+    clouds = sorted({identity.provider for n in targets if (identity := graph.identity(n)) is not None})
+    return CHECK.finding(
+        subject=node,
+        identity=None,
+        provider=clouds_of(graph, first)[0],
+        severity=Severity.HIGH if broad_entry(node) else Severity.LOW,
+        message=(
+            f"Entry point: {label} can become {len(targets)} "
+            f"identit{'ies' if len(targets) > 1 else 'y'} ({', '.join(clouds)}): {names}."
+        ),
+        evidence={
+            "entry": label,
+            "reaches_admin": False,
+            "identities": targets[:LISTED],
+            "count": len(targets),
+            "clouds": clouds,
+        },
+        path=hops(graph, first),
+    )
 
 
 CHECK = Check(

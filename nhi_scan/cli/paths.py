@@ -31,6 +31,8 @@ EPILOG = """Examples:
 
   nhi-scan paths ./exports/ --from key-rotator -f json
 
+  nhi-scan paths aws/ gcp/ azure/ --to servicePrincipals/OBJECT_ID   # from any cloud, or from outside (entry points)
+
 IDs are as the report shows them (AWS ARNs, GCP serviceAccount:EMAIL, Azure servicePrincipals/OBJECT_ID); a name
 (or kind/name, e.g. service-principal/deploy-bot) works when it is unique. Paths prefer hops that hold for certain; a
 hop marked (conditional) holds only if a condition or resource that an export cannot show is there."""

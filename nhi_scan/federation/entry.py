@@ -70,7 +70,9 @@ def families() -> tuple[IssuerFamily, ...]:
     return tuple(found)
 
 
+@cache
 def family_of(issuer: str) -> tuple[IssuerFamily, Mapping[str, str]] | None:
+    """The issuer's family and the groups its host pattern names (cached: a few issuers, asked for per trust)."""
     for family in families():
         for host in family.hosts:
             match = host.match(issuer)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 from nhi_scan.federation.claims import issuer_key, pinned, satisfies
-from nhi_scan.federation.entry import describe, family_of, is_public
+from nhi_scan.federation.entry import EntryPoint, describe, family_of
 from nhi_scan.graph import Edge, EdgeKind, IdentityGraph, MethodFacts
 from nhi_scan.model import ClaimTest, Inventory, IssuedToken, Trust, TrustKind
 
@@ -24,15 +23,6 @@ METHODS = (
 )
 #: Claims that name who holds a token (not what it is for).
 _WHO = ("sub", "azp", "oid", "email", "appid", "arn", "aws_role", "account")
-
-
-@dataclass(slots=True)
-class FederationSummary:
-    """What the pass linked, for the report's notes."""
-
-    identity_edges: int = 0
-    set_edges: int = 0
-    entry_points: set[str] = field(default_factory=set)
 
 
 class _Tokens:
@@ -64,30 +54,41 @@ class _Tokens:
         return self.by_issuer.get(issuer, [])
 
 
-def link_federation(graph: IdentityGraph, inventory: Inventory, tokens: Iterable[IssuedToken]) -> FederationSummary:
+def link_federation(graph: IdentityGraph, inventory: Inventory, tokens: Iterable[IssuedToken]) -> None:
     graph.register_methods(METHODS)
     index = _Tokens(tokens)
-    summary = FederationSummary()
-    federated = [t for t in inventory.trusts if t.principal_type is TrustKind.FEDERATED and t.issuer]
+    federated = [
+        (issuer_key(t.issuer), t) for t in inventory.trusts if t.principal_type is TrustKind.FEDERATED and t.issuer
+    ]
     denies: dict[tuple[str, str], list[Trust]] = {}
-    for trust in federated:
+    for issuer, trust in federated:
         if trust.effect.lower() == "deny" and trust.unjudged is None:  # a deny on what a token cannot show: kept out
-            denies.setdefault((trust.target_id, issuer_key(trust.issuer or "")), []).append(trust)
-    for trust in federated:
+            denies.setdefault((trust.target_id, issuer), []).append(trust)
+    for issuer, trust in federated:
         target = graph.identity(trust.target_id)
         if trust.effect.lower() != "allow" or target is None or target.enabled is False:
             continue  # a disabled identity cannot be signed in to, by federation or otherwise
-        _link(graph, index, trust, denies.get((trust.target_id, issuer_key(trust.issuer or "")), []), summary)
-    return summary
+        _link(graph, index, issuer, trust, denies.get((trust.target_id, issuer), []))
 
 
-def _link(
-    graph: IdentityGraph, index: _Tokens, trust: Trust, denies: Sequence[Trust], summary: FederationSummary
-) -> None:
-    issuer = issuer_key(trust.issuer or "")
+def entry_node(issuer: str, entry: EntryPoint) -> str:
+    """One node per meaning: trusts of any cloud that admit the same outsiders share it; a broad entry (every
+    holder of the issuer's tokens) is the bare ``issuer:`` node."""
+    return f"issuer:{issuer}" if entry.broad else f"issuer:{issuer}#{_digest_of(entry.label)}"
+
+
+def broad_entry(node: str) -> bool:
+    """Whether an entry node of :func:`entry_node` admits every holder of its issuer's tokens."""
+    return node.startswith("issuer:") and "#" not in node
+
+
+def _shown(tests: Sequence[ClaimTest]) -> str:
+    return "; ".join(t.describe() for t in tests) or "any claims"
+
+
+def _link(graph: IdentityGraph, index: _Tokens, issuer: str, trust: Trust, denies: Sequence[Trust]) -> None:
     tests = trust.claims
-    shown = "; ".join(t.describe() for t in tests) or "any claims"
-    reason = f"{trust.description or trust.principal} admits tokens of {issuer} with {shown}"
+    reason = f"{trust.description or trust.principal} admits tokens of {issuer} with {_shown(tests)}"
     if trust.unjudged:
         reason += f"; if {trust.unjudged} holds"
     conditional = trust.unjudged is not None
@@ -103,23 +104,17 @@ def _link(
     if len(holders) == 1:
         token = holders[0]
         _edge(graph, token.identity_id, trust.target_id, f"{_holds(graph, token)}; {reason}", conditional)
-        summary.identity_edges += 1
     elif holders:
-        node = _set_node(graph, issuer, tests, holders)
-        _edge(graph, node, trust.target_id, reason, conditional)
-        summary.set_edges += 1
-    estate = index.by_issuer.get(issuer, [])
+        _edge(graph, _set_node(graph, issuer, tests, holders), trust.target_id, reason, conditional)
     if any(not deny.claims for deny in denies):
         return  # every token of the issuer is denied
-    if _outsiders_may(issuer, tests, estate, holders):
+    if _outsiders_may(issuer, tests, index.by_issuer.get(issuer, []), holders):
         entry = describe(issuer, tests)
         if entry is None:
             return
-        # One node per meaning: trusts of any cloud that admit the same outsiders share it.
-        node = f"issuer:{issuer}" if entry.broad else f"issuer:{issuer}#{_text_digest(entry.label)}"
+        node = entry_node(issuer, entry)
         graph.add_issuer(node, entry.label, human=entry.human)
         _edge(graph, node, trust.target_id, f"{entry.label}: {reason}", conditional)
-        summary.entry_points.add(node)
 
 
 def _outsiders_may(
@@ -130,11 +125,10 @@ def _outsiders_may(
     never for a closed issuer of the estate (a scanned Entra tenant, a scanned AWS account)."""
     if not estate:
         return True
-    if not is_public(issuer):
-        return False
     known = family_of(issuer)
-    names = (known[0].claim, *known[0].also) if known else ("sub",)
-    pins = pinned(tests, names)
+    if known is None or not known[0].public:
+        return False
+    pins = pinned(tests, (known[0].claim, *known[0].also))
     if not pins:
         return True
     owned = {value for token in holders for value in token.claims.values()}
@@ -149,8 +143,7 @@ def _holds(graph: IdentityGraph, token: IssuedToken) -> str:
 def _set_node(graph: IdentityGraph, issuer: str, tests: Sequence[ClaimTest], holders: list[IssuedToken]) -> str:
     node = f"hub:federation:{issuer}#{_digest(tests)}"
     if graph.node_kind(node) is None:
-        shown = "; ".join(t.describe() for t in tests) or "any claims"
-        graph.add_hub(node, f"any of the {len(holders)} identities whose tokens from {issuer} carry {shown}")
+        graph.add_hub(node, f"any of the {len(holders)} identities whose tokens from {issuer} carry {_shown(tests)}")
         for token in holders:
             _edge(graph, token.identity_id, node, _holds(graph, token), False, method=TOKEN)
     return node
@@ -166,10 +159,9 @@ def _edge(
     )
 
 
-def _text_digest(text: str) -> str:
+def _digest_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _digest(tests: Sequence[ClaimTest]) -> str:
-    text = "|".join(sorted(f"{t.claim}{t.match}{t.negated}{','.join(sorted(t.values))}" for t in tests))
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return _digest_of("|".join(sorted(f"{t.claim}{t.match}{t.negated}{','.join(sorted(t.values))}" for t in tests)))

@@ -47,20 +47,17 @@ def _audiences(inventory: Inventory) -> dict[str, frozenset[str]]:
     return {tenant: frozenset(names) | _ALWAYS for tenant, names in found.items()}
 
 
+#: The two issuers of a tenant, and the claim each names the client application by.
+_ISSUERS = (("sts.windows.net/{tenant}", "appid", "v1"), ("login.microsoftonline.com/{tenant}/v2.0", "azp", "v2"))
+
+
 def _tokens(identity: Identity, tenant: str, object_id: str, audiences: frozenset[str] | None) -> Iterator[IssuedToken]:
     app_id = str(identity.attributes.get("app_id") or "")
-    how = f"an Entra access token of tenant {tenant}"
-    yield IssuedToken(
-        identity_id=identity.id,
-        issuer=f"sts.windows.net/{tenant}",
-        claims={"sub": object_id, "oid": object_id, "tid": tenant, **({"appid": app_id} if app_id else {})},
-        choices={"aud": audiences} if audiences else {},
-        how=f"{how} (v1)",
-    )
-    yield IssuedToken(
-        identity_id=identity.id,
-        issuer=f"login.microsoftonline.com/{tenant}/v2.0",
-        claims={"sub": object_id, "oid": object_id, "tid": tenant, **({"azp": app_id} if app_id else {})},
-        choices={"aud": audiences} if audiences else {},
-        how=f"{how} (v2)",
-    )
+    for issuer, app_claim, version in _ISSUERS:
+        yield IssuedToken(
+            identity_id=identity.id,
+            issuer=issuer.format(tenant=tenant),
+            claims={"sub": object_id, "oid": object_id, "tid": tenant, **({app_claim: app_id} if app_id else {})},
+            choices={"aud": audiences} if audiences else {},
+            how=f"an Entra access token of tenant {tenant} ({version})",
+        )

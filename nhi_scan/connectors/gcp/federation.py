@@ -14,10 +14,17 @@ from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.records import PoolProviderRecord
 from nhi_scan.model import ClaimMatch, ClaimTest, Trust, TrustKind
 
-#: The mapping GCP applies to an AWS provider that names none (claims as connectors/aws/tokens.py gives them).
+#: Google's documented default mapping of ``attribute.aws_role`` for AWS providers: the caller's ARN with an
+#: assumed role's session name cut off (the ``aws_role`` claim of connectors/aws/tokens.py).
+_AWS_ROLE_EXPRESSION = (
+    "assertion.arn.contains('assumed-role') ? assertion.arn.extract('{account_arn}assumed-role/') + 'assumed-role/' "
+    "+ assertion.arn.extract('assumed-role/{role_name}/') : assertion.arn"
+)
+_AWS_ROLE_DEFAULT = re.sub(r"\s+", "", _AWS_ROLE_EXPRESSION)
+#: The mapping GCP applies to an AWS provider that names none.
 _AWS_DEFAULT = {
     "google.subject": "assertion.arn",
-    "attribute.aws_role": "assertion.aws_role",
+    "attribute.aws_role": _AWS_ROLE_EXPRESSION,
     "attribute.aws_account": "assertion.account",
 }
 _CLAIM = re.compile(r"^\s*assertion\.([A-Za-z_][A-Za-z0-9_]*)\s*$|^\s*assertion\[\s*'([^']+)'\s*\]\s*$")
@@ -88,16 +95,6 @@ def federated_trusts(
             )
         )
     return found or [binding]
-
-
-#: Google's documented default mapping of ``attribute.aws_role`` for AWS providers, written out: the caller's ARN
-#: with an assumed role's session name cut off (the ``aws_role`` claim of connectors/aws/tokens.py).
-_AWS_ROLE_DEFAULT = re.sub(
-    r"\s+",
-    "",
-    "assertion.arn.contains('assumed-role') ? assertion.arn.extract('{account_arn}assumed-role/') + 'assumed-role/' "
-    "+ assertion.arn.extract('assumed-role/{role_name}/') : assertion.arn",
-)
 
 
 def _claim_of(attribute: str, mapping: Mapping[str, str]) -> str | None:

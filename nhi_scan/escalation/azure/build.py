@@ -63,6 +63,11 @@ def _scope_fits(wanted: RoleScope, held: str, app_scope: str | None) -> Tri:
     return Tri.FALSE
 
 
+def _candidate_key(method: Method) -> str:
+    """Methods with the same target kind and exclusions end at the same candidates."""
+    return f"{method.target.value}:{','.join(sorted(method.excludes))}"
+
+
 #: Edges that come from the tenant's structure rather than a catalogue method.
 STRUCTURAL = (
     MethodFacts(id="azure-agent-blueprint-acts-for-agent", label="agent identity blueprint acts for its agent"),
@@ -146,7 +151,7 @@ class _Builder:
     def candidates(self, method: Method) -> list[Identity]:
         """Identities the method may end at (disabled ones cannot sign in, Microsoft's own are not the tenant's;
         for an application, its service principal decides); once per method, not once per principal."""
-        key = f"{method.target.value}:{','.join(sorted(method.excludes))}"
+        key = _candidate_key(method)
         cached = self._candidates_of.get(key)
         if cached is None:
             cached = self._candidates_of[key] = self._enabled_candidates(method)
@@ -215,7 +220,7 @@ class _Builder:
             if target is not None and self.directory.owns(principal.id, target):
                 return Tri.TRUE, f"owner of {target.kind.value} {target.name}"
             return Tri.FALSE, ""
-        if kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+        if kind in _RBAC:
             where = resource or (str(target.attributes.get("resource_id") or "") if target is not None else "")
             if not where:
                 return Tri.FALSE, ""
@@ -266,7 +271,7 @@ class _Builder:
         outcome = best[0]
         elsewhere = method.target is TargetKind.MANAGED_IDENTITY and bool(method.resource_types)
         for grantor in method.requires:
-            if elsewhere and grantor.kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+            if elsewhere and grantor.kind in _RBAC:
                 held = self._somewhere(grantor, principal, method.resource_types)
             else:
                 held = self.holds(grantor, principal, target, resource)
@@ -322,7 +327,7 @@ class _Builder:
         tenant = self.analysis.tenant
         where = f"under {scope}" if scope else f"of {'other tenants than' if foreign else 'tenant'} {tenant}"
         node = (
-            f"hub:azure:{scope or self.analysis.tenant}:{method.target.value}:"
+            f"hub:azure:{scope or tenant}:{method.target.value}:"
             f"{','.join(sorted(method.excludes)) or 'all'}{':foreign' if foreign else ''}"
         )
         return self._hub(node, f"every {what} {where}", ((self.end(m), f"{m.kind.value} {m.name}") for m in members))
@@ -427,7 +432,7 @@ class _Builder:
 
     def target_index(self, method: Method) -> TargetIndex:
         """Shared by the methods with the same candidates (target kind and exclusions)."""
-        key = f"{method.target.value}:{','.join(sorted(method.excludes))}"
+        key = _candidate_key(method)
         found = self._target_indexes.get(key)
         if found is None:
             found = self._target_indexes[key] = TargetIndex(self.candidates(method), self.rbac.chain)
@@ -489,10 +494,8 @@ class _Builder:
             for held in self.directory.roles_of(principal):
                 if (held.template_id != wanted and held.name != grantor.name) or (eligible_only and not held.eligible):
                     continue
-                if held.scope == "/" or wanted_scope is RoleScope.ANY:
-                    return None
-                if wanted_scope is RoleScope.ADMINISTRATIVE_UNIT and held.scope.startswith("/administrativeUnits/"):
-                    return None  # the unit's members are not in the export: every candidate, conditionally
+                if _scope_fits(wanted_scope, held.scope, None) is not Tri.FALSE:
+                    return None  # tenant-wide, any scope, or an administrative unit (members not in the export)
                 if wanted_scope is RoleScope.APPLICATION:
                     found |= index.object_scoped(held.scope)
             return found
@@ -500,7 +503,7 @@ class _Builder:
             return None if grantor.name in self.directory.permissions_of(principal) else set()
         if kind is GrantorKind.OWNER:
             return index.owned(self.directory.owned.get(principal.id, ()))
-        if kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+        if kind in _RBAC:
             if elsewhere:
                 return None
             data = kind is GrantorKind.RBAC_DATA_ACTION
@@ -518,6 +521,8 @@ class _Builder:
         the method's resources under it run as."""
         assignments = self.rbac.assignments(self.directory.principals_of(principal))
         index = self.workload_index(method)
+        kinds = sorted({t.lower() for t in method.resource_types})
+        words = " or ".join(t.rsplit("/", 1)[-1] for t in kinds)
         for scope in sorted({a.scope for a in assignments}):
             below = index.under([scope])
             if not below:
@@ -529,8 +534,6 @@ class _Builder:
                 for identity in below[0].identity_ids:
                     self.edge(principal, identity, method, held, f"{below[0].kind} {below[0].name}")
                 continue
-            kinds = sorted({t.lower() for t in method.resource_types})
-            words = " or ".join(t.rsplit("/", 1)[-1] for t in kinds)
             members = (
                 (identity, f"{workload.kind} {workload.name} runs as it")
                 for workload in below
