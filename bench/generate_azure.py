@@ -23,7 +23,6 @@ import base64
 import bisect
 import hashlib
 import json
-import os
 import random
 import sys
 import time
@@ -36,6 +35,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aws_catalog as cat  # the name vocabulary (apps, people, vendors) shared with the AWS and GCP generators
 import sample_azure as sa  # the shapes: one JSON layout for the hand-made sample and for the synthetic tenants
+from _generated import warn_stray_files
 from sample_azure import (
     DOMAIN,
     FIC_AUDIENCE,
@@ -2038,13 +2038,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['files']} files, {counts['bytes'] / 1e6:.1f} MB; {elapsed:.1f} s",
         file=sys.stderr,
     )
-    present = sum(len(files) for _, _, files in os.walk(args.out))
-    if present > counts["files"]:
-        print(
-            f"warning: {present - counts['files']} other files in {args.out} (an earlier run with other arguments?) "
-            "would be scanned with this tenant; generate into an empty directory",
-            file=sys.stderr,
-        )
+    warn_stray_files(args.out, counts["files"], "tenant")
     return 0
 
 

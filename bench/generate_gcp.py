@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-import os
 import random
 import sys
 import time
@@ -26,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import aws_catalog as cat  # the name vocabulary (apps, people, vendors) shared with the AWS generator
+from _generated import warn_stray_files
 
 Doc = dict[str, Any]
 
@@ -1183,13 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{counts['files']} files, {counts['bytes'] / 1e6:.1f} MB; {elapsed:.1f} s",
         file=sys.stderr,
     )
-    present = sum(len(files) for _, _, files in os.walk(args.out))
-    if present > counts["files"]:
-        print(
-            f"warning: {present - counts['files']} other files in {args.out} (an earlier run with other arguments?) "
-            "would be scanned with this estate; generate into an empty directory",
-            file=sys.stderr,
-        )
+    warn_stray_files(args.out, counts["files"], "estate")
     return 0
 
 

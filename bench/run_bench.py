@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -75,18 +76,23 @@ def gcp_projects(service_accounts: int, projects: int | None) -> int:
 
 
 def ensure_gcp_export(data_dir: Path, service_accounts: int, projects: int, seed: int) -> Path:
-    """A generated GCP estate; written into a sibling `.partial` directory and renamed when complete."""
-    target = data_dir / f"gcp-{service_accounts}-p{projects}-seed{seed}"
+    """A generated GCP estate (see ``_generated_once``)."""
+    return _generated_once(
+        data_dir / f"gcp-{service_accounts}-p{projects}-seed{seed}",
+        f"{service_accounts} service accounts in {projects} projects",
+        lambda out: generate_gcp.generate(service_accounts, projects, out, seed),
+    )
+
+
+def _generated_once(target: Path, what: str, generate: Callable[[Path], dict[str, int]]) -> Path:
+    """``target``, generated first if missing: written into a sibling `.partial` directory and renamed when
+    complete, so an interrupted run is never taken for a finished export."""
     if not target.is_dir():
-        print(
-            f"generating {service_accounts} service accounts in {projects} projects into {target} ...",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(f"generating {what} into {target} ...", file=sys.stderr, flush=True)
         started = time.perf_counter()
         partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
-        counts = generate_gcp.generate(service_accounts, projects, partial, seed)
+        counts = generate(partial)
         partial.rename(target)
         print(
             f"  generated {counts['files']} files, {counts['bytes'] / 1e6:.1f} MB in "
@@ -103,27 +109,12 @@ def azure_subscriptions(service_principals: int, subscriptions: int | None) -> i
 
 
 def ensure_azure_export(data_dir: Path, service_principals: int, subscriptions: int, seed: int) -> Path:
-    """A generated Entra tenant with Azure subscriptions; written into a sibling `.partial` directory and renamed
-    when complete."""
-    target = data_dir / f"azure-{service_principals}-s{subscriptions}-seed{seed}"
-    if not target.is_dir():
-        print(
-            f"generating {service_principals} service principals in {subscriptions} subscriptions into {target} ...",
-            file=sys.stderr,
-            flush=True,
-        )
-        started = time.perf_counter()
-        partial = target.with_name(target.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        counts = generate_azure.generate(service_principals, subscriptions, partial, seed)
-        partial.rename(target)
-        print(
-            f"  generated {counts['files']} files, {counts['bytes'] / 1e6:.1f} MB in "
-            f"{time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-            flush=True,
-        )
-    return target
+    """A generated Entra tenant with Azure subscriptions (see ``_generated_once``)."""
+    return _generated_once(
+        data_dir / f"azure-{service_principals}-s{subscriptions}-seed{seed}",
+        f"{service_principals} service principals in {subscriptions} subscriptions",
+        lambda out: generate_azure.generate(service_principals, subscriptions, out, seed),
+    )
 
 
 def input_sizes(path: Path) -> dict[str, int]:

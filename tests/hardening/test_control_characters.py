@@ -5,29 +5,28 @@ cells cannot start a formula."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nhi_scan.reporters._text import visible
 from nhi_scan.reporters.csv_report import safe
+from tests.hardening._estate import aws_copy, edit_json
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
 OWNER = "ops\x1b]0;pwned\x07\x1b[2J\r\u202egnp.exe"
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("control") / "aws"
-    shutil.copytree(SAMPLE, root)
-    authz = root / "authz.json"
-    document = json.loads(authz.read_text(encoding="utf-8"))
-    for role in document["RoleDetailList"][:3]:
-        role["Tags"] = [t for t in role.get("Tags", []) if t["Key"] != "owner"] + [{"Key": "owner", "Value": OWNER}]
-    authz.write_text(json.dumps(document), encoding="utf-8")
+    def owners(document: dict[str, Any]) -> None:
+        for role in document["RoleDetailList"][:3]:
+            role["Tags"] = [t for t in role.get("Tags", []) if t["Key"] != "owner"] + [{"Key": "owner", "Value": OWNER}]
+
+    root = aws_copy(tmp_path_factory.mktemp("control"))
+    edit_json(root / "authz.json", owners)
     return root
 
 

@@ -4,7 +4,6 @@ terminal, not in any report. Error lines quote at most a few dozen characters of
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +12,8 @@ import pytest
 
 from nhi_scan.errors import InputError
 from nhi_scan.redact import looks_secret, quote
+from tests.hardening._estate import aws_copy, edit_json
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # the shape of an AWS secret access key (AWS's doc example)
 TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
@@ -29,25 +28,13 @@ def scan(root: Path, out: Path, fmt: str = "json") -> subprocess.CompletedProces
     )
 
 
-def copy(tmp_path: Path) -> Path:
-    root = tmp_path / "aws"
-    shutil.copytree(SAMPLE, root)
-    return root
-
-
-def edit_json(path: Path, change: object) -> None:
-    document = json.loads(path.read_text())
-    change(document)  # type: ignore[operator]
-    path.write_text(json.dumps(document))
-
-
 @pytest.mark.parametrize(
     "where",
     ["authz CreateDate", "access key Status", "access key CreateDate", "credential report cell"],
 )
 @pytest.mark.parametrize("fmt", ["json", "sarif", "markdown", "html", "csv", "table"])
 def test_a_secret_in_a_field_is_never_printed(tmp_path: Path, where: str, fmt: str) -> None:
-    root = copy(tmp_path)
+    root = aws_copy(tmp_path)
     if where == "authz CreateDate":
         edit_json(root / "authz.json", lambda d: d["RoleDetailList"][0].__setitem__("CreateDate", SECRET))
     elif where.startswith("access key"):
@@ -69,7 +56,7 @@ def test_a_secret_in_a_field_is_never_printed(tmp_path: Path, where: str, fmt: s
 
 
 def test_a_huge_value_is_quoted_short(tmp_path: Path) -> None:
-    root = copy(tmp_path)
+    root = aws_copy(tmp_path)
     edit_json(root / "authz.json", lambda d: d["RoleDetailList"][0].__setitem__("CreateDate", "9" * 1_000_000))
     out = tmp_path / "report.json"
     done = scan(root, out)

@@ -4,14 +4,15 @@ graph exports included; the rest of the report is unchanged."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
+from tests.hardening._estate import aws_copy, edit_json
+
 GITHUB = "ghp_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8"
 SLACK = "xoxb-" + "123456789012-123456789012-AbCdEfGhIjKlMnOpQrStUvWx"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -19,17 +20,17 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 @pytest.fixture(scope="module")
 def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("tags") / "aws"
-    shutil.copytree(SAMPLE, root)
-    authz = root / "authz.json"
-    document = json.loads(authz.read_text())
-    role = document["RoleDetailList"][0]
-    role["Tags"] = [*role.get("Tags", []), {"Key": "deploy-token", "Value": GITHUB}]
-    other = document["RoleDetailList"][1]
-    other["Tags"] = [t for t in other.get("Tags", []) if t["Key"] != "owner"] + [{"Key": "owner", "Value": AWS_SECRET}]
-    user = document["UserDetailList"][0]
-    user["Tags"] = [*user.get("Tags", []), {"Key": "owner", "Value": f"alerts via {SLACK}"}]
-    authz.write_text(json.dumps(document))
+    def plant(document: dict[str, Any]) -> None:
+        role = document["RoleDetailList"][0]
+        role["Tags"] = [*role.get("Tags", []), {"Key": "deploy-token", "Value": GITHUB}]
+        other = document["RoleDetailList"][1]
+        kept = [t for t in other.get("Tags", []) if t["Key"] != "owner"]
+        other["Tags"] = [*kept, {"Key": "owner", "Value": AWS_SECRET}]
+        user = document["UserDetailList"][0]
+        user["Tags"] = [*user.get("Tags", []), {"Key": "owner", "Value": f"alerts via {SLACK}"}]
+
+    root = aws_copy(tmp_path_factory.mktemp("tags"))
+    edit_json(root / "authz.json", plant)
     return root
 
 

@@ -5,29 +5,28 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data" / "aws"
+from tests.hardening._estate import aws_copy, edit_json
+
 FORMATS = ("json", "sarif", "markdown", "html", "csv", "table")
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("hostile") / "aws"
-    shutil.copytree(SAMPLE, root)
-    authz = root / "authz.json"
-    text = authz.read_text(encoding="utf-8")
-    document = json.loads(text)
-    role = document["RoleDetailList"][0]
-    role["Tags"] = [*role.get("Tags", []), {"Key": "owner", "Value": "team-\ud800-x"}]
-    role["AssumeRolePolicyDocument"]["Statement"][0]["Sid"] = "trust\udfff"
-    authz.write_text(json.dumps(document), encoding="utf-8")  # json.dumps writes "\ud800" as an escape
-    assert "\\ud800" in authz.read_text(encoding="utf-8")
+    def plant(document: dict[str, Any]) -> None:
+        role = document["RoleDetailList"][0]
+        role["Tags"] = [*role.get("Tags", []), {"Key": "owner", "Value": "team-\ud800-x"}]
+        role["AssumeRolePolicyDocument"]["Statement"][0]["Sid"] = "trust\udfff"
+
+    root = aws_copy(tmp_path_factory.mktemp("hostile"))
+    edit_json(root / "authz.json", plant)
+    assert "\\ud800" in (root / "authz.json").read_text(encoding="utf-8")  # json.dumps wrote it as an escape
     return root
 
 
