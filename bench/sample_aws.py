@@ -1813,6 +1813,56 @@ ACCESS_KEY_FILES = ("ci-deploy", "etl-loader", "bob.martin", "terraform-runner")
 LAST_USED_FILE = ("ci-deploy", 0)
 
 
+#: Access Advisor (`aws iam get-service-last-accessed-details`, ACTION_LEVEL job) for ci-deploy, with the ``Arn`` that
+#: `nhi-scan collect` adds. Lambda and S3 match its two keys' last use; CreateFunction was last used in May 2025
+#: (so a right-sized policy drops it, and path P1 with it); iam holds only the untracked iam:PassRole.
+ACCESS_ADVISOR_USER = "ci-deploy"
+ACCESS_ADVISOR_LAMBDA = {
+    "CreateFunction": "2025-05-06 10:22:17",
+    "GetFunction": "2026-11-28 03:10:12",
+    "PublishVersion": "2026-11-28 03:11:00",
+    "TagResource": None,
+    "UpdateFunctionCode": "2026-11-28 03:10:55",
+    "UpdateFunctionConfiguration": "2026-11-28 03:10:41",
+}
+
+
+def access_advisor(name: str) -> Doc:
+    principal = arn("user", name)
+
+    def used(service: str, namespace: str, when: str | None, region: str = "us-east-1") -> Doc:
+        entry: Doc = {"ServiceName": service, "ServiceNamespace": namespace}
+        if when:
+            entry |= {"LastAuthenticated": ts(when), "LastAuthenticatedEntity": principal}
+            entry |= {"LastAuthenticatedRegion": region, "TotalAuthenticatedEntities": 1}
+        else:
+            entry["TotalAuthenticatedEntities"] = 0
+        return entry
+
+    tracked = [
+        {"ActionName": action}
+        | (
+            {"LastAccessedEntity": principal, "LastAccessedTime": ts(when), "LastAccessedRegion": "us-east-1"}
+            if when
+            else {}
+        )
+        for action, when in ACCESS_ADVISOR_LAMBDA.items()
+    ]
+    return {
+        "JobStatus": "COMPLETED",
+        "JobType": "ACTION_LEVEL",
+        "JobCreationDate": ts("2026-11-28 06:15:02"),
+        "ServicesLastAccessed": [
+            used("AWS Identity and Access Management", "iam", None),
+            used("AWS Lambda", "lambda", "2026-11-28 03:11:00") | {"TrackedActionsLastAccessed": tracked},
+            used("Amazon S3", "s3", "2026-11-27 22:48:00"),
+        ],
+        "JobCompletionDate": ts("2026-11-28 06:15:04"),
+        "IsTruncated": False,
+        "Arn": principal,
+    }
+
+
 def dump(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, indent=4) + "\n", encoding="utf-8")
 
@@ -1857,6 +1907,8 @@ def main() -> None:
             "AccessKeyLastUsed": {"LastUsedDate": ts(usage[0]), "ServiceName": usage[2], "Region": usage[1]},
         },
     )
+    (out / "access-advisor").mkdir(exist_ok=True)
+    dump(out / "access-advisor" / f"user-{ACCESS_ADVISOR_USER}.json", access_advisor(ACCESS_ADVISOR_USER))
 
 
 if __name__ == "__main__":
