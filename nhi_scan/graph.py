@@ -112,10 +112,12 @@ class IdentityGraph:
 
     def __init__(self) -> None:
         self.nx: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-        # networkx's adjacency dicts (node -> neighbour -> key -> data; its own algorithms read them too), walked
-        # directly by the path searches: millions of calls, and the edge views cost 5x the walk itself.
-        self._succ: dict[str, dict[str, dict[str, dict[str, Edge]]]] = self.nx._succ  # type: ignore[attr-defined]
-        self._pred: dict[str, dict[str, dict[str, dict[str, Edge]]]] = self.nx._pred  # type: ignore[attr-defined]
+        # networkx's adjacency dicts (node -> neighbour -> key -> Edge; its structural algorithms read them too),
+        # walked directly by the path searches: millions of calls, and the edge views cost 5x the walk itself. The
+        # Edge itself is the value networkx keeps an attribute dict in: a dict per edge is ~190 MB on a
+        # million-edge tenant, and nothing reads edge attributes through networkx.
+        self._succ: dict[str, dict[str, dict[str, Edge]]] = self.nx._succ  # type: ignore[attr-defined]
+        self._pred: dict[str, dict[str, dict[str, Edge]]] = self.nx._pred  # type: ignore[attr-defined]
         self._identities: dict[str, Identity] = {}
         self._credentials: dict[str, Credential] = {}
         self._workloads: dict[str, Workload] = {}
@@ -211,11 +213,19 @@ class IdentityGraph:
         """One edge per (kind, method) between two nodes: a later one replaces it, except that a conditional edge
         never replaces an unconditional one (the order the clouds' builders find them in must not weaken a path)."""
         key = sys.intern(f"{edge.kind}:{edge.method or ''}")  # a few dozen distinct keys across a million edges
-        if edge.conditional:
-            known = self.nx.get_edge_data(edge.source, edge.target, key)
-            if known is not None and not known["edge"].conditional:
+        source, target = edge.source, edge.target
+        if source not in self._succ:
+            self.nx.add_node(source)
+        if target not in self._succ:
+            self.nx.add_node(target)
+        keyed = self._succ[source].get(target)
+        if keyed is None:
+            keyed = self._succ[source][target] = self._pred[target][source] = {}  # shared, as networkx does
+        elif edge.conditional:
+            known = keyed.get(key)
+            if known is not None and not known.conditional:
                 return
-        self.nx.add_edge(edge.source, edge.target, key=key, edge=edge)
+        keyed[key] = edge
 
     def node_kind(self, node_id: str) -> NodeKind | None:
         if node_id not in self.nx:
@@ -242,14 +252,13 @@ class IdentityGraph:
 
     def edges_from(self, node_id: str) -> Iterator[Edge]:
         for keyed in self._succ.get(node_id, {}).values():  # the order of ``out_edges``
-            for data in keyed.values():
-                yield data["edge"]
+            yield from keyed.values()
 
     def edges_to(self, node_id: str) -> Iterator[Edge]:
         for keyed in self._pred.get(node_id, {}).values():
-            for data in keyed.values():
-                yield data["edge"]
+            yield from keyed.values()
 
     def edges(self) -> Iterator[Edge]:
-        for _, _, data in self.nx.edges(data=True):
-            yield data["edge"]
+        for neighbours in self._succ.values():  # the order of networkx's edge view
+            for keyed in neighbours.values():
+                yield from keyed.values()
