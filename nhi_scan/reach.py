@@ -46,7 +46,7 @@ def reach_towards(graph: IdentityGraph, goals: Iterable[str], *, allow_condition
     """Multi-source BFS backwards from ``goals``: shortest paths to the nearest goal for every node."""
     goal_set = frozenset(g for g in goals if g in graph.nx)
     first_edge: dict[str, Edge] = {}
-    queue = deque(goal_set)
+    queue = deque(sorted(goal_set))  # sorted: the same paths whatever the string hash seed (the report is stable)
     visited = set(goal_set)
     while queue:
         node = queue.popleft()
