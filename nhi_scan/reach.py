@@ -84,6 +84,22 @@ def reachable_from(graph: IdentityGraph, start: str, *, limit: int = 10_000) -> 
     return paths
 
 
+def reaching(graph: IdentityGraph, goals: Iterable[str]) -> set[str]:
+    """Nodes with a path of one step or more to one of ``goals`` (the edges ``search_from`` follows): one backward
+    search, so that forward searches from the many nodes that reach none of them need not run."""
+    found: set[str] = set()
+    queue = deque(goals)
+    while queue:
+        node = queue.popleft()
+        for edge in graph.edges_to(node):
+            source = edge.source
+            if source in found or not _follow(edge, True):
+                continue
+            found.add(source)
+            queue.append(source)
+    return found
+
+
 @dataclass(slots=True)
 class Reached:
     """A forward search's tree: for each node reached, the edge it was reached by, its distance and whether any

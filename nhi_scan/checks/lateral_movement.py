@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import admin_reach, machine_principals
 from nhi_scan.model import Category, Finding, Severity
-from nhi_scan.reach import hops, search_from
+from nhi_scan.reach import hops, reaching, search_from
 
 #: Identities listed in a finding's evidence; the count is always complete up to the search limit.
 LISTED = 25
@@ -17,9 +17,12 @@ SEARCH_LIMIT = 5_000
 def run(context: CheckContext) -> Iterator[Finding]:
     reach = admin_reach(context)
     graph = context.graph
+    may_move = reaching(graph, (identity.id for identity in graph.identities()))
     for identity in machine_principals(context):
         if reach.possible.reaches(identity.id):
             continue  # reaching admin is the privilege-escalation check's finding
+        if identity.id not in may_move:
+            continue  # no identity at the end of any of its edges: its search would find none
         reached = search_from(graph, identity.id, limit=SEARCH_LIMIT)
         depth = reached.depth
         targets = [node for node in depth if graph.identity(node) is not None]
