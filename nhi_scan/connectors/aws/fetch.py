@@ -22,6 +22,7 @@ from nhi_scan.connectors.aws import fetch_iam, fetch_org, fetch_usage
 from nhi_scan.connectors.aws.fetch_api import Api, ApiError, new_session
 from nhi_scan.connectors.aws.fetch_snapshot import CollectionFailure, Snapshot
 from nhi_scan.connectors.aws.fetch_workloads import WORKLOAD_SOURCES, WorkloadSource
+from nhi_scan.connectors.live_limits import CallLimits
 from nhi_scan.errors import NhiScanError
 
 MANIFEST = ".nhi-scan-collect.json"
@@ -60,6 +61,8 @@ class FetchOptions:
     #: Seconds to wait for a report job (credential report, one Access Advisor job).
     job_timeout: float = 300.0
     poll_interval: float = 2.0
+    #: Read timeout of each request and the time one call may spend retrying (``NHI_SCAN_HTTP_TIMEOUT``, ...).
+    limits: CallLimits = field(default_factory=CallLimits.from_env)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -300,13 +303,13 @@ def collect(
         first = options.regions[0] if options.regions and options.regions != ("all",) else None
         session = session or new_session(options.profile, first)
         region = getattr(session, "region_name", None) or "us-east-1"
-        probe = Api(session, account="unknown", region=region, max_pool=options.call_workers + 4)
+        probe = Api(session, account="unknown", region=region, max_pool=options.call_workers + 4, limits=options.limits)
         caller = probe.call("sts", "get_caller_identity")
     except ApiError as exc:
         raise NhiScanError(f"cannot use the AWS credentials: {exc}") from None
     caller_arn, caller_account = str(caller.get("Arn")), str(caller.get("Account"))
     partition = caller_arn.split(":")[1] if caller_arn.count(":") > 1 else "aws"
-    base = Api(session, account=caller_account, region=region, max_pool=options.call_workers + 4)
+    base = Api(session, account=caller_account, region=region, max_pool=options.call_workers + 4, limits=options.limits)
     snapshot = Snapshot(out)
     if options.org:
         accounts, failed = _organization(base, caller_account, partition, snapshot, options, progress)

@@ -7,14 +7,18 @@ network: the scanner is an NHI too, and it only ever reads.
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nhi_scan import __version__
+from nhi_scan.connectors.live_limits import CallLimits, retry_after_seconds
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,6 +77,23 @@ READ_ONLY_OPERATIONS: dict[str, frozenset[str]] = {
 }
 #: Errors that mean "this service does not exist here", not "the scan is incomplete".
 _UNAVAILABLE_ERRORS = ("EndpointConnectionError", "UnknownEndpoint")
+#: Where a call's retry deadline is kept in botocore's per-call context.
+_DEADLINE = "nhi_scan_deadline"
+#: Longest ``Retry-After`` honoured as asked (a longer one is waited for this long, within the budget).
+MAX_RETRY_AFTER = 30.0
+#: Error codes AWS APIs throttle with (HTTP 400 or 429).
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "RequestThrottled",
+        "RequestThrottledException",
+        "SlowDown",
+    }
+)
 
 
 class ApiError(Exception):
@@ -92,20 +113,26 @@ def _one_line(text: str, limit: int = 300) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-def botocore_config(max_pool: int) -> Any:
+def max_attempts() -> int:
+    text = os.environ.get("AWS_MAX_ATTEMPTS", "10").strip()
+    return max(1, int(text)) if text.isdigit() else 10
+
+
+def botocore_config(max_pool: int, limits: CallLimits) -> Any:
     """Adaptive retries (client-side rate limiting on throttling) and bounded timeouts.
 
     ``AWS_MAX_ATTEMPTS`` and ``AWS_RETRY_MODE`` are honoured as botocore does elsewhere.
     """
     from botocore.config import Config
 
+    mode = os.environ.get("AWS_RETRY_MODE", "adaptive")
     return Config(
         retries={
-            "mode": os.environ.get("AWS_RETRY_MODE", "adaptive"),
-            "max_attempts": int(os.environ.get("AWS_MAX_ATTEMPTS", "10")),
+            "mode": mode if mode in ("legacy", "standard", "adaptive") else "adaptive",
+            "total_max_attempts": max_attempts(),  # as AWS_MAX_ATTEMPTS means: the first attempt included
         },
-        connect_timeout=10,
-        read_timeout=60,
+        connect_timeout=limits.connect_timeout,
+        read_timeout=limits.read_timeout,
         max_pool_connections=max_pool,
         user_agent_extra=f"nhi-scan/{__version__}",
     )
@@ -122,14 +149,86 @@ def new_session(profile: str | None, region: str | None) -> Any:
         raise ApiError("session", _one_line(str(exc))) from None
 
 
-def _no_retry_on_error_pages(response: Any = None, **_: Any) -> bool | None:
-    """Veto retries of an HTML "500 Internal Server Error" page: it is not an AWS answer (an emulator's missing
-    operation, a broken proxy) and ten adaptive retries would only wait a minute for the same page."""
-    http_response = response[0] if response else None
-    if http_response is None or http_response.status_code not in (500, 501):
-        return None
+def _is_error_page(http_response: Any) -> bool:
+    """An HTML "500 Internal Server Error" page: not an AWS answer (an emulator's missing operation, a broken
+    proxy); ten adaptive retries would only wait a minute for the same page."""
+    if http_response.status_code not in (500, 501):
+        return False
     start = (http_response.content or b"")[:64].lstrip().lower()
-    return False if start.startswith((b"<!doctype html", b"<html")) else None
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _unreadable(http_response: Any, protocol: str) -> bool:
+    """A success status whose body is not an answer of the API's protocol (an HTML page, a truncated body).
+
+    botocore's JSON parser reads such a body as ``{"message": body}``: a listing with no items, silently."""
+    if http_response.status_code >= 300:
+        return False
+    content = http_response.content or b""
+    start = content[:64].lstrip().lower()
+    if not start:
+        return False
+    if start.startswith((b"<!doctype html", b"<html")):
+        return True
+    if protocol in ("json", "rest-json"):
+        try:
+            json.loads(content)
+        except ValueError:
+            return True
+        return False
+    return protocol in ("query", "ec2", "rest-xml") and not start.startswith(b"<")
+
+
+def _protocol(operation: Any) -> str:
+    return str(getattr(getattr(operation, "service_model", None), "protocol", ""))
+
+
+def _retry_rules(limits: CallLimits, attempts_allowed: int) -> tuple[Callable[..., None], Callable[..., Any]]:
+    """Two botocore event handlers: one stamps each call with its retry deadline, the other (run before botocore's
+    own retry handler) vetoes retries of error pages and past the deadline, retries unreadable answers, and waits
+    as ``Retry-After`` asks."""
+
+    def stamp(context: dict[str, Any] | None = None, **_: Any) -> None:
+        if context is not None:
+            context[_DEADLINE] = time.monotonic() + limits.retry_budget
+
+    def decide(
+        response: Any = None, attempts: int = 1, request_dict: Any = None, operation: Any = None, **_: Any
+    ) -> float | bool | None:
+        http_response = response[0] if response else None
+        if http_response is not None and _is_error_page(http_response):
+            return False
+        context = request_dict.get("context") if isinstance(request_dict, dict) else None
+        deadline = context.get(_DEADLINE) if isinstance(context, dict) else None
+        left = deadline - time.monotonic() if isinstance(deadline, float) else limits.retry_budget
+        if left <= 0:
+            return False  # the call has had its time: botocore raises its last error
+        if http_response is None or attempts >= attempts_allowed:
+            return None  # botocore decides (its backoff and attempts)
+        if _unreadable(http_response, _protocol(operation)):
+            return min(0.5 * attempts, left)
+        if http_response.status_code in (429, 503) or _error_code(response) in THROTTLING_CODES:
+            asked = retry_after_seconds(http_response.headers.get("Retry-After"))
+            if asked is not None:
+                return min(asked, MAX_RETRY_AFTER, left)
+        return None
+
+    return stamp, decide
+
+
+def _error_code(response: Any) -> str | None:
+    parsed = response[1] if response and len(response) > 1 else None
+    error = parsed.get("Error") if isinstance(parsed, dict) else None
+    code = error.get("Code") if isinstance(error, dict) else None
+    return code if isinstance(code, str) else None
+
+
+def _refuse_unreadable(http_response: Any = None, model: Any = None, **_: Any) -> None:
+    """After the last attempt: an unreadable success answer is an error of the call, not an empty listing."""
+    from botocore.parsers import ResponseParserError
+
+    if http_response is not None and _unreadable(http_response, _protocol(model)):
+        raise ResponseParserError("not an answer of the API")
 
 
 class Api:
@@ -143,26 +242,31 @@ class Api:
         region: str,
         max_pool: int = 16,
         credentials: dict[str, str] | None = None,
+        limits: CallLimits | None = None,
     ) -> None:
         self.session = session
         self.account = account
         self.region = region
-        self._config = botocore_config(max_pool)
+        self.limits = limits or CallLimits.from_env()
+        self._config = botocore_config(max_pool, self.limits)
         self._credentials = credentials or {}
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
     def for_account(self, account: str, credentials: dict[str, str]) -> Api:
         """Clients of another account, made from the same session so its event hooks apply to them too."""
-        return Api(self.session, account=account, region=self.region, credentials=credentials)
+        return Api(self.session, account=account, region=self.region, credentials=credentials, limits=self.limits)
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region or self.region)
         with self._lock:
             if key not in self._clients:
                 client = self.session.client(service, region_name=key[1], config=self._config, **self._credentials)
-                event = f"needs-retry.{client.meta.service_model.service_id.hyphenize()}"
-                client.meta.events.register_first(event, _no_retry_on_error_pages)
+                service_id = client.meta.service_model.service_id.hyphenize()
+                stamp, decide = _retry_rules(self.limits, max_attempts())
+                client.meta.events.register(f"before-call.{service_id}", stamp)
+                client.meta.events.register_first(f"needs-retry.{service_id}", decide)
+                client.meta.events.register(f"after-call.{service_id}", _refuse_unreadable)
                 self._clients[key] = client
             return self._clients[key]
 
@@ -202,9 +306,16 @@ class Api:
         if not client.can_paginate(method):  # e.g. list-service-specific-credentials: one answer holds all
             yield self.call(service, method, region=region, **kwargs)
             return
+        paginator = client.get_paginator(method)
+        seen: set[tuple[str, ...]] = set()
         with _translated(label):
-            for page in client.get_paginator(method).paginate(**kwargs):
+            for page in paginator.paginate(**kwargs):
                 page.pop("ResponseMetadata", None)
+                token = _next_token(paginator, page)
+                if token is not None and token in seen:  # botocore only notices a token repeated twice in a row
+                    raise ApiError(label, "paging repeats a continuation token: stopped (the listing is incomplete)")
+                if token is not None:
+                    seen.add(token)
                 yield page
 
     def merged(
@@ -216,6 +327,19 @@ class Api:
             for key in keys:
                 result[key].extend(page.get(key) or [])
         return result
+
+
+def _next_token(paginator: Any, page: dict[str, Any]) -> tuple[str, ...] | None:
+    """The continuation token a page hands to the next one (None on the last page)."""
+    jmespath: Any = importlib.import_module("jmespath")  # botocore's own dependency (no type stubs)
+    config = getattr(paginator, "_pagination_cfg", None)
+    expressions = config.get("output_token") if isinstance(config, dict) else None
+    if isinstance(expressions, str):
+        expressions = [expressions]
+    if not isinstance(expressions, list):
+        return None
+    values = [jmespath.search(expression, page) for expression in expressions if isinstance(expression, str)]
+    return None if all(v is None for v in values) else tuple(str(v) for v in values)
 
 
 @contextmanager
@@ -235,6 +359,9 @@ def _translated(label: str) -> Iterator[None]:
         raise ApiError(label, _one_line(f"{code}: {message}"), code=code) from None
     except ResponseParserError:
         raise ApiError(label, "unreadable answer (not an AWS API response; an HTTP error page?)") from None
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, SyntaxError) as exc:
+        # botocore's parsers fail this way on a well-formed answer of the wrong shape (an HTML page served as 200)
+        raise ApiError(label, f"unreadable answer ({type(exc).__name__} reading it: not an AWS API response)") from None
     except BotoCoreError as exc:
         name = type(exc).__name__
         detail = _one_line(f"{name}: {exc}", 200)

@@ -1,0 +1,72 @@
+"""How long a live collection waits on one cloud API call, the same for every cloud: the read timeout of each
+request and the total time one call may spend retrying (throttling, 5xx, timeouts) before it is reported.
+
+A slow or failing API is then one recorded failure after a bounded wait, never a hang. ``NHI_SCAN_HTTP_TIMEOUT``
+and ``NHI_SCAN_RETRY_BUDGET`` (seconds) override the defaults, for very slow links and for fast tests.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+from nhi_scan.errors import UsageError
+
+TIMEOUT_VARIABLE = "NHI_SCAN_HTTP_TIMEOUT"
+BUDGET_VARIABLE = "NHI_SCAN_RETRY_BUDGET"
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
+RETRY_BUDGET = 120.0
+
+
+def _seconds(variable: str, default: float) -> float:
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{variable}={text[:20]!r}: not a number of seconds above 0")
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallLimits:
+    connect_timeout: float = CONNECT_TIMEOUT
+    #: Seconds to wait for an answer to one request (each attempt).
+    read_timeout: float = READ_TIMEOUT
+    #: Seconds one call may spend on attempts and waits between them; no retry starts after it.
+    retry_budget: float = RETRY_BUDGET
+
+    @classmethod
+    def from_env(cls) -> CallLimits:
+        read = _seconds(TIMEOUT_VARIABLE, READ_TIMEOUT)
+        return cls(
+            connect_timeout=min(CONNECT_TIMEOUT, read),
+            read_timeout=read,
+            retry_budget=_seconds(BUDGET_VARIABLE, RETRY_BUDGET),
+        )
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date; None when absent or unreadable."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        from datetime import UTC, datetime
+
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    return max(0.0, seconds) if math.isfinite(seconds) else None

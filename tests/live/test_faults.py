@@ -1,0 +1,164 @@
+"""The AWS collector when the API misbehaves (faults injected by tests/live/fault_proxy.py in front of moto):
+throttling, 5xx, answers slower than the read timeout, access denied, paging that repeats its token, answers that
+are not AWS answers. Each is retried within the time budget or reported as one line naming the account and the
+call; everything else is still collected, and `--strict` turns the partial scan into exit 2."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nhi_scan.connectors.aws.fetch import CollectResult, FetchOptions, collect
+from nhi_scan.connectors.live_limits import BUDGET_VARIABLE, TIMEOUT_VARIABLE
+from tests.live.fault_proxy import FaultProxy, fault_proxy
+from tests.live.moto_world import MANAGEMENT, REGION, World
+
+#: What moto cannot answer (HTTP 500): failures of every collection here, whatever the faults.
+MOTO_GAPS = frozenset({"iam:ListServiceSpecificCredentials", "bedrock-agentcore:ListWorkloadIdentities"})
+LAMBDA_PATH = r"^/2015-03-31/functions/?$"
+
+
+@pytest.fixture(scope="module")
+def warm(world: World, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One collection without faults first: moto builds each service's backend on first use (seconds), which
+    must not count against the short read timeouts of these tests."""
+    collect(tmp_path_factory.mktemp("warm") / "out", FetchOptions(regions=(REGION,), access_advisor=False))
+
+
+@pytest.fixture
+def proxy(warm: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FaultProxy]:
+    with fault_proxy(os.environ["AWS_ENDPOINT_URL"]) as faults:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", faults.url)
+        monkeypatch.setenv(TIMEOUT_VARIABLE, "2")
+        monkeypatch.setenv(BUDGET_VARIABLE, "3")
+        yield faults
+
+
+def _collect(out: Path) -> tuple[CollectResult, dict[str, str]]:
+    """Collect the management account; the failures beyond moto's gaps, by call, as their one-line messages."""
+    result = collect(out, FetchOptions(regions=(REGION,), access_advisor=False, poll_interval=0.05, job_timeout=5))
+    lines = {f.call or f.phase: f.line() for f in result.failures if f.call not in MOTO_GAPS}
+    for line in lines.values():
+        assert "\n" not in line and f"account {MANAGEMENT}" in line and "Traceback" not in line
+    return result, lines
+
+
+def test_throttling_is_retried_honouring_retry_after(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "4")
+    proxy.add("iam", "ListInstanceProfiles", "status", times=2, code="Throttling", retry_after="0.6")
+    proxy.add(
+        "lambda", "ListFunctions", "status", times=1, status=429, code="TooManyRequestsException", path=LAMBDA_PATH
+    )
+    _, lines = _collect(tmp_path / "out")
+    assert lines == {}
+    asked = proxy.times("iam", "ListInstanceProfiles")
+    assert len(asked) == 3 and all(b - a >= 0.55 for a, b in itertools.pairwise(asked))
+    assert len(proxy.times("lambda", "/2015-03-31/functions")) == 2
+    assert json.loads((tmp_path / "out/instance-profiles.json").read_text())["InstanceProfiles"]
+
+
+def test_throttling_that_persists_is_reported_within_the_time_budget(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "50")
+    monkeypatch.setenv(BUDGET_VARIABLE, "1")
+    proxy.add("iam", "ListInstanceProfiles", "status", code="Throttling", retry_after="0.2")
+    _, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["iam:ListInstanceProfiles"]
+    assert (
+        "Throttling" in lines["iam:ListInstanceProfiles"]
+        and "instance profiles not collected" in lines["iam:ListInstanceProfiles"]
+    )
+    asked = proxy.times("iam", "ListInstanceProfiles")
+    assert 3 <= len(asked) <= 7 and asked[-1] - asked[0] < 1.5  # retried, then given up at the budget
+    assert (tmp_path / "out/authz.json").is_file() and (tmp_path / "out/credential-report.csv").is_file()
+
+
+def test_server_errors_are_retried_then_reported(proxy: FaultProxy, tmp_path: Path) -> None:
+    proxy.add("ec2", "DescribeInstances", "status", times=1, status=503, code="Unavailable")
+    proxy.add("ecs", "ListTaskDefinitions", "status", status=500, code="ServerException")
+    _, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["ecs:ListTaskDefinitions"]
+    assert f"account {MANAGEMENT} ({REGION}): ECS task definitions not collected" in lines["ecs:ListTaskDefinitions"]
+    assert len(proxy.times("ecs", "ListTaskDefinitions")) == 2  # AWS_MAX_ATTEMPTS=2 in these tests
+    instances = json.loads((tmp_path / f"out/{REGION}/ec2-instances.json").read_text())
+    assert instances["Reservations"]  # the 503 was retried
+
+
+def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "0.8")
+    proxy.add("cloudformation", "DescribeStacks", "slow", seconds=2.5)
+    started = time.monotonic()
+    _, lines = _collect(tmp_path / "out")
+    assert time.monotonic() - started < 10
+    assert list(lines) == ["cloudformation:DescribeStacks"]
+    assert "timeout" in lines["cloudformation:DescribeStacks"].lower()
+    assert (tmp_path / f"out/{REGION}/lambda-functions.json").is_file()
+
+
+def test_access_denied_on_one_call_names_it_and_the_rest_is_collected(proxy: FaultProxy, tmp_path: Path) -> None:
+    proxy.add("iam", "ListAccessKeys", "status", status=403, code="AccessDenied")
+    result, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["iam:ListAccessKeys"] and not result.complete
+    assert (
+        "AccessDenied" in lines["iam:ListAccessKeys"]
+        and "access key ids and last use unknown" in lines["iam:ListAccessKeys"]
+    )
+    assert (tmp_path / "out/instance-profiles.json").is_file()
+
+
+def test_paging_that_repeats_its_token_is_stopped_and_reported(proxy: FaultProxy, tmp_path: Path) -> None:
+    # Two tokens in turn: botocore only notices one token given twice in a row.
+    proxy.add("lambda", "ListFunctions", "repeat", tokens=("A", "B"), path=LAMBDA_PATH)
+    _, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["lambda:ListFunctions"]
+    assert "paging repeats a continuation token" in lines["lambda:ListFunctions"]
+    assert len(proxy.times("lambda", "/2015-03-31/functions")) == 3  # A, B, then A again: stopped
+
+
+def test_authorization_details_paging_forever_leaves_the_account_unscanned(proxy: FaultProxy, tmp_path: Path) -> None:
+    proxy.add("iam", "GetAccountAuthorizationDetails", "repeat")
+    result, lines = _collect(tmp_path / "out")
+    assert result.failed_accounts == (MANAGEMENT,)
+    assert (
+        "paging repeats" in lines["iam:GetAccountAuthorizationDetails"]
+        and "account not scanned" in lines["iam:GetAccountAuthorizationDetails"]
+    )
+
+
+def test_answers_that_are_not_aws_answers_are_reported(proxy: FaultProxy, tmp_path: Path) -> None:
+    proxy.add("iam", "ListInstanceProfiles", "html", status=200)  # XML API: the parser trips on the page
+    proxy.add("codebuild", "ListProjects", "html", status=200)  # JSON API: botocore would read an empty listing
+    proxy.add("ecs", "ListTaskDefinitions", "truncated")
+    proxy.add("ec2", "DescribeInstances", "truncated")
+    _, lines = _collect(tmp_path / "out")
+    calls = ["codebuild:ListProjects", "ec2:DescribeInstances", "ecs:ListTaskDefinitions", "iam:ListInstanceProfiles"]
+    assert sorted(lines) == calls
+    assert all("unreadable answer" in line for line in lines.values())
+    assert len(proxy.times("codebuild", "ListProjects")) == 2  # retried once: it might have been a passing fault
+    assert not (tmp_path / f"out/{REGION}/codebuild-projects.json").exists()
+
+
+def test_strict_live_scan_exits_2_with_one_line_errors(proxy: FaultProxy, tmp_path: Path, world: World) -> None:
+    from tests.conftest import _run as run_cli
+
+    proxy.add("lambda", "ListFunctions", "status", status=503, code="ServiceUnavailable", path=LAMBDA_PATH)
+    report = tmp_path / "report.json"
+    result = run_cli("scan", "--aws", "--region", REGION, "--strict", "-q", "-f", "json", "-o", report)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and world.scanner_secret not in result.stderr + report.read_text()
+    scan = json.loads(report.read_text())["scan"]
+    assert scan["complete"] is False
+    [error] = [e for e in scan["errors"] if "lambda:ListFunctions" in e]
+    assert f"account {MANAGEMENT} ({REGION})" in error and "ServiceUnavailable" in error and "\n" not in error
+    assert {s["scope"] for s in scan["scopes"]} == {MANAGEMENT}  # the rest of the account was scanned
