@@ -215,6 +215,8 @@ def analyse(
         raise _no_usable_input(paths, loaded.sources)
     progress(f"parsing {len(loaded.documents)} documents")
     inventory = parse_documents(loaded.documents, settings)
+    if loaded.secrets:  # what the files held besides what the parsers read (secret-in-export reports it)
+        inventory = replace(inventory, secrets_at_rest=tuple(loaded.secrets))
     sources = tuple(loaded.sources)
     del loaded  # the parsed documents (most of a large scan's memory) are not needed past parsing
     progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")

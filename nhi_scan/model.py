@@ -471,6 +471,26 @@ class Organization:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SecretAtRest:
+    """Secret material an input file held (a saved ``create-access-key`` answer, a key file): where it lies and what
+    it looks like, never the value."""
+
+    source: str
+    #: Where in the file: a JSON path (``$.AccessKey.SecretAccessKey``) or ``line 3``.
+    field: str
+    looks_like: str
+    #: The export shape it came in ("an `aws iam create-access-key` answer"); empty for a bare shape (a PEM block).
+    export: str = ""
+    #: The cloud whose shape it is; None for a shape of no one cloud (a PEM block in a file no cloud claims).
+    provider: Provider | None = None
+    #: Whose secret it is, where the file says (("AccessKeyId", "AKIA..."), ("UserName", "ci")).
+    belongs_to: tuple[tuple[str, str], ...] = ()
+    #: A keyed digest of the value (``redact.secret_digest``; the key lives only in this process): tells the same
+    #: secret met in an identity's tag from another one, never what it is. Empty for declared fields.
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Inventory:
     identities: tuple[Identity, ...] = ()
     grants: tuple[Grant, ...] = ()
@@ -489,6 +509,8 @@ class Inventory:
     #: Provider scopes covered, e.g. ("aws", "123456789012").
     scopes: tuple[tuple[Provider, str], ...] = ()
     warnings: tuple[str, ...] = ()
+    #: Secret material the input files held (the engine adds what the loader met; parsers never keep it).
+    secrets_at_rest: tuple[SecretAtRest, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from nhi_scan.connectors.secret_shapes import SecretShapes
 from nhi_scan.model import Identity, Inventory, IssuedToken, Provider
 
 if TYPE_CHECKING:
@@ -166,3 +167,6 @@ class ProviderPlugin:
     #: The tokens this cloud's identities can obtain from an issuer (Google ID tokens, Entra access tokens, AWS
     #: caller identities): the federation pass joins them with every cloud's federated trusts.
     issued_tokens: Callable[[Inventory], Iterable[IssuedToken]] | None = None
+    #: Where this cloud's exports carry secret material (a ``create-access-key`` answer's ``SecretAccessKey``): every
+    #: input file is searched for them, and each one met is a ``secret-in-export`` finding naming the place.
+    secret_shapes: SecretShapes = field(default_factory=SecretShapes)

@@ -4,13 +4,23 @@ could not use shows a bounded, redacted form of it, and every error line passes 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
+from functools import cache
 
 #: No credential shape is shorter (a Slack token's prefix and ten characters).
 _SHORTEST = 15
 #: What credentials look like, by kind (key ids such as AKIA... are not secrets and stay readable).
 KINDS = (
-    ("a PEM private key", r"-----BEGIN[A-Z ]*PRIVATE KEY-----"),
+    # The whole block: up to its footer; without one, the body (whitespace, escaped newlines and base64 runs of 16
+    # or more, so that prose after it stays).
+    (
+        "a PEM private key",
+        r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?:(?s:.){0,20000}?-----END[A-Z ]*PRIVATE KEY-----"
+        r"|(?:\s|\\[rn]|[A-Za-z0-9+/=]{16,})*)",
+    ),
     ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
     ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
     ("a Slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
@@ -26,6 +36,30 @@ _SECRET = re.compile("|".join(f"(?:{pattern})" for _, pattern in KINDS))
 _MARKERS = ("-----BEGIN", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "AIza", "eyJ", "Q~")
 _LOOSE = re.compile("|".join(f"(?:{pattern})" for _, pattern in (*KINDS, _AWS_SECRET)))
 _BY_KIND = tuple((kind, re.compile(pattern)) for kind, pattern in (*KINDS, _AWS_SECRET))
+
+
+def token_kind_of(text: str) -> str | None:
+    """What credential ``text`` holds by one of the marked shapes (not the bare AWS secret key shape), or None: for
+    any string of a file, where 40-character names abound."""
+    if len(text) < _SHORTEST or not any(marker in text for marker in _MARKERS) or not _SECRET.search(text):
+        return None
+    return next(kind for kind, pattern in _BY_KIND if pattern.search(text))
+
+
+def holds_marker(text: str) -> bool:
+    """Whether ``text`` holds a marker of some credential shape (the cheap test before any regex)."""
+    return any(marker in text for marker in _MARKERS)
+
+
+@cache
+def _digest_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def secret_digest(text: str) -> str:
+    """A digest of a secret keyed by a key that never leaves this process: two places holding the same secret are
+    told apart from two holding different ones, and nothing kept or printed can be checked against a guess."""
+    return hmac.new(_digest_key(), text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def kind_of(text: str) -> str | None:

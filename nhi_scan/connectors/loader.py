@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nhi_scan.connectors import secret_scan
 from nhi_scan.connectors.formats import InputFormat, all_formats
-from nhi_scan.errors import InputError, UsageError
-from nhi_scan.model import Source, SourceStatus
+from nhi_scan.connectors.input_paths import expand
+from nhi_scan.errors import InputError
+from nhi_scan.model import SecretAtRest, Source, SourceStatus
 
 #: Files larger than this are refused rather than exhausting memory (GAAD of 100k principals is ~200 MB).
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
@@ -29,23 +31,8 @@ class LoadedDocument:
 class LoadedInputs:
     documents: list[LoadedDocument] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
-
-
-def _expand(paths: Sequence[Path]) -> Iterable[tuple[Path, bool, str]]:
-    """Yield (file, named explicitly, path relative to the directory walked) for each path; directories are walked,
-    hidden entries skipped."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in relative.parts):
-                    yield child, False, relative.as_posix()
-        elif path.is_file():
-            yield path, True, path.as_posix()
-        elif path.exists():
-            raise UsageError(f"{path}: not a regular file or directory")
-        else:
-            raise UsageError(f"{path}: no such file or directory")
+    #: Secret material the files held: where, never what (``connectors/secret_scan``).
+    secrets: list[SecretAtRest] = field(default_factory=list)
 
 
 def _json_error(name: str, text: str, exc: json.JSONDecodeError) -> InputError:
@@ -74,8 +61,12 @@ def _streamed(path: Path, formats: Sequence[InputFormat]) -> InputFormat | None:
     return next((f for f in candidates if f.sniff_head is not None and f.sniff_head(head)), None)
 
 
-def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocument:
-    """Recognise and load one file; raise InputError (unusable) or LookupError (not an export we know)."""
+def load_file(
+    path: Path, name: str, relative: str | None = None, secrets: list[SecretAtRest] | None = None
+) -> LoadedDocument:
+    """Recognise and load one file; raise InputError (unusable) or LookupError (not an export we know). The secret
+    material it holds, recognised or not, is added to ``secrets`` (where it lies, never the value)."""
+    found = secrets if secrets is not None else []
     # A .json/.csv that is empty or not text is a corrupt export; any other such file is simply not ours.
     is_data = path.suffix.lower() in _DATA_SUFFIXES
 
@@ -90,7 +81,7 @@ def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocum
     if streamed is not None and streamed.load_path is not None:
         return LoadedDocument(format=streamed, source=name, payload=streamed.load_path(name, path))
     if size > MAX_FILE_BYTES:
-        raise InputError(name, f"file too large ({size} bytes)")
+        raise InputError(name, f"file too large to read: {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")
     data = path.read_bytes()
 
     if b"\x00" in data[:65536]:
@@ -104,8 +95,11 @@ def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocum
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
+            found.extend(secret_scan.find_in_text(name, text, None))  # broken JSON, or text that starts with "["
             raise _json_error(name, text, exc) from None
         where = relative if relative is not None else path.as_posix()
+        claimed = _json_format(path, value, formats)
+        found.extend(secret_scan.find_in_json(name, text, value, claimed.provider if claimed else None))
         for fmt in formats:
             if fmt.sniff_json is not None and fmt.sniff_json(value):
                 return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
@@ -113,6 +107,8 @@ def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocum
             if path.name in fmt.file_names:
                 return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
         raise LookupError(_describe_json(value))
+    claimed = _text_format(path, text, formats)
+    found.extend(secret_scan.find_in_text(name, text, claimed.provider if claimed else None))
     for fmt in formats:
         if fmt.sniff_text is not None and fmt.sniff_text(text):
             return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, text))
@@ -126,19 +122,47 @@ def load_file(path: Path, name: str, relative: str | None = None) -> LoadedDocum
     raise LookupError("not a recognised provider export")
 
 
+def _json_format(path: Path, value: object, formats: Sequence[InputFormat]) -> InputFormat | None:
+    """The format that will read a JSON file (as below: by content, then by name)."""
+    by_content = (f for f in formats if f.sniff_json is not None and f.sniff_json(value))
+    return next(by_content, None) or next((f for f in formats if path.name in f.file_names), None)
+
+
+def _text_format(path: Path, text: str, formats: Sequence[InputFormat]) -> InputFormat | None:
+    by_content = (f for f in formats if f.sniff_text is not None and f.sniff_text(text))
+    return next(by_content, None) or next((f for f in formats if path.suffix.lower() in f.suffixes), None)
+
+
+def _with_secrets(detail: str, secrets: Sequence[SecretAtRest]) -> str:
+    """A skipped or unusable file's line, saying that it holds secret material (where, never what)."""
+    if not secrets:
+        return detail
+    first = secrets[0]
+    more = f" and {len(secrets) - 1} more" if len(secrets) > 1 else ""
+    return f"{detail}; it holds {first.looks_like} at {first.field}{more} (not shown: see secret-in-export)"
+
+
 def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
     """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported."""
     result = LoadedInputs()
-    for path, explicit, relative in _expand(paths):
-        name = str(path)
+    for item in expand(paths):
+        path, explicit, relative, name = item.path, item.explicit, item.relative, str(item.path)
+        if item.problem is not None:
+            result.sources.append(
+                Source(path=name, kind=None, status=SourceStatus.SKIPPED, detail=f"{name}: {item.problem}")
+            )
+            continue
+        held = len(result.secrets)
         try:
-            document = load_file(path, name, relative)
+            document = load_file(path, name, relative, result.secrets)
         except InputError as exc:
-            result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=exc.one_line()))
+            detail = _with_secrets(exc.one_line(), result.secrets[held:])
+            result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=detail))
             continue
         except LookupError as exc:
             status = SourceStatus.ERROR if explicit else SourceStatus.SKIPPED
-            result.sources.append(Source(path=name, kind=None, status=status, detail=f"{name}: {exc}"))
+            detail = _with_secrets(f"{name}: {exc}", result.secrets[held:])
+            result.sources.append(Source(path=name, kind=None, status=status, detail=detail))
             continue
         except OSError as exc:
             result.sources.append(

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.live import COLLECTOR
+from nhi_scan.connectors.aws.secret_shapes import SHAPES as SECRET_SHAPES
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import Inventory, IssuedToken
@@ -104,4 +105,5 @@ PROVIDER = ProviderPlugin(
     scan_help=SCAN_HELP,
     issued_tokens=_issued_tokens,
     suggest_policy=_suggest_policy,
+    secret_shapes=SECRET_SHAPES,
 )

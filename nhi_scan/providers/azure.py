@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.live import COLLECTOR
+from nhi_scan.connectors.azure.secret_shapes import SHAPES as SECRET_SHAPES
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import Inventory, IssuedToken
@@ -99,4 +100,5 @@ PROVIDER = ProviderPlugin(
     live=COLLECTOR,
     scan_help=SCAN_HELP,
     issued_tokens=_issued_tokens,
+    secret_shapes=SECRET_SHAPES,
 )

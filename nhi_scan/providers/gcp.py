@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from nhi_scan.connectors.formats import InputFormat, formats_in
 from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.live import COLLECTOR
+from nhi_scan.connectors.gcp.secret_shapes import SHAPES as SECRET_SHAPES
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import Inventory, IssuedToken
 from nhi_scan.plugin import AnalysisRequest, ParseOptions, ProviderAnalysis, ProviderPlugin
@@ -105,4 +106,5 @@ PROVIDER = ProviderPlugin(
     live=COLLECTOR,
     scan_help=SCAN_HELP,
     issued_tokens=_issued_tokens,
+    secret_shapes=SECRET_SHAPES,
 )

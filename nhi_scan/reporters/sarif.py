@@ -117,6 +117,8 @@ class _Locator:
 
     def location(self, finding: Finding, identity: Identity | None) -> dict[str, Any]:
         sources = identity.sources if identity is not None else ()
+        held = finding.evidence.get("file")  # a finding about an input file itself points at it
+        sources = (held,) if isinstance(held, str) else sources
         artifact = self.uri(sources[0]) if sources else self.anchor_uri()
         name = identity.name if identity is not None else finding.subject
         return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TextIO
 
@@ -12,7 +13,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from nhi_scan import __version__
-from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, SourceStatus
+from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, Source, SourceStatus
 from nhi_scan.providers import display_name
 from nhi_scan.redact import redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
@@ -28,6 +29,8 @@ SEVERITY_STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
+#: Skipped and unusable inputs listed one by one; the others are counted by reason.
+LISTED_INPUTS = 10
 #: Rows of the identity table shown without -v; the JSON report always has every identity.
 IDENTITY_ROWS = 200
 
@@ -45,6 +48,15 @@ def _credential_cell(credential: Credential, now: datetime) -> str:
     return f"{credential.label or credential.kind} {state}, age {_ago(created, now)}, {used}"
 
 
+def _reasons(sources: Sequence[Source]) -> str:
+    """How many inputs were passed over for each reason (a directory of 20,000 stray files is one line)."""
+    reasons = Counter(s.detail.removeprefix(f"{s.path}: ") for s in sources)
+    shown = ", ".join(f"{n:,} {escape(reason)}" for reason, n in reasons.most_common(3))
+    return (
+        shown + (f", {len(reasons) - 3:,} other reasons" if len(reasons) > 3 else "") + " (-f json lists every input)"
+    )
+
+
 def _header(console: Console, result: ScanResult) -> None:
     scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
     console.print(f"[bold]nhi-scan {__version__}[/] — {escape(scopes)} — judged at {result.now:%Y-%m-%d %H:%M} UTC")
@@ -52,10 +64,16 @@ def _header(console: Console, result: ScanResult) -> None:
     skipped = [s for s in result.sources if s.status is SourceStatus.SKIPPED]
     errors = [s for s in result.sources if s.failed]
     console.print(f"inputs: {len(used)} used, {len(skipped)} skipped, {len(errors)} unusable")
-    for source in skipped:
+    for source in skipped[:LISTED_INPUTS]:
         console.print(f"  [dim]skipped {escape(source.detail)}[/]")
+    if len(skipped) > LISTED_INPUTS:
+        console.print(
+            f"  [dim]… and {len(skipped) - LISTED_INPUTS:,} more skipped: {_reasons(skipped[LISTED_INPUTS:])}[/]"
+        )
     if errors:
-        lines = "\n".join(escape(s.detail) for s in errors)
+        lines = "\n".join(escape(s.detail) for s in errors[:LISTED_INPUTS])
+        if len(errors) > LISTED_INPUTS:
+            lines += f"\n… and {len(errors) - LISTED_INPUTS:,} more (-f json lists every input)"
         console.print(Panel(lines, title="INCOMPLETE SCAN: these inputs could not be used", border_style="red"))
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/] {escape(warning)}")
