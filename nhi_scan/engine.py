@@ -66,7 +66,12 @@ Analyses = Mapping[Provider, ProviderAnalysis]
 
 
 def build_graph(
-    inventory: Inventory, now: datetime | None, *, jobs: int = 1, permissions_known: PermissionsKnown | None = None
+    inventory: Inventory,
+    now: datetime | None,
+    *,
+    jobs: int = 1,
+    permissions_known: PermissionsKnown | None = None,
+    progress: Progress = _quiet,
 ) -> tuple[IdentityGraph, dict[Provider, ProviderAnalysis]]:
     """The identity graph with every provider's edges, and each provider's analysis (kept for the checks)."""
     graph = IdentityGraph.from_inventory(inventory)
@@ -77,12 +82,17 @@ def build_graph(
         if plugin.id not in covered:
             continue
         part = only(inventory, {plugin.id})
+        progress(
+            f"analysing {plugin.display_name}: {len(part.identities):,} identities · "
+            f"{graph.nx.number_of_edges():,} edges so far"
+        )
         if plugin.analyse is not None:
             hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
             request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
             analyses[plugin.id] = plugin.analyse(request)
         if plugin.issued_tokens is not None:
             tokens.extend(plugin.issued_tokens(part))
+    progress(f"linking federated identities across clouds · {graph.nx.number_of_edges():,} edges so far")
     link_federation(graph, inventory, tokens)  # after every cloud's edges: it joins them
     return graph, analyses
 
@@ -165,6 +175,7 @@ def run_checks(
     analyses: Analyses | None = None,
     *,
     early: EarlyChecks | None = None,
+    progress: Progress = _quiet,
 ) -> list[Finding]:
     """Every check that applies to the inventory's providers, findings sorted (most severe first).
 
@@ -174,15 +185,20 @@ def run_checks(
     views = Views(context)
     chosen = select_checks(providers_of(inventory))
     started = [c for c in chosen if early is not None and early.started(c)]
-    findings = _run_group([c for c in chosen if c not in started], views)
+    findings = _run_group([c for c in chosen if c not in started], views, progress)
     if early is not None and started:
         findings += early.findings(views, started)
     findings.sort(key=lambda f: (-f.severity, f.check_id, f.subject, f.id))
     return findings
 
 
-def _run_group(checks: Sequence[Check], views: Views) -> list[Finding]:
-    return [finding for check in checks for finding in check.run(views(check))]
+def _run_group(checks: Sequence[Check], views: Views, progress: Progress = _quiet) -> list[Finding]:
+    """The checks' findings; ``progress`` hears how many have run before each one."""
+    found: list[Finding] = []
+    for done, check in enumerate(checks):
+        progress(f"running checks {done}/{len(checks)} · {len(found):,} findings so far")
+        found.extend(check.run(views(check)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,17 +226,17 @@ def analyse(
     ``jobs`` > 1 shares the escalation analysis of large inventories between processes (same result).
     """
     progress("reading inputs")
-    loaded = load_inputs(paths)
+    loaded = load_inputs(paths, on_file=lambda done, total: progress(f"reading files {done:,}/{total:,}"))
     if not loaded.documents:
         raise _no_usable_input(paths, loaded.sources)
-    progress(f"parsing {len(loaded.documents)} documents")
+    progress(f"parsing {len(loaded.documents):,} documents of {len(loaded.sources):,} files")
     inventory = parse_documents(loaded.documents, settings)
     if loaded.secrets:  # what the files held besides what the parsers read (secret-in-export reports it)
         inventory = replace(inventory, secrets_at_rest=tuple(loaded.secrets))
     sources = tuple(loaded.sources)
     del loaded  # the parsed documents (most of a large scan's memory) are not needed past parsing
-    progress(f"evaluating policies and escalation paths of {len(inventory.identities)} identities")
-    graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known)
+    progress(f"evaluating policies and escalation paths of {len(inventory.identities):,} identities")
+    graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known, progress=progress)
     kinds = frozenset(s.kind for s in sources if s.read and s.kind)
     return Analysis(sources, kinds, inventory, graph, analyses)
 
@@ -265,8 +281,9 @@ def scan_with_graph(
             permissions_known=early.start if early is not None else None,
         )
         inventory = analysis.inventory
-        progress("running checks")
-        findings = run_checks(inventory, analysis.graph, settings, now, analysis.analyses, early=early)
+        graph = analysis.graph
+        progress(f"running checks on {len(inventory.identities):,} identities · {graph.nx.number_of_edges():,} edges")
+        findings = run_checks(inventory, graph, settings, now, analysis.analyses, early=early, progress=progress)
     finally:
         if early is not None:
             early.cancel()

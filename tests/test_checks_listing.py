@@ -2,55 +2,21 @@
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import re
-import struct
 import subprocess
 import sys
-import termios
 
 import pytest
 
 from nhi_scan.checks import all_checks
-
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NHI_SCAN_DEBUG")}
-    return {**env, **extra}
+from tests.terminal import clean_env, on_terminal
 
 
 def _piped(**extra: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", "nhi_scan", "checks"], capture_output=True, text=True, env=_env(**extra), timeout=60
+        [sys.executable, "-m", "nhi_scan", "checks"], capture_output=True, text=True, env=clean_env(**extra), timeout=60
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def _on_terminal(columns: int) -> str:
-    """The listing as an ``columns``-wide terminal shows it (a pseudo-terminal with that window size)."""
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nhi_scan", "checks"], stdout=follower, stderr=follower, env=_env(TERM="xterm")
-    )
-    os.close(follower)
-    chunks: list[bytes] = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    assert process.wait(timeout=60) == 0
-    return ANSI.sub("", b"".join(chunks).decode()).replace("\r\n", "\n")
 
 
 def _blocks(text: str) -> dict[str, list[str]]:
@@ -91,4 +57,6 @@ def test_columns_80_and_wide_terminal_capped() -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal window size is Linux-specific")
 def test_on_an_80_column_terminal() -> None:
-    _assert_readable(_on_terminal(80), 80)
+    shown = on_terminal("checks", columns=80)
+    assert shown.returncode == 0
+    _assert_readable(shown.terminal, 80)

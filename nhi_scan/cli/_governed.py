@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from nhi_scan import governance
 from nhi_scan.cli._common import err_console
+from nhi_scan.cli._progress import scan_progress
 from nhi_scan.engine import run_scan
 from nhi_scan.governance import Baseline, Config
 from nhi_scan.model import ScanResult
@@ -27,11 +28,8 @@ def governed_scan(
     jobs: int = 1,
 ) -> ScanResult:
     """Run the engine, then governance over its result; report unusable inputs on stderr."""
-    if not quiet and err_console.is_terminal:
-        with err_console.status("scanning") as status:
-            result = run_scan(inputs, settings=settings, now=now, progress=status.update, jobs=jobs)
-    else:
-        result = run_scan(inputs, settings=settings, now=now, jobs=jobs)
+    with scan_progress(quiet=quiet) as progress:
+        result = run_scan(inputs, settings=settings, now=now, progress=progress, jobs=jobs)
     if not quiet:
         for source in result.sources:
             if source.failed:

@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.tree import Tree
 
 from nhi_scan.checks._paths import admin_nodes
-from nhi_scan.cli._common import JobsOption, err_console, parse_jobs, parse_now
+from nhi_scan.cli._common import JobsOption, parse_jobs, parse_now
+from nhi_scan.cli._progress import scan_progress
 from nhi_scan.engine import analyse
 from nhi_scan.errors import UsageError
 from nhi_scan.graph import IdentityGraph, NodeKind
@@ -102,9 +103,8 @@ def paths(
     if fmt not in ("tree", "json"):
         raise typer.BadParameter(f"unknown format {fmt!r} (tree or json)", param_hint="'-f'")
     moment = parse_now(now) or datetime.now(UTC)
-    show = not quiet and err_console.is_terminal
-    progress = (lambda text: err_console.print(f"[dim]{text}[/]")) if show else (lambda _: None)
-    graph = analyse(inputs, settings=Settings(), now=moment, progress=progress, jobs=parse_jobs(jobs)).graph
+    with scan_progress(quiet=quiet) as progress:
+        graph = analyse(inputs, settings=Settings(), now=moment, progress=progress, jobs=parse_jobs(jobs)).graph
     to_admin = target is None or target.lower() == "admin"
     goals = sorted(admin_nodes(graph)) if to_admin else [resolve(graph, target or "")]
     certain = reach_towards(graph, goals, allow_conditional=False)

@@ -64,7 +64,7 @@ def parse_formats(values: list[str] | None) -> list[str]:
     return names
 
 
-def _write(result: ScanResult, fmt: str, output: Path | None, options: ReportOptions) -> None:
+def _write(result: ScanResult, fmt: str, output: Path | None, options: ReportOptions, *, quiet: bool) -> None:
     reporter = get_reporter(fmt)
     if output is None:
         stream: TextIO = sys.stdout
@@ -75,7 +75,8 @@ def _write(result: ScanResult, fmt: str, output: Path | None, options: ReportOpt
             reporter.write(result, options, handle)
     except OSError as exc:
         raise UsageError(f"{output}: cannot write report ({exc.strerror})") from None
-    err_console.print(f"wrote {fmt} report to {output}")
+    if not quiet:
+        err_console.print(f"wrote {fmt} report to {output}")
 
 
 def _with_color(options: ReportOptions, color: bool) -> ReportOptions:
@@ -193,7 +194,7 @@ def scan(
         rule_severity=governance_config.severity,
     )
     for name, path in targets:
-        _write(result, name, path, options)
+        _write(result, name, path, options, quiet=quiet)
     raise typer.Exit(exit_code(result, severity, strict))
 
 

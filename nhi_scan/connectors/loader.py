@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,10 +142,15 @@ def _with_secrets(detail: str, secrets: Sequence[SecretAtRest]) -> str:
     return f"{detail}; it holds {first.looks_like} at {first.field}{more} (not shown: see secret-in-export)"
 
 
-def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
-    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported."""
+def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | None = None) -> LoadedInputs:
+    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported.
+
+    ``on_file(done, total)`` is told before each file (a scan's progress line counts them)."""
     result = LoadedInputs()
-    for item in expand(paths):
+    items = list(expand(paths))
+    for done, item in enumerate(items):
+        if on_file is not None:
+            on_file(done, len(items))
         path, explicit, relative, name = item.path, item.explicit, item.relative, str(item.path)
         if item.problem is not None:
             result.sources.append(
