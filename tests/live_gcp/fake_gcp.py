@@ -2,7 +2,9 @@
 every API, as ``NHI_SCAN_GCP_ENDPOINT`` sets), serving ``estate``; it records every request.
 
 Listings are paged one item per page so that page-following is exercised. Tests can deny every call naming a
-project (403, as Google answers a caller without access), or make the next calls to a path fail (429, 503).
+project (403, as Google answers a caller without access), make the next calls to a path fail (429, 503), or inject
+other faults of a real API (``inject``): an answer slower than the client's timeout, an HTML page, a body cut
+short, a page token handed out again and again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,12 +23,21 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from tests.live_gcp import estate as e
 from tests.live_gcp.routes import ROUTES, Answer, Call, error
 
+HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>"
+
 
 @dataclass(slots=True)
 class Fault:
+    """``kind``: status (answer ``status``), slow (answer after ``seconds``), html (an HTML page with ``status``),
+    truncated (half the body, the whole length announced) or repeat (``nextPageToken`` always ``token``)."""
+
     pattern: re.Pattern[str]
     status: int
-    remaining: int
+    remaining: float
+    kind: str = "status"
+    retry_after: str | None = "0"
+    seconds: float = 0.0
+    token: str = "again"
 
 
 @dataclass(slots=True)
@@ -46,12 +58,16 @@ class FakeGcp:
         with self.lock:
             self.faults.append(Fault(re.compile(pattern), status, times))
 
-    def _fault(self, path: str) -> int | None:
+    def inject(self, pattern: str, kind: str, *, times: float = float("inf"), status: int = 200, **more: Any) -> None:
+        with self.lock:
+            self.faults.append(Fault(re.compile(pattern), status, times, kind, **more))
+
+    def _fault(self, path: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
                 if fault.remaining > 0 and fault.pattern.search(path):
                     fault.remaining -= 1
-                    return fault.status
+                    return fault
         return None
 
     def _denied(self, path: str) -> bool:
@@ -61,7 +77,7 @@ class FakeGcp:
                 return True
         return False
 
-    def answer(self, method: str, raw_path: str, body: bytes, headers: dict[str, str]) -> tuple[Answer, str | None]:
+    def answer(self, method: str, raw_path: str, body: bytes, headers: dict[str, str]) -> tuple[Answer, Fault | None]:
         split = urlsplit(raw_path)
         path, decoded = split.path, unquote(split.path)
         route = next(((r, m) for r in ROUTES if r.method == method and (m := r.pattern.fullmatch(path))), None)
@@ -72,17 +88,39 @@ class FakeGcp:
             body=body,
             headers=headers,
             permission=route[0].permission if route else None,
+            at=time.monotonic(),
         )
         with self.lock:
             self.calls.append(call)
-        status = self._fault(decoded)
-        if status is not None:
-            return error(status, "RESOURCE_EXHAUSTED" if status == 429 else "UNAVAILABLE", "try again"), "0"
+        fault = self._fault(decoded)
+        if fault is not None and fault.kind == "status":
+            state = "RESOURCE_EXHAUSTED" if fault.status == 429 else "UNAVAILABLE"
+            return error(fault.status, state, "try again"), fault
         if self._denied(decoded):
             return error(403, "PERMISSION_DENIED", "The caller does not have permission", "IAM_PERMISSION_DENIED"), None
         if route is None:
-            return error(404, "NOT_FOUND", f"no such resource: {method} {path}"), None
-        return route[0].handler(call, route[1]), None
+            return error(404, "NOT_FOUND", f"no such resource: {method} {path}"), fault
+        return route[0].handler(call, route[1]), fault
+
+
+def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, str], int | None]:
+    """Status, body, headers and (when cut short) the length announced, with the fault applied."""
+    status, document = answer
+    headers = {"Content-Type": "application/json; charset=UTF-8"}
+    if fault is None:
+        return status, json.dumps(document).encode(), headers, None
+    if fault.kind == "slow":
+        time.sleep(fault.seconds)
+    if fault.kind == "html":
+        return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
+    if fault.kind == "repeat":
+        document = {**document, "nextPageToken": fault.token}
+    data = json.dumps(document).encode()
+    if fault.retry_after is not None and fault.kind == "status":
+        headers["Retry-After"] = fault.retry_after
+    if fault.kind == "truncated":
+        return status, data[: len(data) // 2], headers, len(data)
+    return status, data, headers, None
 
 
 def _server(fake: FakeGcp) -> ThreadingHTTPServer:
@@ -94,15 +132,18 @@ def _server(fake: FakeGcp) -> ThreadingHTTPServer:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            (status, document), retry_after = fake.answer(self.command, self.path, body, headers)
-            data = json.dumps(document).encode()
+            status, data, reply_headers, announced = _reply(*fake.answer(self.command, self.path, body, headers))
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            if retry_after is not None:
-                self.send_header("Retry-After", retry_after)
+            for key, value in reply_headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(announced or len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except OSError:  # the client gave up waiting (a slow answer): nothing to tell it
+                return
+            if announced is not None:
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 

@@ -39,7 +39,8 @@ def anonymous() -> Any:
 
 def run(fake: FakeGcp, out: Path, *, credentials: Any = None, ui: Any = None, **options: Any) -> CollectResult:
     """Collect from the fake server with anonymous credentials (unless given)."""
-    fetch_options = FetchOptions(endpoints=GcpEndpoints.single(fake.base), retry=FAST_RETRY, **options)
+    options.setdefault("retry", FAST_RETRY)
+    fetch_options = FetchOptions(endpoints=GcpEndpoints.single(fake.base), **options)
     return collect(out, fetch_options, ui, credentials=credentials or anonymous())
 
 

@@ -27,6 +27,8 @@ class Call:
     headers: dict[str, str]
     #: The permission the real API checks for it (None: no route; answered 404).
     permission: str | None = None
+    #: When it came (time.monotonic()).
+    at: float = 0.0
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -72,7 +74,8 @@ def not_found(call: Call) -> Answer:
 
 def page(call: Call, items: list[Any], key: str, token: str = "pageToken", next_key: str = "nextPageToken") -> Answer:
     """One item per page, whatever the page size asked: the collector must follow the tokens."""
-    start = int(call.param(token) or 0)
+    given = call.param(token) or "0"
+    start = int(given) if given.isdigit() else 0  # a token this server never handed out: the first page
     answer: dict[str, Any] = {key: copy.deepcopy(items[start : start + 1])} if items else {}
     if start + 1 < len(items):
         answer[next_key] = str(start + 1)

@@ -22,6 +22,7 @@ from nhi_scan.connectors.gcp.fetch_org import collect_organization
 from nhi_scan.connectors.gcp.fetch_project import Context, Progress, ProjectCollector
 from nhi_scan.connectors.gcp.fetch_resources import ResourceManager
 from nhi_scan.connectors.gcp.fetch_snapshot import CollectionFailure, Snapshot
+from nhi_scan.connectors.live_limits import CallLimits
 from nhi_scan.errors import NhiScanError
 
 MANIFEST = ".nhi-scan-collect.json"
@@ -51,6 +52,8 @@ class FetchOptions:
     #: API base URLs; None: the real ones, or ``NHI_SCAN_GCP_ENDPOINT`` when set.
     endpoints: GcpEndpoints | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: Read timeout of each request and the time one call may spend retrying (``NHI_SCAN_HTTP_TIMEOUT``, ...).
+    limits: CallLimits = field(default_factory=CallLimits.from_env)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -112,9 +115,12 @@ def collect(
     creds = credentials_for(credentials, options.impersonate, endpoints, progress.warn)
     pool = options.project_workers * options.call_workers + 4
     ctx = Context(
-        rest=Rest(creds, retry=options.retry, pool=pool),
+        rest=Rest(creds, retry=options.retry, pool=pool, limits=options.limits),
         resources=ResourceManager(
-            creds, endpoint=endpoints.resourcemanager if endpoints.overridden else None, retry=options.retry
+            creds,
+            endpoint=endpoints.resourcemanager if endpoints.overridden else None,
+            retry=options.retry,
+            limits=options.limits,
         ),
         endpoints=endpoints,
         snapshot=Snapshot(out),

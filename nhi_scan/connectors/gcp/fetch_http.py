@@ -15,11 +15,14 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from nhi_scan import __version__
+from nhi_scan.connectors.live_limits import CallLimits, retry_after_seconds
 
 ENDPOINT_VARIABLE = "NHI_SCAN_GCP_ENDPOINT"
 #: HTTP statuses worth another try: throttling and transient server errors.
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"nhi-scan/{__version__}"
+UNREADABLE = "unreadable answer (not a JSON object; an HTTP error page or a body cut short?)"
+REPEATED_TOKEN = "paging repeats a page token: stopped (the listing is incomplete)"
 #: Reasons Google gives when the API is not enabled in the project (so none of its resources can exist).
 _DISABLED_REASONS = ("SERVICE_DISABLED", "accessNotConfigured")
 
@@ -62,8 +65,9 @@ class RetryPolicy:
     max_delay: float = 20.0
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        if retry_after and retry_after.strip().isdigit():
-            return min(float(retry_after), self.max_delay)
+        asked = retry_after_seconds(retry_after)
+        if asked is not None:
+            return min(asked, self.max_delay)
         delay: float = min(self.base_delay * (2**attempt), self.max_delay)
         return delay * random.uniform(0.5, 1.0)
 
@@ -109,7 +113,9 @@ def error_detail(status: int, payload: object, fallback: str) -> tuple[str, bool
 class Rest:
     """One authorised session (thread-safe, pooled) and the read-only request rules."""
 
-    def __init__(self, credentials: Any, *, retry: RetryPolicy, pool: int = 16, timeout: float = 60.0) -> None:
+    def __init__(
+        self, credentials: Any, *, retry: RetryPolicy, pool: int = 16, limits: CallLimits | None = None
+    ) -> None:
         from google.auth.transport import requests as google_requests
         from requests.adapters import HTTPAdapter
 
@@ -119,7 +125,7 @@ class Rest:
             self.session.mount(prefix, HTTPAdapter(pool_connections=pool, pool_maxsize=pool))
         self.session.headers["User-Agent"] = USER_AGENT
         self.retry = retry
-        self.timeout = timeout
+        self.limits = limits or CallLimits()
 
     def get(self, url: str, call: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return self._request("GET", url, call, params)
@@ -137,15 +143,18 @@ class Rest:
         token_param: str = "pageToken",
         next_token: Callable[[dict[str, Any]], object] = lambda page: page.get("nextPageToken"),
     ) -> Iterator[dict[str, Any]]:
-        """Every page of a listing, following its continuation token."""
+        """Every page of a listing, following its continuation token; a token given twice is an error (the
+        listing would loop forever and what it holds is unknown)."""
         query = dict(params or {})
         seen: set[str] = set()
         while True:
             page = self.get(url, call, query)
             yield page
             token = next_token(page)
-            if not token or not isinstance(token, str) or token in seen:  # a repeated token would loop forever
+            if not token or not isinstance(token, str):
                 return
+            if token in seen:
+                raise ApiError(call, REPEATED_TOKEN)
             seen.add(token)
             query[token_param] = token
 
@@ -161,33 +170,47 @@ class Rest:
         from google.auth.exceptions import GoogleAuthError
 
         attempt = 0
+        deadline = time.monotonic() + self.limits.retry_budget
+        timeout = (self.limits.connect_timeout, self.limits.read_timeout)
+
+        def another(wait: float) -> bool:
+            """Wait and try again, when attempts and the call's time budget allow."""
+            if attempt + 1 >= self.retry.attempts or time.monotonic() + wait > deadline:
+                return False
+            time.sleep(wait)
+            return True
+
         while True:
             try:
-                response = self.session.request(method, url, params=params, timeout=self.timeout)
+                response = self.session.request(method, url, params=params, timeout=timeout)
+                status = int(response.status_code)
+                payload = _payload(response)
             except GoogleAuthError as exc:
                 raise ApiError(call, one_line(f"credentials: {exc}")) from None
-            except OSError as exc:  # requests' ConnectionError and Timeout are OSErrors
-                if attempt + 1 < self.retry.attempts:
-                    time.sleep(self.retry.delay(attempt))
+            except OSError as exc:  # requests' ConnectionError, Timeout and a body cut short are OSErrors
+                if another(self.retry.delay(attempt)):
                     attempt += 1
                     continue
                 raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
-            status = int(response.status_code)
-            if status in RETRIED_STATUSES and attempt + 1 < self.retry.attempts:
-                time.sleep(self.retry.delay(attempt, response.headers.get("Retry-After")))
+            retried = status in RETRIED_STATUSES or (status < 400 and not isinstance(payload, dict))
+            if retried and another(self.retry.delay(attempt, response.headers.get("Retry-After"))):
                 attempt += 1
                 continue
-            return self._answer(response, status, call)
+            return self._answer(response, status, payload, call)
 
     @staticmethod
-    def _answer(response: Any, status: int, call: str) -> dict[str, Any]:
-        try:
-            payload: object = response.json() if response.content else {}
-        except ValueError:
-            payload = None
+    def _answer(response: Any, status: int, payload: object, call: str) -> dict[str, Any]:
         if status >= 400:
             detail, disabled = error_detail(status, payload, response.text[:200])
             raise ApiError(call, detail, status=status, disabled=disabled)
         if not isinstance(payload, dict):
-            raise ApiError(call, "unreadable answer (not a JSON object; an HTTP error page?)", status=status)
+            raise ApiError(call, UNREADABLE, status=status)
         return payload
+
+
+def _payload(response: Any) -> object:
+    """The decoded JSON body (``{}`` when empty), or None when it is not JSON."""
+    try:
+        return response.json() if response.content else {}
+    except ValueError:
+        return None

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from nhi_scan.connectors.gcp import fetch_permissions as perm
-from nhi_scan.connectors.gcp.fetch_http import USER_AGENT, ApiError, RetryPolicy, one_line
+from nhi_scan.connectors.gcp.fetch_http import REPEATED_TOKEN, UNREADABLE, USER_AGENT, ApiError, RetryPolicy, one_line
+from nhi_scan.connectors.live_limits import CallLimits
 
 T = TypeVar("T")
 _PARENT_TYPES = {"organizations": "organization", "folders": "folder"}
@@ -81,11 +82,16 @@ def organization_document(organization: Any) -> dict[str, Any]:
 @contextmanager
 def _translated(call: str) -> Iterator[None]:
     """Library exceptions -> :class:`ApiError` naming the permission."""
-    from google.api_core.exceptions import GoogleAPICallError
+    from google.api_core.exceptions import GoogleAPICallError, RetryError
     from google.auth.exceptions import GoogleAuthError
+    from google.protobuf.json_format import ParseError
 
     try:
         yield
+    except RetryError as exc:  # the call's time budget ran out while retrying
+        cause = exc.cause
+        last = f": {one_line(str(getattr(cause, 'message', None) or cause), 200)}" if cause is not None else ""
+        raise ApiError(call, f"gave up retrying within the time budget{last}") from None
     except GoogleAPICallError as exc:
         status = int(exc.code) if isinstance(exc.code, int) else None
         state = getattr(exc.grpc_status_code, "name", None)
@@ -96,17 +102,27 @@ def _translated(call: str) -> Iterator[None]:
         raise ApiError(call, one_line(f"credentials: {exc}")) from None
     except OSError as exc:
         raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
+    except (ParseError, ValueError, UnicodeDecodeError):  # a 200 answer that is not the API's JSON
+        raise ApiError(call, UNREADABLE) from None
+    except _RepeatedToken:
+        raise ApiError(call, REPEATED_TOKEN) from None
+
+
+class _RepeatedToken(Exception):
+    """A pager handed the same page token twice: it would fetch the same pages forever."""
 
 
 class ResourceManager:
     """The three resource-manager clients, made on first use; every call retried on throttling."""
 
-    def __init__(self, credentials: Any, *, endpoint: str | None, retry: RetryPolicy, timeout: float = 60.0) -> None:
+    def __init__(
+        self, credentials: Any, *, endpoint: str | None, retry: RetryPolicy, limits: CallLimits | None = None
+    ) -> None:
         """``endpoint``: a base URL instead of the library's own (which also picks mTLS and universe endpoints)."""
         self._credentials = credentials
         self._endpoint = endpoint
         self._retry_policy = retry
-        self._timeout = timeout
+        self._limits = limits or CallLimits()
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -143,12 +159,13 @@ class ResourceManager:
             initial=policy.base_delay,
             maximum=policy.max_delay,
             multiplier=2.0,
-            timeout=policy.max_delay * policy.attempts,
+            timeout=self._limits.retry_budget,
         )
 
     def _call(self, kind: str, method: str, call: str, request: dict[str, Any], convert: Callable[[Any], T]) -> T:
         with _translated(call):
-            answer = getattr(self._client(kind), method)(request=request, retry=self._retry(), timeout=self._timeout)
+            timeout = self._limits.read_timeout
+            answer = getattr(self._client(kind), method)(request=request, retry=self._retry(), timeout=timeout)
             return convert(answer)  # pagers fetch their next pages here, inside the translation
 
     def search_projects(self, query: str) -> list[dict[str, Any]]:
@@ -192,4 +209,26 @@ class ResourceManager:
 
 
 def _all(convert: Callable[[Any], dict[str, Any]]) -> Callable[[Any], list[dict[str, Any]]]:
-    return lambda pager: [convert(item) for item in pager]
+    """Every item of every page of a pager; a page token given twice stops it (the library's pager would loop)."""
+
+    def read(pager: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for page in pager.pages:
+            found.extend(convert(item) for item in _items(page))
+            token = str(getattr(page, "next_page_token", "") or "")
+            if token in seen:
+                raise _RepeatedToken(token)
+            if token:
+                seen.add(token)
+        return found
+
+    return read
+
+
+def _items(page: Any) -> list[Any]:
+    """The repeated field of a listing page (``projects``, ``folders``)."""
+    for name in ("projects", "folders", "organizations"):
+        if name in type(page).meta.fields:
+            return list(getattr(page, name))
+    return []
