@@ -29,8 +29,10 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; text-align: lef
 th { background: var(--alt); cursor: pointer; user-select: none; white-space: nowrap; position: sticky; top: 0; }
 th[aria-sort=ascending]::after { content: " \\25B2"; } th[aria-sort=descending]::after { content: " \\25BC"; }
 tr.accepted td { opacity: 0.6; }
+td { overflow-wrap: anywhere; }
 td code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px;
   word-break: break-all; }
+#findings-table td:nth-child(2) code { word-break: normal; overflow-wrap: normal; white-space: nowrap; }
 details summary { cursor: pointer; color: var(--muted); }
 pre { background: var(--alt); padding: 8px; overflow-x: auto; font-size: 12px; }
 .warn { border-left: 4px solid var(--medium); background: #fff8c5; padding: 8px 12px; margin: 8px 0; }

@@ -80,6 +80,17 @@ def test_opens_without_console_error_or_network_request(opened: tuple[Browser, P
     assert browser.evaluate("document.title").startswith("nhi-scan")
 
 
+def test_the_page_fits_the_window_and_check_ids_stay_whole(opened: tuple[Browser, Path]) -> None:
+    browser, _ = opened
+    width = browser.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1]  # wide path drawings scroll in their own frame, not the page
+    lines = browser.evaluate(
+        "Array.from(document.querySelectorAll('#findings-table td:nth-child(2) code'), function (c) {"
+        " return c.getClientRects().length; })"
+    )
+    assert lines and set(lines) == {1}  # each check id on one line, not cut as "service-un / used"
+
+
 def test_clicking_a_header_sorts_the_rows(opened: tuple[Browser, Path], sample: ScanResult) -> None:
     browser, _ = opened
     checks = f"{ROWS}.map(function (r) {{ return r.cells[1].textContent.trim(); }})"
