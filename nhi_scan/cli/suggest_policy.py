@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -15,6 +16,7 @@ from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.engine import parse_documents
 from nhi_scan.errors import UsageError
 from nhi_scan.inventory import find_identity
+from nhi_scan.plugin import PolicySuggestion
 from nhi_scan.providers import provider
 from nhi_scan.settings import Settings
 
@@ -52,14 +54,35 @@ def suggest_policy(
     typer.echo(json.dumps(result.document, indent=2))
     if quiet:
         return
-    err_console.print(
-        f"{escape(result.identity.id)}: keeps {len(result.used_services)} services used in the last {used_within} "
-        f"days ({escape(', '.join(result.used_services) or 'none')}); drops {len(result.removed_services)} unused."
-    )
+    err_console.print(_summary(result, used_within), soft_wrap=True)
     for note in (*result.notes, *result.caveats):
         err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     if any(s.status.value == "error" for s in loaded.sources):
         err_console.print("[yellow]note:[/] some inputs could not be used: usage or grants may be incomplete")
+
+
+def _allowed_services(document: Mapping[str, Any]) -> set[str]:
+    """Service prefixes the suggested policy still allows."""
+    found: set[str] = set()
+    for statement in document.get("Statement", []):
+        actions = statement.get("Action", []) if statement.get("Effect") == "Allow" else []
+        found.update(a.split(":", 1)[0].lower() for a in ([actions] if isinstance(actions, str) else actions))
+    return found
+
+
+def _summary(result: PolicySuggestion, used_within: int) -> str:
+    """What was kept and dropped; an unused service whose untracked actions stay (iam:PassRole) is not "dropped"."""
+    still = _allowed_services(result.document)
+    dropped = [s for s in result.removed_services if s not in still]
+    untracked = [s for s in result.removed_services if s in still]
+    text = (
+        f"{escape(result.identity.id)}: keeps {len(result.used_services)} services used in the last {used_within} "
+        f"days ({escape(', '.join(result.used_services) or 'none')}); drops {len(dropped)} unused"
+        + (f" ({escape(', '.join(dropped))})" if dropped else "")
+    )
+    if untracked:
+        text += f"; {escape(', '.join(untracked))}: no use on record, but its untracked actions are kept"
+    return text + "."
 
 
 def register(app: typer.Typer) -> None:
