@@ -210,6 +210,8 @@ class Analysis:
     inventory: Inventory
     graph: IdentityGraph
     analyses: dict[Provider, ProviderAnalysis]
+    #: Parts of files that could not be read as written (their sources are partial).
+    input_warnings: tuple[str, ...] = ()
 
 
 def analyse(
@@ -234,11 +236,12 @@ def analyse(
     if loaded.secrets:  # what the files held besides what the parsers read (secret-in-export reports it)
         inventory = replace(inventory, secrets_at_rest=tuple(loaded.secrets))
     sources = tuple(loaded.sources)
+    input_warnings = tuple(loaded.warnings)
     del loaded  # the parsed documents (most of a large scan's memory) are not needed past parsing
     progress(f"evaluating policies and escalation paths of {len(inventory.identities):,} identities")
     graph, analyses = build_graph(inventory, now, jobs=jobs, permissions_known=permissions_known, progress=progress)
     kinds = frozenset(s.kind for s in sources if s.read and s.kind)
-    return Analysis(sources, kinds, inventory, graph, analyses)
+    return Analysis(sources, kinds, inventory, graph, analyses, input_warnings)
 
 
 def run_scan(
@@ -287,7 +290,7 @@ def scan_with_graph(
     finally:
         if early is not None:
             early.cancel()
-    warnings = list(inventory.warnings)
+    warnings = [*analysis.input_warnings, *inventory.warnings]
     for plugin in all_providers():
         warnings.extend(plugin.input_warnings(analysis.source_kinds))
     for provider_analysis in analysis.analyses.values():

@@ -40,13 +40,13 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
         ("authz.json", json.dumps({"UserDetailList": "nope"}), ("authz.json", "UserDetailList", "array")),
         (
             "authz.json",
-            json.dumps({"UserDetailList": [{"UserName": 5, "Arn": "arn:aws:iam::1:user/x"}]}),
+            json.dumps({"UserDetailList": [{"UserName": 5, "Arn": "arn:aws:iam::111122223333:user/x"}]}),
             ("authz.json", "UserDetailList[0].UserName", "string"),
         ),
         ("authz.json", json.dumps({"RoleDetailList": [{"RoleName": "r"}]}), ("RoleDetailList[0].Arn", "missing")),
         (
             "authz.json",
-            json.dumps({"UserDetailList": [{"Arn": "arn:aws:iam::1:user/x", "CreateDate": "yesterday"}]}),
+            json.dumps({"UserDetailList": [{"Arn": "arn:aws:iam::111122223333:user/x", "CreateDate": "yesterday"}]}),
             ("UserDetailList[0].CreateDate", "timestamp"),
         ),
         (
@@ -55,7 +55,7 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
                 {
                     "Policies": [
                         {
-                            "Arn": "arn:aws:iam::1:policy/p",
+                            "Arn": "arn:aws:iam::111122223333:policy/p",
                             "PolicyVersionList": [{"Document": "%7Bnot-json", "VersionId": "v1"}],
                         }
                     ]
@@ -75,16 +75,33 @@ def test_single_bad_file(
     assert_one_line_error(run_cli("scan", path), *needles)
 
 
+def assert_row_left_out(result, *needles: str) -> None:  # type: ignore[no-untyped-def]
+    """A row that cannot be read is left out, named (file:line, column) in the warnings; the scan is incomplete."""
+    assert result.returncode == 0, result.stderr
+    scan = json.loads(result.stdout)["scan"]
+    assert not scan["complete"]
+    assert [s["status"] for s in scan["sources"]] == ["partial"]
+    (warning,) = [w for w in scan["warnings"] if "cr.csv" in w]
+    for needle in needles:
+        assert needle in warning and needle in scan["sources"][0]["detail"], (needle, warning)
+
+
 def test_bad_credential_report_row_names_line_and_column(tmp_path: Path, run_cli: RunCli) -> None:
     report = credential_report(report_row("svc-a"), report_row("svc-b").replace("2023-01-01T00:00:00+00:00", "soon", 1))
     path = write(tmp_path, "cr.csv", report)
-    assert_one_line_error(run_cli("scan", path), "cr.csv:3", "user_creation_time", "timestamp")
+    assert_row_left_out(run_cli("scan", path, "-f", "json"), "cr.csv:3", "user_creation_time", "timestamp")
 
 
 def test_truncated_credential_report_row(tmp_path: Path, run_cli: RunCli) -> None:
     report = credential_report(report_row("svc-a"), report_row("svc-b"))
     path = write(tmp_path, "cr.csv", report[: report.rindex(",false,")])
-    assert_one_line_error(run_cli("scan", path), "cr.csv:3", "fewer values")
+    assert_row_left_out(run_cli("scan", path, "-f", "json"), "cr.csv:3", "fewer values")
+
+
+def test_credential_report_of_no_readable_row_is_unusable(tmp_path: Path, run_cli: RunCli) -> None:
+    report = credential_report(report_row("svc-a").replace("2023-01-01T00:00:00+00:00", "soon", 1))
+    path = write(tmp_path, "cr.csv", report)
+    assert_one_line_error(run_cli("scan", path), "cr.csv:2", "user_creation_time", "timestamp")
 
 
 def test_empty_directory(tmp_path: Path, run_cli: RunCli) -> None:

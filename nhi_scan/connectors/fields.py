@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from nhi_scan.connectors.unreadable import note_unreadable
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
@@ -33,6 +34,10 @@ class Fields:
 
     def _path(self, key: str) -> str:
         return f"{self.where}.{key}" if self.where else key
+
+    def path_of(self, key: str) -> str:
+        """The dotted path of ``key`` in the file (for notes about it)."""
+        return self._path(key)
 
     def error(self, key: str, detail: str) -> InputError:
         return InputError(self.source, detail, field=self._path(key))
@@ -109,7 +114,14 @@ class Fields:
         """AWS-style ``[{"Key": k, "Value": v}]`` tags as a dict."""
         result: dict[str, str] = {}
         for tag in self.objects(key):
-            result[tag.string("Key")] = tag.opt_str("Value") or ""
+            name = tag.string("Key")
+            if not name or "Value" not in tag.raw:
+                detail = "empty tag key" if not name else "tag without a Value"
+                note_unreadable(self.source, tag.where, f"{detail}: the tag is left out")
+                continue
+            if name in result:
+                note_unreadable(self.source, tag.where, f"tag {quote(name)} given twice: the last one is read")
+            result[name] = tag.opt_str("Value") or ""
         return result
 
     def policy_document(self, key: str) -> Mapping[str, Any]:

@@ -6,11 +6,13 @@ import base64
 import binascii
 import csv
 import io
+import re
 from datetime import datetime
 
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.records import CertSlot, CredentialReport, CredentialReportRow, KeySlot
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.unreadable import note_unreadable, readable, refuse_if_nothing_read, skip
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
@@ -41,6 +43,7 @@ COLUMNS = (
 )
 #: Without these the report cannot say anything about keys: refuse it.
 REQUIRED = ("user", "arn", "access_key_1_active", "access_key_1_last_rotated")
+_ROW_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(root|user(/[\w+=,.@-]+)*/[\w+=,.@-]+)$")
 #: Values meaning "no value" (never used, not applicable, not tracked).
 _EMPTY = frozenset({"", "n/a", "no_information", "not_supported"})
 
@@ -92,6 +95,13 @@ def _row(row: _Row) -> CredentialReportRow:
         raise InputError(row.source, "missing user name", field="user", line=row.line)
     if not arn or not arn.startswith("arn:"):
         raise InputError(row.source, f"not an ARN: {quote(arn or '')}", field="arn", line=row.line)
+    if not _ROW_ARN.match(arn) or (arn.endswith(":root") != (user == "<root_account>")):
+        raise InputError(row.source, f"not the ARN of an IAM user: {quote(arn)}", field="arn", line=row.line)
+    if not arn.endswith(":root") and arn.rsplit("/", 1)[-1] != user:
+        raise InputError(row.source, f"user {quote(user)} is not the user of the ARN", field="user", line=row.line)
+    broken = next((column for column, value in row.values.items() if value and "\n" in value), None)
+    if broken is not None:
+        raise InputError(row.source, "a value spans lines (IAM never writes one)", field=broken, line=row.line)
     keys = tuple(
         KeySlot(
             index=i,
@@ -122,6 +132,11 @@ def _row(row: _Row) -> CredentialReportRow:
     )
 
 
+def _skip_row(error: InputError, errors: list[InputError]) -> None:
+    skip(error)
+    errors.append(error)
+
+
 def parse_csv(source: str, text: str) -> CredentialReport:
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
@@ -132,19 +147,32 @@ def parse_csv(source: str, text: str) -> CredentialReport:
             "not an IAM credential report: CSV lacks the columns " + ", ".join(missing_required),
             line=1,
         )
+    repeated = sorted({column for column in header if header.count(column) > 1})
+    if repeated:
+        raise InputError(source, "column given more than once: " + ", ".join(repeated)[:120], line=1)
     reader.fieldnames = header
     warnings = []
     missing = [column for column in COLUMNS if column not in header]
     if missing:
         warnings.append(f"{source}: credential report lacks columns {', '.join(missing)}; those values are unknown")
-    rows = []
+    rows: list[CredentialReportRow] = []
+    errors: list[InputError] = []
+    seen: set[str] = set()
     for raw in reader:
         line = reader.line_num
         if None in raw:
-            raise InputError(source, "more values than header columns", line=line)
-        if any(value is None for value in raw.values()):
-            raise InputError(source, "fewer values than header columns (truncated row?)", line=line)
-        rows.append(_row(_Row(raw, source, line)))
+            _skip_row(InputError(source, "more values than header columns: the row is left out", line=line), errors)
+        elif any(value is None for value in raw.values()):
+            _skip_row(InputError(source, "fewer values than header columns (truncated row?)", line=line), errors)
+        else:
+            read = readable([_Row(raw, source, line)], _row, errors)
+            for row in read:
+                if row.arn in seen:
+                    note_unreadable(source, "arn", f"line {line}: a second row of {quote(row.arn)}: left out")
+                    continue
+                seen.add(row.arn)
+                rows.append(row)
+    refuse_if_nothing_read(errors, len(rows))
     if not rows:
         raise InputError(source, "credential report has a header but no rows")
     return CredentialReport(rows=tuple(rows), warnings=tuple(warnings))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from nhi_scan.connectors.aws import AWS
+from nhi_scan.connectors.aws.arns import iam_arn
+from nhi_scan.connectors.aws.policy_shape import checked
 from nhi_scan.connectors.aws.records import (
     AttachedPolicy,
     GaadDocument,
@@ -14,6 +19,7 @@ from nhi_scan.connectors.aws.records import (
 )
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
 from nhi_scan.errors import InputError
 from nhi_scan.model import PolicyVersion
 
@@ -34,28 +40,35 @@ def _name_from_arn(arn: str) -> str:
     return arn.rsplit("/", 1)[-1] if "/" in arn else arn.rsplit(":", 1)[-1]
 
 
+def _document(entry: Fields, key: str, *, trust: bool = False) -> Mapping[str, Any]:
+    """A policy document, without the statements IAM would refuse (each said)."""
+    return checked(entry.policy_document(key), entry.source, entry.path_of(key), trust=trust)
+
+
 def _inline(entry: Fields, key: str) -> tuple[InlinePolicy, ...]:
     policies = []
     for item in entry.objects(key):
-        policies.append(InlinePolicy(name=item.string("PolicyName"), document=item.policy_document("PolicyDocument")))
+        policies.append(InlinePolicy(name=item.string("PolicyName"), document=_document(item, "PolicyDocument")))
     return tuple(policies)
 
 
 def _attached(entry: Fields) -> tuple[AttachedPolicy, ...]:
     result = []
     for item in entry.objects("AttachedManagedPolicies"):
-        arn = item.string("PolicyArn")
+        arn = iam_arn(item, "PolicyArn", "policy")
+        assert arn is not None
         result.append(AttachedPolicy(name=item.opt_str("PolicyName") or _name_from_arn(arn), arn=arn))
     return tuple(result)
 
 
 def _boundary(entry: Fields) -> str | None:
     boundary = entry.obj("PermissionsBoundary")
-    return boundary.opt_str("PermissionsBoundaryArn") if boundary else None
+    return iam_arn(boundary, "PermissionsBoundaryArn", "policy", required=False) if boundary else None
 
 
 def _user(entry: Fields) -> UserRecord:
-    arn = entry.string("Arn")
+    arn = iam_arn(entry, "Arn", "user")
+    assert arn is not None
     return UserRecord(
         arn=arn,
         name=entry.opt_str("UserName") or _name_from_arn(arn),
@@ -71,7 +84,8 @@ def _user(entry: Fields) -> UserRecord:
 
 
 def _group(entry: Fields) -> GroupRecord:
-    arn = entry.string("Arn")
+    arn = iam_arn(entry, "Arn", "group")
+    assert arn is not None
     return GroupRecord(
         arn=arn,
         name=entry.opt_str("GroupName") or _name_from_arn(arn),
@@ -83,10 +97,13 @@ def _group(entry: Fields) -> GroupRecord:
 
 
 def _role(entry: Fields) -> RoleRecord:
-    arn = entry.string("Arn")
+    arn = iam_arn(entry, "Arn", "role")
+    assert arn is not None
     last_used = entry.obj("RoleLastUsed")
-    trust = entry.policy_document("AssumeRolePolicyDocument") if entry.has("AssumeRolePolicyDocument") else None
-    profiles = tuple(profile.string("Arn") for profile in entry.objects("InstanceProfileList"))
+    trust = _document(entry, "AssumeRolePolicyDocument", trust=True) if entry.has("AssumeRolePolicyDocument") else None
+    profiles = tuple(
+        str(iam_arn(profile, "Arn", "instance-profile")) for profile in entry.objects("InstanceProfileList")
+    )
     return RoleRecord(
         arn=arn,
         name=entry.opt_str("RoleName") or _name_from_arn(arn),
@@ -106,7 +123,8 @@ def _role(entry: Fields) -> RoleRecord:
 
 
 def _policy(entry: Fields) -> ManagedPolicyRecord:
-    arn = entry.string("Arn")
+    arn = iam_arn(entry, "Arn", "policy")
+    assert arn is not None
     default_id = entry.opt_str("DefaultVersionId")
     versions = []
     for version in entry.objects("PolicyVersionList"):
@@ -115,7 +133,7 @@ def _policy(entry: Fields) -> ManagedPolicyRecord:
         versions.append(
             PolicyVersion(
                 version_id=version_id,
-                document=version.policy_document("Document"),
+                document=_document(version, "Document"),
                 is_default=is_default if is_default is not None else version_id == default_id,
                 created=version.timestamp("CreateDate"),
             )
@@ -129,7 +147,7 @@ def _policy(entry: Fields) -> ManagedPolicyRecord:
     )
 
 
-def _page(page: Fields) -> GaadDocument:
+def _page(page: Fields, errors: list[InputError]) -> GaadDocument:
     warnings = []
     if page.opt_bool("IsTruncated"):
         warnings.append(
@@ -137,21 +155,25 @@ def _page(page: Fields) -> GaadDocument:
             "(aws iam get-account-authorization-details paginates for you unless --max-items is set)"
         )
     return GaadDocument(
-        users=tuple(_user(e) for e in page.objects("UserDetailList")),
-        groups=tuple(_group(e) for e in page.objects("GroupDetailList")),
-        roles=tuple(_role(e) for e in page.objects("RoleDetailList")),
-        policies=tuple(_policy(e) for e in page.objects("Policies")),
+        users=readable(page.objects("UserDetailList"), _user, errors),
+        groups=readable(page.objects("GroupDetailList"), _group, errors),
+        roles=readable(page.objects("RoleDetailList"), _role, errors),
+        policies=readable(page.objects("Policies"), _policy, errors),
         warnings=tuple(warnings),
     )
 
 
 def load(source: str, value: object) -> GaadDocument:
     pages = value if isinstance(value, list) else [value]
+    errors: list[InputError] = []
     documents = [
-        _page(Fields(page, source, f"[{i}]" if isinstance(value, list) else "")) for i, page in enumerate(pages)
+        _page(Fields(page, source, f"[{i}]" if isinstance(value, list) else ""), errors) for i, page in enumerate(pages)
     ]
     if not documents:
         raise InputError(source, "empty list of GAAD pages")
+    refuse_if_nothing_read(
+        errors, sum(len(d.users) + len(d.groups) + len(d.roles) + len(d.policies) for d in documents)
+    )
     return GaadDocument(
         users=tuple(u for d in documents for u in d.users),
         groups=tuple(g for d in documents for g in d.groups),

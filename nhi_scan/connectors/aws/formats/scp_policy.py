@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nhi_scan.connectors.aws import AWS
 from nhi_scan.connectors.aws.organization import ScpDocument
+from nhi_scan.connectors.aws.policy_shape import checked
 from nhi_scan.connectors.fields import Fields, decode_policy_document
 from nhi_scan.connectors.formats import InputFormat
 
@@ -28,7 +29,7 @@ def load(source: str, value: object) -> ScpDocument:
         policy_id=summary.string("Id"),
         arn=summary.opt_str("Arn") or summary.string("Id"),
         name=summary.opt_str("Name") or summary.string("Id"),
-        document=decode_policy_document(content, source, "Policy.Content"),
+        document=checked(decode_policy_document(content, source, "Policy.Content"), source, "Policy.Content", scp=True),
         aws_managed=bool(summary.opt_bool("AwsManaged")),
     )
 

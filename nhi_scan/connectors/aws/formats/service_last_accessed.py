@@ -7,10 +7,13 @@ The answer does not name the principal its job was generated for, so the file ne
 from __future__ import annotations
 
 from nhi_scan.connectors.aws import AWS
+from nhi_scan.connectors.aws.arns import matches as _principal_arn
 from nhi_scan.connectors.aws.usage import ServiceAccessRecord, ServiceLastAccessed
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.unreadable import note_unreadable, readable
 from nhi_scan.errors import InputError
+from nhi_scan.redact import quote
 
 
 def sniff(value: object) -> bool:
@@ -38,11 +41,21 @@ def load(source: str, value: object) -> ServiceLastAccessed:
         raise document.error("Arn", "missing: add the ARN of the principal the job was generated for")
     status = document.opt_str("JobStatus")
     if status not in (None, "COMPLETED"):
-        raise InputError(source, f"Access Advisor job for {arn} is {status}, not COMPLETED: no usage data")
+        raise InputError(
+            source, f"Access Advisor job for {quote(arn)} is {quote(status)}, not COMPLETED: no usage data"
+        )
+    if not any(_principal_arn(arn, kind) for kind in ("user", "role", "group")):
+        raise document.error("Arn", f"not the ARN of an IAM user, role or group: {quote(arn)}")
+    services = readable(document.objects("ServicesLastAccessed"), _service)
+    seen: set[str] = set()
+    for index, service in enumerate(services):
+        if service.namespace in seen:
+            note_unreadable(
+                source, f"ServicesLastAccessed[{index}]", f"service {quote(service.namespace)} listed twice"
+            )
+        seen.add(service.namespace)
     return ServiceLastAccessed(
-        principal_arn=arn,
-        job_completed=document.timestamp("JobCompletionDate"),
-        services=tuple(_service(item) for item in document.objects("ServicesLastAccessed")),
+        principal_arn=arn, job_completed=document.timestamp("JobCompletionDate"), services=services
     )
 
 
