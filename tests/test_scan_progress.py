@@ -57,6 +57,7 @@ def test_a_terminal_sees_the_counts_as_the_scan_goes(tmp_path: Path) -> None:
         r"running checks \d+/\d+ · [\d,]+ findings so far",
     ):
         assert any(re.search(wanted, f) for f in frames), (wanted, frames)
+    assert all(re.search(r" · \d+ s$", f) for f in frames if not f.startswith("wrote ")), frames  # time passing
     assert (tmp_path / "r.json").stat().st_size > 0
 
 

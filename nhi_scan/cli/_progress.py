@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.live import Live
 from rich.markup import escape
 from rich.spinner import Spinner
@@ -18,19 +19,34 @@ from nhi_scan.engine import Progress
 MIN_REDRAW_SECONDS = 0.1
 
 
+class _Status:
+    """The spinner, the engine's last message and the time since the start, computed at each redraw (so a long
+    phase, one cloud's escalation analysis, still shows time passing)."""
+
+    def __init__(self) -> None:
+        self.text = "starting"
+        self._started = time.monotonic()
+        self._spinner = Spinner("dots")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        elapsed = time.monotonic() - self._started
+        self._spinner.update(text=f"{escape(self.text)} [dim]· {elapsed:.0f} s[/]")
+        yield self._spinner
+
+
 class _Line:
     """Redraws on a new phase (its first two words) at once, within a phase at most every MIN_REDRAW_SECONDS."""
 
-    def __init__(self, live: Live, spinner: Spinner) -> None:
+    def __init__(self, live: Live, status: _Status) -> None:
         self._live = live
-        self._spinner = spinner
+        self._status = status
         self._phase = ""
         self._drawn = 0.0
 
     def __call__(self, text: str) -> None:
         phase = " ".join(text.split()[:2])
         moment = time.monotonic()
-        self._spinner.update(text=escape(text))
+        self._status.text = text
         if phase != self._phase or moment - self._drawn >= MIN_REDRAW_SECONDS:
             self._phase, self._drawn = phase, moment
             self._live.refresh()
@@ -46,6 +62,6 @@ def scan_progress(*, quiet: bool) -> Iterator[Progress]:
     if quiet or not err_console.is_terminal:
         yield _silent
         return
-    spinner = Spinner("dots", text="starting")
-    with Live(spinner, console=err_console, transient=True, refresh_per_second=8) as live:
-        yield _Line(live, spinner)
+    status = _Status()
+    with Live(status, console=err_console, transient=True, refresh_per_second=8) as live:
+        yield _Line(live, status)
