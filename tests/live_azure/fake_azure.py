@@ -4,7 +4,8 @@ Manager (every other path) for the tenant of ``estate_graph`` / ``estate_arm``; 
 Each request must carry a bearer token for the API it calls (``aud`` Graph or ARM), as the real APIs check. Tests
 can deny every ARM call naming a subscription (403 AuthorizationFailed), make calls whose path and query match a
 pattern fail always (403 without a licence, 400 for an unknown beta type) or the next few times (429 with
-Retry-After, 503)."""
+Retry-After, 503), or inject other faults of a real API (``inject``): an answer slower than the client's timeout,
+an HTML page, a body cut short, a next-page link handed out again and again."""
 
 from __future__ import annotations
 
@@ -24,13 +25,21 @@ from tests.live_azure.routes import ROUTES, Answer, Call, error, token_audience
 AUDIENCES = {"graph": "https://graph.microsoft.com", "arm": "https://management.azure.com"}
 
 
+HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>"
+
+
 @dataclass(slots=True)
 class Fault:
+    """``kind``: status (an error answer), slow (the answer after ``seconds``), html (an HTML page with ``status``),
+    truncated (half the body, the whole length announced) or repeat (the next-page link is the page itself)."""
+
     pattern: re.Pattern[str]
     status: int
     code: str
     remaining: float
     retry_after: str | None = None
+    kind: str = "status"
+    seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -56,6 +65,10 @@ class FakeAzure:
         with self.lock:
             self.faults.append(Fault(re.compile(pattern), status, code, float("inf"), None))
 
+    def inject(self, pattern: str, kind: str, *, times: float = float("inf"), status: int = 200, **more: Any) -> None:
+        with self.lock:
+            self.faults.append(Fault(re.compile(pattern), status, "Injected", times, kind=kind, **more))
+
     def _fault(self, target: str) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -64,7 +77,7 @@ class FakeAzure:
                     return fault
         return None
 
-    def answer(self, method: str, raw_path: str, headers: dict[str, str]) -> tuple[Answer, str | None]:
+    def answer(self, method: str, raw_path: str, headers: dict[str, str]) -> tuple[Answer, Fault | None]:
         split = urlsplit(raw_path)
         path = unquote(split.path)
         api = "graph" if path.startswith(("/v1.0/", "/beta/")) else "arm"
@@ -86,14 +99,36 @@ class FakeAzure:
         if token_audience(headers) != AUDIENCES[api]:
             return error(401, "InvalidAuthenticationToken", f"a token for {AUDIENCES[api]} is needed"), None
         fault = self._fault(f"{path}?{unquote(split.query)}")
-        if fault is not None:
-            return error(fault.status, fault.code, f"failed on purpose ({fault.status})"), fault.retry_after
+        if fault is not None and fault.kind == "status":
+            return error(fault.status, fault.code, f"failed on purpose ({fault.status})"), fault
         if api == "arm" and any(f"/subscriptions/{s}" in path.lower() for s in self.denied):
             message = f"The client does not have authorization to perform action over scope '{path}'"
             return error(403, "AuthorizationFailed", message), None
         if found is None:
-            return error(404, "NotFound", f"no such resource: {method} {path}"), None
-        return found[0].handler(call, found[1]), None
+            return error(404, "NotFound", f"no such resource: {method} {path}"), fault
+        status, document = found[0].handler(call, found[1])
+        if fault is not None and fault.kind == "repeat":  # the page names itself as the next one
+            link = f"{self.base}{raw_path}"
+            document = {**document, "@odata.nextLink": link, "nextLink": link}
+        return (status, document), fault
+
+
+def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, str], int | None]:
+    """Status, body, headers and (when cut short) the length announced, with the fault applied."""
+    status, document = answer
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    data = json.dumps(document).encode()
+    if fault is None:
+        return status, data, headers, None
+    if fault.kind == "slow":
+        time.sleep(fault.seconds)
+    if fault.kind == "html":
+        return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
+    if fault.kind == "status" and fault.retry_after is not None:
+        headers["Retry-After"] = fault.retry_after
+    if fault.kind == "truncated":
+        return status, data[: len(data) // 2], headers, len(data)
+    return status, data, headers, None
 
 
 def _server(fake: FakeAzure) -> ThreadingHTTPServer:
@@ -106,15 +141,18 @@ def _server(fake: FakeAzure) -> ThreadingHTTPServer:
             if length:
                 self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            (status, document), retry_after = fake.answer(self.command, self.path, headers)
-            data = json.dumps(document).encode()
+            status, data, reply_headers, announced = _reply(*fake.answer(self.command, self.path, headers))
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(data)))
-            if retry_after is not None:
-                self.send_header("Retry-After", retry_after)
+            for key, value in reply_headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(announced or len(data)))
             self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.wfile.write(data)
+            except OSError:  # the client gave up waiting (a slow answer): nothing to tell it
+                return
+            if announced is not None:
+                self.close_connection = True
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _any
 

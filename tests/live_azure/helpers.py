@@ -62,7 +62,8 @@ class RecordingUi:
 
 
 def run(fake: FakeAzure, out: Path, *, credential: Any = None, ui: Any = None, **options: Any) -> CollectResult:
-    fetch_options = FetchOptions(endpoints=AzureEndpoints.single(fake.base), retry=FAST_RETRY, **options)
+    options.setdefault("retry", FAST_RETRY)
+    fetch_options = FetchOptions(endpoints=AzureEndpoints.single(fake.base), **options)
     return collect(out, fetch_options, ui, credential=credential or StaticCredential())
 
 

@@ -23,6 +23,7 @@ from nhi_scan.connectors.azure.fetch_context import Context, Progress
 from nhi_scan.connectors.azure.fetch_graph import GraphCollector, GraphFacts
 from nhi_scan.connectors.azure.fetch_http import ARM_VARIABLE, GRAPH_VARIABLE, AzureEndpoints, Rest, RetryPolicy
 from nhi_scan.connectors.azure.fetch_snapshot import CollectionFailure, Snapshot
+from nhi_scan.connectors.live_limits import CallLimits
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -52,6 +53,8 @@ class FetchOptions:
     #: API base URLs; None: the real ones, or ``NHI_SCAN_AZURE_GRAPH_ENDPOINT`` / ``..._ARM_ENDPOINT`` when set.
     endpoints: AzureEndpoints | None = None
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: Read timeout of each request and the time one call may spend retrying (``NHI_SCAN_HTTP_TIMEOUT``, ...).
+    limits: CallLimits = field(default_factory=CallLimits.from_env)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,8 +112,12 @@ def _collect(out: Path, options: FetchOptions, progress: Progress, credential: T
     pool = options.subscription_workers * options.call_workers + 4
     snapshot = Snapshot(out)
     ctx = Context(
-        graph=Rest(endpoints.graph, creds, scope=endpoints.graph_scope, retry=options.retry, pool=pool),
-        arm=Rest(endpoints.arm, creds, scope=endpoints.arm_scope, retry=options.retry, pool=pool),
+        graph=Rest(
+            endpoints.graph, creds, scope=endpoints.graph_scope, retry=options.retry, pool=pool, limits=options.limits
+        ),
+        arm=Rest(
+            endpoints.arm, creds, scope=endpoints.arm_scope, retry=options.retry, pool=pool, limits=options.limits
+        ),
         snapshot=snapshot,
         progress=progress,
         tenant_scope=f"tenant {tenant or options.tenant or '(home)'}",

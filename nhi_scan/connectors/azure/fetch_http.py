@@ -10,13 +10,17 @@ bearer token never goes anywhere else. Endpoints are overridable (``NHI_SCAN_AZU
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from nhi_scan import __version__
+from nhi_scan.connectors.live_limits import CallLimits
 from nhi_scan.errors import UsageError
 
 if TYPE_CHECKING:
@@ -132,8 +136,12 @@ def with_query(url: str, params: Mapping[str, str] | None) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(dict(params), quote_via=quote, safe=_QUERY_SAFE)}"
 
 
+UNREADABLE = "unreadable answer (not a JSON object; an HTTP error page or a body cut short?)"
+REPEATED_LINK = "paging repeats a next-page link: stopped (the listing is incomplete)"
+
+
 def _pipeline(
-    base: str, credential: TokenCredential, scope: str, retry: RetryPolicy, pool: int
+    base: str, credential: TokenCredential, scope: str, retry: RetryPolicy, pool: int, limits: CallLimits
 ) -> PipelineClient[Any, Any]:
     import requests
     from azure.core import PipelineClient
@@ -147,9 +155,25 @@ def _pipeline(
                 raise PermissionError(f"nhi-scan refuses to {method} {request.http_request.url}: it only reads")
 
     class CappedRetry(policies.RetryPolicy[Any, Any]):
+        """Waits capped at ``max_delay`` and at what is left of the call's time budget (kept per thread: the
+        pipeline runs in the calling thread, and worker threads share it)."""
+
+        calls = threading.local()
+
+        def send(self, request: PipelineRequest[Any]) -> Any:
+            self.calls.deadline = time.monotonic() + limits.retry_budget
+            return super().send(request)
+
+        def _left(self) -> float:
+            deadline = getattr(self.calls, "deadline", None)
+            return retry.max_delay if deadline is None else max(0.0, deadline - time.monotonic())
+
         def get_retry_after(self, response: Any) -> float | None:
             found = super().get_retry_after(response)
-            return None if found is None else min(found, retry.max_delay)
+            return None if found is None else min(found, retry.max_delay, self._left())
+
+        def get_backoff_time(self, settings: dict[str, Any]) -> float:
+            return min(float(super().get_backoff_time(settings)), self._left())
 
     session = requests.Session()
     adapter = requests.adapters.HTTPAdapter(pool_connections=pool, pool_maxsize=pool)
@@ -163,10 +187,16 @@ def _pipeline(
             retry_status=max(0, retry.attempts - 1),
             retry_backoff_factor=retry.base_delay,
             retry_backoff_max=retry.max_delay,
+            timeout=limits.retry_budget,  # no attempt starts after it
         ),
         policies.BearerTokenCredentialPolicy(credential, scope),
     ]
-    transport = RequestsTransport(session=session, session_owner=True, connection_timeout=30, read_timeout=120)
+    transport = RequestsTransport(
+        session=session,
+        session_owner=True,
+        connection_timeout=limits.connect_timeout,
+        read_timeout=limits.read_timeout,
+    )
     client: PipelineClient[Any, Any] = PipelineClient(base_url=base, policies=chain, transport=transport)
     return client
 
@@ -175,43 +205,74 @@ class Rest:
     """One API (Graph or ARM): its pipeline, and the read-only request rules."""
 
     def __init__(
-        self, base: str, credential: TokenCredential, *, scope: str, retry: RetryPolicy, pool: int = 16
+        self,
+        base: str,
+        credential: TokenCredential,
+        *,
+        scope: str,
+        retry: RetryPolicy,
+        pool: int = 16,
+        limits: CallLimits | None = None,
     ) -> None:
         self.base = base
         parts = urlsplit(base)
         self._origin = (parts.scheme, parts.netloc.lower())
         self._plain = parts.scheme == "http"  # loopback only (checked by AzureEndpoints)
-        self._client = _pipeline(base, credential, scope, retry, pool)
+        self.limits = limits or CallLimits()
+        self._client = _pipeline(base, credential, scope, retry, pool, self.limits)
 
     def url(self, path: str) -> str:
         return f"{self.base}/{path.lstrip('/')}"
 
     def get(self, url: str, call: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
-        from azure.core.exceptions import AzureError, ClientAuthenticationError
-        from azure.core.rest import HttpRequest
-
+        """One GET (retried by the pipeline on throttling and 5xx); a success that is not JSON is asked once more,
+        as a passing fault of a proxy would be."""
         target = with_query(url, params)
         parts = urlsplit(target)
         if (parts.scheme, parts.netloc.lower()) != self._origin:  # the bearer token goes to this API only
             raise ApiError(call, f"{parts.scheme}://{parts.netloc} is not {self.base}: not called")
+        status, payload, text = self._send(target, call)
+        if status < 400 and not isinstance(payload, dict):
+            status, payload, text = self._send(target, call)
+        if status >= 400:
+            detail, code = error_detail(status, payload, text)
+            raise ApiError(call, detail, status=status, code=code)
+        if not isinstance(payload, dict):
+            raise ApiError(call, UNREADABLE, status=status)
+        return payload
+
+    def _send(self, target: str, call: str) -> tuple[int, object, str]:
+        """Status, decoded JSON body (None when not JSON) and the start of the text of one GET."""
+        from azure.core.exceptions import (
+            AzureError,
+            ClientAuthenticationError,
+            ServiceRequestTimeoutError,
+            ServiceResponseTimeoutError,
+        )
+        from azure.core.rest import HttpRequest
+
         options: dict[str, Any] = {"enforce_https": False} if self._plain else {}
         try:
             response = self._client.send_request(HttpRequest("GET", target), **options)
+            content = response.content
         except ClientAuthenticationError as exc:
             raise ApiError(call, one_line(f"credentials: {exc.message}", 240)) from None
+        except (ServiceRequestTimeoutError, ServiceResponseTimeoutError) as exc:
+            budget = f"{self.limits.retry_budget:g}"
+            raise ApiError(
+                call,
+                one_line(
+                    f"no usable answer within the {budget}s retry budget (throttled, failing or slow: {exc.message})",
+                    200,
+                ),
+            ) from None
         except AzureError as exc:
             raise ApiError(call, one_line(f"{type(exc).__name__}: {exc.message}", 200)) from None
-        status = int(response.status_code)
         try:
-            payload: object = response.json() if response.content else {}
+            payload: object = json.loads(content) if content else {}
         except ValueError:
             payload = None
-        if status >= 400:
-            detail, code = error_detail(status, payload, response.text()[:200])
-            raise ApiError(call, detail, status=status, code=code)
-        if not isinstance(payload, dict):
-            raise ApiError(call, "unreadable answer (not a JSON object; an HTTP error page?)", status=status)
-        return payload
+        return int(response.status_code), payload, content[:200].decode("utf-8", "replace")
 
     def pages(
         self, url: str, call: str, params: Mapping[str, str] | None = None, *, next_key: str = "@odata.nextLink"
@@ -222,8 +283,10 @@ class Rest:
         while True:
             yield page
             link = page.get(next_key)
-            if not link or not isinstance(link, str) or link in seen:  # a repeated link would loop forever
+            if not link or not isinstance(link, str):
                 return
+            if link in seen:  # followed, it would loop forever
+                raise ApiError(call, REPEATED_LINK)
             parts = urlsplit(link)
             if (parts.scheme, parts.netloc.lower()) != self._origin:
                 raise ApiError(call, f"next page link leaves {self.base} ({parts.netloc}): not followed")

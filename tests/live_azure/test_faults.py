@@ -1,0 +1,127 @@
+"""The Azure collector when Graph or ARM misbehaves, through azure-core's pipeline: throttling, 5xx, answers slower
+than the read timeout, paging that repeats its next link, answers that are not JSON. Each is retried within the
+time budget or reported as one line naming the tenant or subscription and the call; the rest is still collected,
+and `--strict` exits 2."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nhi_scan.connectors.azure.fetch_http import RetryPolicy
+from nhi_scan.connectors.live_limits import CallLimits
+from tests.live_azure import estate_graph as g
+from tests.live_azure.fake_azure import FakeAzure
+from tests.live_azure.helpers import errors, files, run
+
+#: Short waits, so that a fault costs these tests a fraction of a second.
+LIMITS = CallLimits(connect_timeout=0.5, read_timeout=0.5, retry_budget=1.0)
+USERS = r"^/v1\.0/users\?"
+DEV_RESOURCES = rf"^/subscriptions/{g.SUB_DEV}/resources\?"
+SCOPES = (f"tenant {g.TENANT}", f"/subscriptions/{g.SUB_PROD}", f"/subscriptions/{g.SUB_DEV}")
+
+
+def _collect(fake: FakeAzure, out: Path, **options: Any) -> dict[str, dict[str, Any]]:
+    """Collect the tenant; the error records by phase, each checked to be one line naming its scope and call."""
+    options.setdefault("limits", LIMITS)
+    run(fake, out, **options)
+    found = {str(r["Phase"]): r for r in errors(out)}
+    for record in found.values():
+        assert record["Account"] in SCOPES and str(record["Call"]).startswith("GET /")
+        assert "\n" not in record["Error"] and "Traceback" not in record["Error"]
+    return found
+
+
+def _calls(fake: FakeAzure, path: str) -> list[float]:
+    return [c.at for c in fake.calls if c.path == path]
+
+
+def test_throttling_waits_as_retry_after_asks(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.fail_next(DEV_RESOURCES, 429, times=2, retry_after="0.4")
+    assert _collect(fake, tmp_path / "out") == {}
+    asked = _calls(fake, f"/subscriptions/{g.SUB_DEV}/resources")
+    assert len(asked) == 3 and all(b - a >= 0.38 for a, b in itertools.pairwise(asked))
+
+
+def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.fail_next(DEV_RESOURCES, 429, times=1000, retry_after="0.2")
+    started = time.monotonic()
+    found = _collect(fake, tmp_path / "out", retry=RetryPolicy(attempts=100, base_delay=0.1, max_delay=0.2))
+    assert time.monotonic() - started < 4
+    [record] = found.values()
+    assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
+    assert "retry budget" in record["Error"] or "HTTP 429" in record["Error"]
+    assert 3 <= len(_calls(fake, f"/subscriptions/{g.SUB_DEV}/resources")) <= 8
+    assert f"arm/subscriptions/{g.SUB_PROD}/resources.json" in files(tmp_path / "out")
+
+
+def test_server_errors_are_retried_then_reported(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.fail_next(r"^/v1\.0/groups\?", 503, times=1)
+    fake.fail_next(r"^/v1\.0/directory/administrativeUnits", 500, times=1000, retry_after=None)
+    found = _collect(fake, tmp_path / "out")
+    [record] = found.values()
+    assert record["Account"] == f"tenant {g.TENANT}" and record["Error"].startswith("HTTP 500")
+    assert len(_calls(fake, "/v1.0/directory/administrativeUnits")) == 4  # FAST_RETRY: four attempts
+    assert "graph/groups.json" in files(tmp_path / "out")  # the one 503 was retried
+
+
+def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.inject(DEV_RESOURCES, "slow", seconds=3)
+    started = time.monotonic()
+    found = _collect(fake, tmp_path / "out")
+    assert time.monotonic() - started < 3
+    [record] = found.values()
+    assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
+    assert "timed out" in record["Error"].lower() or "timeout" in record["Error"].lower()
+    assert "graph/users.json" in files(tmp_path / "out")
+
+
+@pytest.mark.parametrize("api", ["graph", "arm"])
+def test_paging_that_repeats_its_link_is_stopped_and_reported(fake: FakeAzure, tmp_path: Path, api: str) -> None:
+    fake.inject(USERS if api == "graph" else DEV_RESOURCES, "repeat")
+    found = _collect(fake, tmp_path / "out")
+    assert len(found) == 1
+    [record] = found.values()
+    assert "paging repeats a next-page link" in record["Error"]
+    path = "/v1.0/users" if api == "graph" else f"/subscriptions/{g.SUB_DEV}/resources"
+    assert len(_calls(fake, path)) == 2
+
+
+@pytest.mark.parametrize("kind", ["html", "truncated"])
+def test_answers_that_are_not_json_are_retried_then_reported(fake: FakeAzure, tmp_path: Path, kind: str) -> None:
+    fake.inject(r"^/v1\.0/oauth2PermissionGrants", kind)
+    found = _collect(fake, tmp_path / "out")
+    [record] = found.values()
+    assert (record["Account"], record["Phase"]) == (f"tenant {g.TENANT}", "delegated permission grants")
+    assert "unreadable answer" in record["Error"] or "IncompleteRead" in record["Error"]
+    assert len(_calls(fake, "/v1.0/oauth2PermissionGrants")) >= 2  # asked again before giving up
+    assert f"arm/subscriptions/{g.SUB_DEV}/resources.json" in files(tmp_path / "out")
+
+
+def test_strict_live_scan_exits_2_with_one_line_errors(
+    fake: FakeAzure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import azure.identity
+    from typer.testing import CliRunner
+
+    from tests.live_azure.helpers import StaticCredential
+    from tests.live_azure.test_cli import _main_app
+
+    monkeypatch.setattr(azure.identity, "DefaultAzureCredential", lambda **_: StaticCredential())
+    monkeypatch.setenv("NHI_SCAN_AZURE_GRAPH_ENDPOINT", fake.base)
+    monkeypatch.setenv("NHI_SCAN_AZURE_ARM_ENDPOINT", fake.base)
+    monkeypatch.setenv("NHI_SCAN_RETRY_BUDGET", "0.2")
+    fake.fail_next(DEV_RESOURCES, 503, times=1000, retry_after=None)
+    report = tmp_path / "report.json"
+    args = ["scan", "--azure", "--strict", "-q", "-f", "json", "-o", str(report)]
+    result = CliRunner().invoke(_main_app(), args)
+    assert result.exit_code == 2, result.output
+    scan = json.loads(report.read_text())["scan"]
+    assert scan["complete"] is False, result.output
+    [error] = [x for x in scan["errors"] if f"/subscriptions/{g.SUB_DEV}: resources not collected" in x]
+    assert "GET /subscriptions/{id}/resources" in error and "retry budget" in error and "\n" not in error
