@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nhi_scan.connectors import json_text, secret_scan, unreadable
+from nhi_scan.connectors import secret_scan
 from nhi_scan.connectors.formats import InputFormat, all_formats
 from nhi_scan.connectors.input_paths import expand
 from nhi_scan.errors import InputError
@@ -33,8 +33,6 @@ class LoadedInputs:
     sources: list[Source] = field(default_factory=list)
     #: Secret material the files held: where, never what (``connectors/secret_scan``).
     secrets: list[SecretAtRest] = field(default_factory=list)
-    #: Parts of files that could not be read as written, one line each (file and path to the field).
-    warnings: list[str] = field(default_factory=list)
 
 
 def _json_error(name: str, text: str, exc: json.JSONDecodeError) -> InputError:
@@ -95,46 +93,34 @@ def load_file(
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
-            value = json_text.decode(name, text)
+            value = json.loads(text)
         except json.JSONDecodeError as exc:
             found.extend(secret_scan.find_in_text(name, text, None))  # broken JSON, or text that starts with "["
             raise _json_error(name, text, exc) from None
         where = relative if relative is not None else path.as_posix()
         claimed = _json_format(path, value, formats)
         found.extend(secret_scan.find_in_json(name, text, value, claimed.provider if claimed else None))
-        for fmt in formats:
-            if fmt.sniff_json is not None and fmt.sniff_json(value):
-                return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
-        for fmt in formats:
-            if path.name in fmt.file_names:
-                return LoadedDocument(format=fmt, source=name, payload=fmt.load_value(name, where, value))
-        raise LookupError(_describe_json(value))
+        if claimed is None:
+            raise LookupError(_describe_json(value))
+        return LoadedDocument(format=claimed, source=name, payload=claimed.load_value(name, where, value))
     claimed = _text_format(path, text, formats)
     found.extend(secret_scan.find_in_text(name, text, claimed.provider if claimed else None))
-    for fmt in formats:
-        if fmt.sniff_text is not None and fmt.sniff_text(text):
-            return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, text))
-    suffix = path.suffix.lower()
-    for fmt in formats:
-        if suffix in fmt.suffixes:
-            # Claimed by its name but not by its content: let the format explain what is missing.
-            return LoadedDocument(format=fmt, source=name, payload=fmt.load(name, text))
-    if suffix == ".json":
+    if claimed is not None:
+        # Claimed by its content, or by its name only: then the format explains what is missing.
+        return LoadedDocument(format=claimed, source=name, payload=claimed.load(name, text))
+    if path.suffix.lower() == ".json":
         raise InputError(name, "invalid JSON: the file does not start with '{' or '['")
     raise LookupError("not a recognised provider export")
 
 
-def _partial_detail(name: str, incomplete: str) -> str:
-    return incomplete if incomplete.startswith(name) else f"{name}: {incomplete}"
-
-
 def _json_format(path: Path, value: object, formats: Sequence[InputFormat]) -> InputFormat | None:
-    """The format that will read a JSON file (as below: by content, then by name)."""
+    """The format that reads a JSON file: by content, then by name (an empty ``[]`` answer)."""
     by_content = (f for f in formats if f.sniff_json is not None and f.sniff_json(value))
     return next(by_content, None) or next((f for f in formats if path.name in f.file_names), None)
 
 
 def _text_format(path: Path, text: str, formats: Sequence[InputFormat]) -> InputFormat | None:
+    """The format that reads a text file: by content, then by suffix."""
     by_content = (f for f in formats if f.sniff_text is not None and f.sniff_text(text))
     return next(by_content, None) or next((f for f in formats if path.suffix.lower() in f.suffixes), None)
 
@@ -148,15 +134,10 @@ def _with_secrets(detail: str, secrets: Sequence[SecretAtRest]) -> str:
     return f"{detail}; it holds {first.looks_like} at {first.field}{more} (not shown: see secret-in-export)"
 
 
-def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | None = None) -> LoadedInputs:
-    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported.
-
-    ``on_file(done, total)`` is told before each file (a scan's progress line counts them)."""
+def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
+    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported."""
     result = LoadedInputs()
-    items = list(expand(paths))
-    for done, item in enumerate(items):
-        if on_file is not None:
-            on_file(done, len(items))
+    for item in expand(paths):
         path, explicit, relative, name = item.path, item.explicit, item.relative, str(item.path)
         if item.problem is not None:
             result.sources.append(
@@ -165,8 +146,7 @@ def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | Non
             continue
         held = len(result.secrets)
         try:
-            with unreadable.collecting() as notes:
-                document = load_file(path, name, relative, result.secrets)
+            document = load_file(path, name, relative, result.secrets)
         except InputError as exc:
             detail = _with_secrets(exc.one_line(), result.secrets[held:])
             result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=detail))
@@ -183,15 +163,12 @@ def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | Non
             continue
         result.documents.append(document)
         incomplete = getattr(document.payload, "incomplete", None)
-        if notes:
-            result.warnings.extend(unreadable.report_lines(name, notes))
-            incomplete = incomplete or unreadable.summary(name, notes)
         result.sources.append(
             Source(
                 path=name,
                 kind=document.format.name,
                 status=SourceStatus.PARTIAL if incomplete else SourceStatus.USED,
-                detail=_partial_detail(name, incomplete) if incomplete else document.format.description,
+                detail=f"{name}: {incomplete}" if incomplete else document.format.description,
                 provider=document.format.provider,
             )
         )
