@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nhi_scan.connectors import secret_scan
+from nhi_scan.connectors import json_text, secret_scan, unreadable
 from nhi_scan.connectors.formats import InputFormat, all_formats
 from nhi_scan.connectors.input_paths import expand
 from nhi_scan.errors import InputError
@@ -33,6 +33,8 @@ class LoadedInputs:
     sources: list[Source] = field(default_factory=list)
     #: Secret material the files held: where, never what (``connectors/secret_scan``).
     secrets: list[SecretAtRest] = field(default_factory=list)
+    #: Parts of files that could not be read as written, one line each (file and path to the field).
+    warnings: list[str] = field(default_factory=list)
 
 
 def _json_error(name: str, text: str, exc: json.JSONDecodeError) -> InputError:
@@ -93,7 +95,7 @@ def load_file(
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
         try:
-            value = json.loads(text)
+            value = json_text.decode(name, text)
         except json.JSONDecodeError as exc:
             found.extend(secret_scan.find_in_text(name, text, None))  # broken JSON, or text that starts with "["
             raise _json_error(name, text, exc) from None
@@ -111,6 +113,10 @@ def load_file(
     if path.suffix.lower() == ".json":
         raise InputError(name, "invalid JSON: the file does not start with '{' or '['")
     raise LookupError("not a recognised provider export")
+
+
+def _partial_detail(name: str, incomplete: str) -> str:
+    return incomplete if incomplete.startswith(name) else f"{name}: {incomplete}"
 
 
 def _json_format(path: Path, value: object, formats: Sequence[InputFormat]) -> InputFormat | None:
@@ -134,10 +140,15 @@ def _with_secrets(detail: str, secrets: Sequence[SecretAtRest]) -> str:
     return f"{detail}; it holds {first.looks_like} at {first.field}{more} (not shown: see secret-in-export)"
 
 
-def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
-    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported."""
+def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | None = None) -> LoadedInputs:
+    """Load every recognised file under ``paths``; unknown files are skipped, broken ones reported.
+
+    ``on_file(done, total)`` is told before each file (a scan's progress line counts them)."""
     result = LoadedInputs()
-    for item in expand(paths):
+    items = list(expand(paths))
+    for done, item in enumerate(items):
+        if on_file is not None:
+            on_file(done, len(items))
         path, explicit, relative, name = item.path, item.explicit, item.relative, str(item.path)
         if item.problem is not None:
             result.sources.append(
@@ -146,7 +157,8 @@ def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
             continue
         held = len(result.secrets)
         try:
-            document = load_file(path, name, relative, result.secrets)
+            with unreadable.collecting() as notes:
+                document = load_file(path, name, relative, result.secrets)
         except InputError as exc:
             detail = _with_secrets(exc.one_line(), result.secrets[held:])
             result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=detail))
@@ -163,12 +175,15 @@ def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
             continue
         result.documents.append(document)
         incomplete = getattr(document.payload, "incomplete", None)
+        if notes:
+            result.warnings.extend(unreadable.report_lines(name, notes))
+            incomplete = incomplete or unreadable.summary(name, notes)
         result.sources.append(
             Source(
                 path=name,
                 kind=document.format.name,
                 status=SourceStatus.PARTIAL if incomplete else SourceStatus.USED,
-                detail=f"{name}: {incomplete}" if incomplete else document.format.description,
+                detail=_partial_detail(name, incomplete) if incomplete else document.format.description,
                 provider=document.format.provider,
             )
         )
