@@ -7,6 +7,7 @@ glance and opens only what they need. Output stays under GitHub's 65,536-charact
 from __future__ import annotations
 
 import json
+import re
 from typing import TextIO
 
 from nhi_scan import __version__
@@ -29,10 +30,29 @@ DETAIL_ROWS = 25
 MAX_CHARS = 60_000
 
 
+#: Inline Markdown an export's text could start (emphasis, code, links and images, strikethrough) shown as written;
+#: an ``@`` as an entity, so a name cannot mention (notify) someone in the comment it is posted as.
+_MARKUP = str.maketrans({**{c: "\\" + c for c in "\\`*_[]~"}, "@": "&#64;"})
+
+
+def _html(text: str) -> str:
+    """Text safe where Markdown is not read (an HTML block such as ``<summary>``): entities only."""
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def cell(text: str) -> str:
-    """Text safe inside a table cell: no pipes, newlines or HTML."""
-    escaped = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text safe inside a table cell or a paragraph: no pipes, newlines, HTML or Markdown markup."""
+    escaped = _html(text).translate(_MARKUP)
     return escaped.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def code(text: str) -> str:
+    """A code span holding ``text`` as written: delimited by more backticks than any run inside it (a backtick in
+    a name cannot close it early), pipes escaped for tables, on one line."""
+    inner = visible(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    fence = "`" * (max((len(run) for run in re.findall("`+", inner)), default=0) + 1)
+    pad = " " if inner.startswith("`") or inner.endswith("`") else ""
+    return f"{fence}{pad}{inner}{pad}{fence}"
 
 
 def _clip(text: str, limit: int = 300) -> str:
@@ -40,7 +60,8 @@ def _clip(text: str, limit: int = 300) -> str:
 
 
 def _fence(body: str, info: str = "") -> str:
-    fence = "````" if "```" in body else "```"
+    """A fenced block longer than any run of backticks in ``body``, which therefore cannot close it."""
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", body)), default=0) + 1)
     return f"{fence}{info}\n{body}\n{fence}"
 
 
@@ -52,7 +73,7 @@ def _status(finding: Finding) -> str:
 
 def _who(finding: Finding, identities: dict[str, Identity]) -> str:
     identity = identities.get(finding.identity or "")
-    return f"{identity.kind} `{cell(identity.name)}`" if identity else f"`{cell(finding.subject)}`"
+    return f"{identity.kind} {code(identity.name)}" if identity else code(finding.subject)
 
 
 def _header(result: ScanResult) -> list[str]:
@@ -100,8 +121,8 @@ def _table(findings: tuple[Finding, ...], identities: dict[str, Identity]) -> li
 
 def _detail(finding: Finding, identities: dict[str, Identity]) -> str:
     parts = [
-        f"<details><summary>{ICON[finding.severity]} <b>{finding.severity.label}</b> · {cell(finding.check_id)} · "
-        f"{cell(finding.subject)}</summary>",
+        f"<details><summary>{ICON[finding.severity]} <b>{finding.severity.label}</b> · {_html(finding.check_id)} · "
+        f"{_html(finding.subject)}</summary>",
         "",
         f"{cell(finding.message)}{_status(finding)}",
         "",
@@ -114,8 +135,7 @@ def _detail(finding: Finding, identities: dict[str, Identity]) -> str:
         parts += ["**Path**", ""]
         clouds = hop_clouds(finding.path, identities)
         parts += [
-            f"{n}. `{cell(h.source)}`{tag(clouds, n - 1)} → `{cell(h.target)}`{tag(clouds, n)} "
-            f"({h.edge}: {cell(h.reason)})"
+            f"{n}. {code(h.source)}{tag(clouds, n - 1)} → {code(h.target)}{tag(clouds, n)} ({h.edge}: {cell(h.reason)})"
             for n, h in enumerate(finding.path, start=1)
         ]
         parts.append("")

@@ -24,7 +24,11 @@ NOW = "2026-11-29T00:00:00Z"
 
 def run(*args: str | Path, timeout: int = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nhi_scan", *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False
+        [sys.executable, "-m", "nhi_scan", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
