@@ -8,7 +8,6 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from nhi_scan import __version__
 from nhi_scan.cli._common import err_console
@@ -16,6 +15,7 @@ from nhi_scan.discovery import iter_modules
 from nhi_scan.errors import NhiScanError
 from nhi_scan.gc_tuning import few_collections
 from nhi_scan.redact import redact_text
+from nhi_scan.reporters._text import escape, visible
 
 app = typer.Typer(
     name="nhi-scan",
@@ -79,7 +79,7 @@ def main() -> None:
         if os.environ.get("NHI_SCAN_DEBUG"):
             raise
         err_console.print(
-            f"internal error: {type(exc).__name__}: {redact_text(str(exc), loose=True)[:300]} "
+            f"internal error: {type(exc).__name__}: {visible(redact_text(str(exc), loose=True)[:300])} "
             "(set NHI_SCAN_DEBUG=1 for a traceback and report it)",
             markup=False,
             highlight=False,

@@ -167,3 +167,12 @@ def test_the_limit_is_checked_before_reading(tmp_path: Path, monkeypatch: pytest
     loaded = load_inputs([root / "authz.json"])
     assert "authz.json" not in read
     assert "file too large to read" in loaded.sources[0].detail
+
+
+def test_the_error_line_shows_control_characters_of_a_path_as_escapes(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe\x1b]0;pwned\x07\x1b[2J"
+    os.mkfifo(fifo)
+    done = run("scan", fifo, "--now", NOW)
+    assert done.returncode == 2
+    assert "\x1b" not in done.stderr and "\x07" not in done.stderr
+    assert "pipe\\x1b]0;pwned\\x07\\x1b[2J: a named pipe" in done.stderr
