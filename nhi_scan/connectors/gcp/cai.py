@@ -59,6 +59,8 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
     """The records of one asset, and whether its type was one nhi-scan reads."""
     name = asset.string("name")
     asset_type = asset.opt_str(_field(asset, "asset_type", "assetType"))
+    if not asset_type:
+        raise asset.error("asset_type", "missing required field")
     ancestors = asset.strings("ancestors")
     project = project_of(ancestors)
     found: list[Record] = []
@@ -73,9 +75,10 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
     reader = READERS.get(asset_type or "") or workload_reader(asset_type or "", project)
     if resource is not None and reader is not None:
         data = resource.obj("data")
-        if data is not None:
-            found.append(reader(data))
-            known = True
+        if data is None:
+            raise resource.error("data", "missing: the resource of an asset nhi-scan reads")
+        found.append(reader(data))
+        known = True
     return found, known
 
 

@@ -21,6 +21,7 @@ from nhi_scan.connectors.gcp.records import (
     ServiceAccountRecord,
     WorkloadRecord,
 )
+from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
@@ -30,12 +31,22 @@ NEVER_YEAR = 9999
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _SA_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)")
 _KEY_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)/keys/([^/]+)$")
+#: Role names: predefined, or custom roles of a project or organisation.
+_ROLE = re.compile(r"^(roles/[\w.]+|(projects/[^/\s]+|organizations/\d+)/roles/[\w.]+)$")
+#: Binding members: a kind and a value (``user:a@b``, ``deleted:serviceAccount:x?uid=1``, ``principal://...``).
+_MEMBER = re.compile(
+    r"^(allUsers|allAuthenticatedUsers|(deleted:)?(user|serviceAccount|group|domain):\S+|"
+    r"principal(Set)?://\S+|project(Owner|Editor|Viewer):\S+)$"
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOCATED = re.compile(r"projects/([^/]+)/locations/([^/]+)/[^/]+/([^/]+)")
 
 
 def timestamp(entry: Fields, key: str) -> datetime | None:
     """RFC 3339 with up to nanoseconds (Google writes 9 fractional digits): cut to microseconds, then parse."""
     value = entry.raw.get(key)
+    if value == "":
+        raise entry.error(key, "an empty timestamp")
     if isinstance(value, str):
         value = _FRACTION.sub(r"\1", value)
     try:
@@ -49,20 +60,39 @@ def short_name(name: str) -> str:
     return name.split("/", 3)[3] if name.startswith("//") and name.count("/") >= 3 else name
 
 
-def bindings(policy: Fields) -> tuple[Binding, ...]:
-    found: list[Binding] = []
-    for entry in policy.objects("bindings"):
-        condition = entry.obj("condition")
-        found.append(
-            Binding(
-                role=entry.string("role"),
-                members=tuple(entry.strings("members")),
-                condition=None
-                if condition is None
-                else {k: str(v) for k, v in condition.raw.items() if isinstance(v, str | int | float)},
-            )
+def _binding(entry: Fields) -> Binding:
+    role = entry.string("role")
+    if not _ROLE.match(role):
+        raise entry.error(
+            "role", f"not a role name (roles/..., projects/P/roles/..., organizations/O/roles/...): {quote(role)}"
         )
-    return tuple(found)
+    if "members" not in entry.raw:
+        raise entry.error("members", "missing required field")
+    members = entry.strings("members")
+    if not members:
+        raise entry.error("members", "no members (IAM drops such a binding)")
+    for index, member in enumerate(members):
+        if not _MEMBER.match(member):
+            raise entry.error(f"members[{index}]", f"not a member (user:, serviceAccount:, group:...): {quote(member)}")
+    condition = entry.obj("condition")
+    if condition is not None and not isinstance(condition.raw.get("expression"), str):
+        raise condition.error("expression", "a condition without an expression")
+    return Binding(
+        role=role,
+        members=tuple(members),
+        condition=None
+        if condition is None
+        else {k: str(v) for k, v in condition.raw.items() if isinstance(v, str | int | float)},
+    )
+
+
+def bindings(policy: Fields) -> tuple[Binding, ...]:
+    """The policy's bindings; one that cannot be read is left out with a note (``connectors/unreadable``), a
+    policy of which no binding reads is an error."""
+    errors: list[InputError] = []
+    found = readable(policy.objects("bindings"), _binding, errors)
+    refuse_if_nothing_read(errors, len(found))
+    return found
 
 
 def policy(data: Fields, resource: str, *, project: str | None = None, asset_type: str | None = None) -> PolicyRecord:
@@ -73,6 +103,8 @@ def policy(data: Fields, resource: str, *, project: str | None = None, asset_typ
 
 def service_account(data: Fields) -> ServiceAccountRecord:
     email = data.string("email")
+    if not _EMAIL.match(email):
+        raise data.error("email", f"not an e-mail address: {quote(email)}")
     project = data.opt_str("projectId")
     if project is None:
         match = _SA_NAME.search(data.opt_str("name") or "")
@@ -187,26 +219,38 @@ def attachment_of(deny_name: str) -> str | None:
     return point if re.match(r"^(projects|folders|organizations)/[^/]+$", point) else None
 
 
+def _deny_rule(rule: Fields) -> DenyRule:
+    deny = rule.obj("denyRule")
+    if deny is None:
+        raise rule.error("denyRule", "missing required field")
+    lists = {}
+    for key in ("deniedPrincipals", "exceptionPrincipals", "deniedPermissions", "exceptionPermissions"):
+        values = deny.strings(key)
+        if "" in values:
+            raise deny.error(f"{key}[{values.index('')}]", "an empty string")
+        lists[key] = tuple(values)
+    if not lists["deniedPrincipals"] or not lists["deniedPermissions"]:
+        raise deny.error(
+            "deniedPrincipals" if not lists["deniedPrincipals"] else "deniedPermissions", "missing or empty"
+        )
+    condition = deny.obj("denialCondition")
+    return DenyRule(
+        denied_principals=lists["deniedPrincipals"],
+        exception_principals=lists["exceptionPrincipals"],
+        denied_permissions=lists["deniedPermissions"],
+        exception_permissions=lists["exceptionPermissions"],
+        condition=condition.opt_str("expression") if condition is not None else None,
+    )
+
+
 def deny_policy(data: Fields) -> DenyPolicyRecord:
     name = data.string("name")
     attachment = attachment_of(name)
     if attachment is None:
         raise data.error("name", f"deny policy name does not carry its attachment point: {quote(name)}")
-    rules: list[DenyRule] = []
-    for rule in data.objects("rules"):
-        deny = rule.obj("denyRule")
-        if deny is None:
-            continue
-        condition = deny.obj("denialCondition")
-        rules.append(
-            DenyRule(
-                denied_principals=tuple(deny.strings("deniedPrincipals")),
-                exception_principals=tuple(deny.strings("exceptionPrincipals")),
-                denied_permissions=tuple(deny.strings("deniedPermissions")),
-                exception_permissions=tuple(deny.strings("exceptionPermissions")),
-                condition=condition.opt_str("expression") if condition is not None else None,
-            )
-        )
+    errors: list[InputError] = []
+    rules = readable(data.objects("rules"), _deny_rule, errors)
+    refuse_if_nothing_read(errors, len(rules))
     return DenyPolicyRecord(name=name, attachment=attachment, rules=tuple(rules), source=data.source)
 
 

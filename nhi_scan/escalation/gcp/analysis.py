@@ -9,6 +9,7 @@ from nhi_scan.plugin import Verdict
 from nhi_scan.policy.gcp.access import Access, Binding
 from nhi_scan.policy.gcp.deny import DenyPolicies
 from nhi_scan.policy.gcp.hierarchy import Hierarchy
+from nhi_scan.redact import quote
 from nhi_scan.tri import Tri
 
 #: The permission that makes its holder admin of each kind of scope: it can set the scope's IAM policy.
@@ -65,7 +66,7 @@ class GcpAnalysis:
         if not unknown:
             return []
         return [
-            f"{len(unknown)} GCP roles are neither predefined nor in the inputs (e.g. {', '.join(unknown[:3])}): what "
+            f"{len(unknown)} GCP roles are neither predefined nor in the inputs (e.g. {', '.join(quote(role) for role in unknown[:3])}): what "
             "they grant is unknown; export custom roles with `gcloud iam roles describe` (or roles.json)"
         ]
 

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from nhi_scan.connectors import json_text
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
@@ -57,7 +58,7 @@ def load_path(source: str, path: Path) -> Records:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = json_text.decode(source, line, where=f"line {number}", line=number)
                 records, known = records_of(Fields(value, source, f"line {number}"))
             except (json.JSONDecodeError, InputError) as exc:
                 broken += 1

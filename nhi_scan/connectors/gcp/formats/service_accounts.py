@@ -7,6 +7,8 @@ from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.formats._common import items, sniff_items
 from nhi_scan.connectors.gcp.records import Records
 from nhi_scan.connectors.gcp.rest import service_account
+from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
+from nhi_scan.errors import InputError
 
 
 def _is_account(item: dict[str, object]) -> bool:
@@ -20,7 +22,10 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(service_account(entry) for entry in items(source, value, page_key="accounts")))
+    errors: list[InputError] = []
+    accounts = readable(items(source, value, page_key="accounts"), service_account, errors)
+    refuse_if_nothing_read(errors, len(accounts))
+    return Records(accounts)
 
 
 FORMAT = InputFormat(
