@@ -459,6 +459,9 @@ class ServiceUsage:
     actions: Mapping[str, datetime | None] = field(default_factory=dict)
     #: The service controls identities, keys or secrets: unused access to it is the most dangerous to keep.
     sensitive: bool = False
+    #: Every action the identity is granted on the service is one the usage data never records (AWS
+    #: ``iam:PassRole``): no use on record says nothing, so the service is never called unused.
+    untracked_only: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -29,7 +29,8 @@ def run(context: CheckContext) -> Iterator[Finding]:
         if identity.created is not None and age_days(identity.created, context.now) <= limit:
             continue  # too young to say what it does not need
         used = [u for u in usages if u.last_used is not None and age_days(u.last_used, context.now) <= limit]
-        unused = sorted((u for u in usages if u not in used), key=lambda u: u.service)
+        # a service granted only actions the usage data never records (iam:PassRole) cannot be judged unused
+        unused = sorted((u for u in usages if u not in used and not u.untracked_only), key=lambda u: u.service)
         if not used or not unused:
             continue
         sensitive = sorted(u.service for u in unused if u.sensitive)

@@ -47,6 +47,27 @@ def test_granted_but_unused_services_are_reported(tmp_path: Path) -> None:
     assert finding.evidence["used_services"] == ["logs", "s3"]
 
 
+def _passer(tmp_path: Path, actions: list[str]) -> Path:
+    """A role allowed only ``actions`` on iam (and s3, which it uses); Access Advisor: iam never accessed."""
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:*", *actions], "Resource": "*"}],
+    }
+    advisor = access_advisor(role_arn("deploy"), service("s3", "2026-11-20T00:00:00Z"), service("iam", None))
+    deploy = role("deploy", inline={"deploy": policy}, last_used="2026-11-28T00:00:00Z")
+    return _snapshot(tmp_path, [deploy], {"access-advisor/role-deploy.json": advisor})
+
+
+def test_a_service_granted_only_untracked_actions_is_not_called_unused(tmp_path: Path) -> None:
+    # Access Advisor never records iam:PassRole: "iam never accessed" says nothing about a PassRole-only grant
+    assert _findings(_passer(tmp_path, ["iam:PassRole"]), "service-unused") == []
+
+
+def test_a_tracked_action_beside_passrole_makes_the_service_judgeable(tmp_path: Path) -> None:
+    [finding] = _findings(_passer(tmp_path, ["iam:PassRole", "iam:CreateAccessKey"]), "service-unused")
+    assert [u["service"] for u in finding.evidence["unused_services"]] == ["iam"]
+
+
 def test_identities_using_nothing_or_too_young_are_left_to_other_checks(tmp_path: Path) -> None:
     idle = access_advisor(role_arn("idle"), service("s3", None), service("ec2", "2024-01-01T00:00:00Z"))
     young = access_advisor(role_arn("young"), service("s3", "2026-11-20T00:00:00Z"), service("ec2", None))

@@ -33,7 +33,8 @@ from nhi_scan.connectors.aws.workloads import (
 )
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.inventory import merge_inventories
-from nhi_scan.model import Identity, IdentityKind, Inventory, Organization, Scope, ScopeKind
+from nhi_scan.model import Identity, IdentityKind, Inventory, Organization, Scope, ScopeKind, ServiceUsage
+from nhi_scan.policy.aws.untracked import untracked_only
 
 ParseIam = Callable[[Sequence[LoadedDocument]], Inventory]
 OwnerOf = Callable[[Mapping[str, str]], str | None]
@@ -101,6 +102,14 @@ def _with_profiles(identities: Sequence[Identity], profiles: Mapping[str, str]) 
     return result
 
 
+def _judged(usage: list[ServiceUsage], inventory: Inventory) -> list[ServiceUsage]:
+    """Usage records marked where the identity holds only untracked actions on the service (iam:PassRole)."""
+    if not usage:
+        return usage
+    blind = untracked_only(inventory.grants)
+    return [replace(u, untracked_only=True) if (u.identity_id, u.service.lower()) in blind else u for u in usage]
+
+
 def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of: OwnerOf) -> Inventory:
     payloads = [d.payload for d in documents]
     credential_lists = [p for p in payloads if isinstance(p, UserCredentialList)]
@@ -125,7 +134,7 @@ def _enrich(inventory: Inventory, documents: Sequence[LoadedDocument], owner_of:
         identities=tuple(_with_profiles(identities, profiles)),
         workloads=(*inventory.workloads, *workloads),
         workload_listings=(*inventory.workload_listings, *listings),
-        usage=(*inventory.usage, *service_usage(usage_documents)),
+        usage=(*inventory.usage, *_judged(service_usage(usage_documents), inventory)),
         warnings=tuple(warnings),
     )
 

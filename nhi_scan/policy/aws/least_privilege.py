@@ -21,10 +21,9 @@ from nhi_scan.inventory import find_identity
 from nhi_scan.model import Grant, Inventory, PolicyKind, ServiceUsage
 from nhi_scan.plugin import PolicySuggestion
 from nhi_scan.policy.aws import catalog
+from nhi_scan.policy.aws.untracked import UNTRACKED_ACTIONS
 from nhi_scan.timeutil import age_days
 
-#: Actions Access Advisor never reports: their use cannot be judged, so they are kept as granted.
-UNTRACKED_ACTIONS = frozenset({"iam:passrole"})
 CAVEATS = (
     "Access Advisor keeps about 400 days of history and lags by up to 4 hours: jobs that run less often than the "
     "window (quarterly, yearly, disaster recovery) look unused.",
