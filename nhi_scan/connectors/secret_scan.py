@@ -4,8 +4,9 @@ place (file, JSON path or line) and what the value looks like, never the value.
 
 A file is first tested with substring searches on its raw text (a field's quoted key, a shape's marker): the JSON
 value is walked only when one of them is there, so the exports of a large estate cost a few memchr-speed passes.
-A recognised file is searched for its own cloud's shapes and PEM blocks only (tags and descriptions, the other
-places a token turns up in a recognised file, are judged on the parsed identities by ``secret-in-export``)."""
+A recognised file is searched for PEM blocks and its own cloud's shapes that its listings can carry
+(``SecretField.listed``) only (tags and descriptions, the other places a token turns up in a recognised file, are
+judged on the parsed identities by ``secret-in-export``)."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def find_in_json(source: str, text: str, value: object, provider: Provider | Non
     """The secrets of a JSON file (``text`` decoded into ``value``); ``provider``: the cloud that recognised it."""
     wanted: dict[str, list[_Declared]] = {}
     for owner, shape in _plugins(provider):
-        if isinstance(shape, SecretField) and f'"{shape.key}"' in text:
+        if isinstance(shape, SecretField) and (shape.listed or provider is None) and f'"{shape.key}"' in text:
             wanted.setdefault(shape.key, []).append(_Declared(owner, shape))
     pem = _PEM_MARKER in text and _PEM.search(text) is not None
     tokens = provider is None and holds_marker(text) and token_kind_of(text) is not None

@@ -20,6 +20,11 @@ class SecretField:
     beside: tuple[str, ...] = ()
     #: Keys of the same object that say whose secret it is (``AccessKeyId``, ``UserName``).
     owner_keys: tuple[str, ...] = ()
+    #: Also met inside the listings the cloud's formats read (a password credential's ``secretText`` in an
+    #: application listing): searched in recognised files too. The others come only in answers no format reads
+    #: (a ``create-access-key`` answer) and are searched in unrecognised files only, one substring pass fewer each
+    #: over a large estate's exports.
+    listed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

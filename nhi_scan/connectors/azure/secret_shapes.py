@@ -22,6 +22,7 @@ SHAPES = SecretShapes(
             looks_like=_CLIENT_SECRET,
             export="a Microsoft Graph `addPassword` answer or password credential",
             owner_keys=("keyId", "displayName"),
+            listed=True,
         ),
         SecretField(
             key="clientSecret",

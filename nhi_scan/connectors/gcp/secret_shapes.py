@@ -21,6 +21,7 @@ SHAPES = SecretShapes(
             looks_like="a service account key (the whole key file, base64)",
             export="a `gcloud iam service-accounts keys create` or REST key object",
             owner_keys=("name",),
+            listed=True,
         ),
         SecretField(
             key="secret",
