@@ -306,3 +306,11 @@ def test_an_error_message_never_holds_one(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "$.AccessKey.SecretAccessKey" in done.stderr
     assert _leaks(done.stdout + done.stderr) == []
+
+
+def test_sarif_points_at_the_file_holding_it(reports: Reports) -> None:
+    sarif = json.loads((reports[1] / "nhi-scan.sarif").read_text(encoding="utf-8"))
+    results = [r for run in sarif["runs"] for r in run["results"] if r["ruleId"] == "secret-in-export"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert any(uri.endswith("aws/create-access-key.json") for uri in uris)
+    assert any(uri.endswith("azure/graph/applications.json") for uri in uris)
