@@ -1,5 +1,6 @@
 """How long a live collection waits on one cloud API call, the same for every cloud: the read timeout of each
-request and the total time one call may spend retrying (throttling, 5xx, timeouts) before it is reported.
+request and the total time one call may spend retrying (throttling, 5xx, timeouts) before it is reported; and
+how an answer of an unexpected shape becomes a recorded failure of the call, not an internal error.
 
 A slow or failing API is then one recorded failure after a bounded wait, never a hang. ``NHI_SCAN_HTTP_TIMEOUT``
 and ``NHI_SCAN_RETRY_BUDGET`` (seconds) override the defaults, for very slow links and for fast tests.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
@@ -70,3 +72,25 @@ def retry_after_seconds(value: str | None) -> float | None:
             when = when.replace(tzinfo=UTC)
         seconds = (when - datetime.now(UTC)).total_seconds()
     return max(0.0, seconds) if math.isfinite(seconds) else None
+
+
+#: What reading an answer of an unexpected shape raises in a collector (a field missing, a list where an object
+#: was expected): the phase is then recorded as not collected, like a failed call, instead of ending the scan.
+SHAPE_ERRORS: tuple[type[Exception], ...] = (KeyError, IndexError, TypeError, AttributeError, ValueError)
+_calls = threading.local()
+
+
+def unexpected_answer(exc: Exception) -> str:
+    """One line for an answer of an unexpected shape: the kind of error only, never the answer's text."""
+    return f"unexpected answer ({type(exc).__name__} reading it): not used"
+
+
+def note_call(call: str) -> None:
+    """Remember the call this thread is making, so an unexpected answer can be blamed on it."""
+    _calls.last = call
+
+
+def last_call(default: str) -> str:
+    """The call this thread made last (``default`` when it made none)."""
+    found = getattr(_calls, "last", None)
+    return found if isinstance(found, str) else default

@@ -27,7 +27,8 @@ HTML_PAGE = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><b
 
 @dataclass(slots=True)
 class Fault:
-    """``kind``: status, slow, html, truncated or repeat; ``times`` requests are hit (then the fault is spent)."""
+    """``kind``: status, slow, html, truncated, repeat or body (``body`` as a 200 answer); ``times`` requests are
+    hit (then the fault is spent)."""
 
     service: str
     operation: str
@@ -39,6 +40,7 @@ class Fault:
     #: slow: seconds to sleep before answering; repeat: the tokens handed out in turn.
     seconds: float = 0.0
     tokens: tuple[str, ...] = ("same",)
+    body: bytes = b""
     #: A REST API's operation: a pattern of the request path.
     path: str | None = None
     hits: int = 0
@@ -160,6 +162,8 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
                 if fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
                 self._send(fault.status, data, headers)
+            elif fault.kind == "body":
+                self._send(200, fault.body, {"Content-Type": "application/json"})
             elif fault.kind == "html":
                 self._send(fault.status, HTML_PAGE, {"Content-Type": "text/html"})
             elif fault.kind == "slow":

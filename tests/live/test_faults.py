@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -162,3 +163,22 @@ def test_strict_live_scan_exits_2_with_one_line_errors(proxy: FaultProxy, tmp_pa
     [error] = [e for e in scan["errors"] if "lambda:ListFunctions" in e]
     assert f"account {MANAGEMENT} ({REGION})" in error and "ServiceUnavailable" in error and "\n" not in error
     assert {s["scope"] for s in scan["scopes"]} == {MANAGEMENT}  # the rest of the account was scanned
+
+
+def test_answers_of_an_unexpected_shape_cost_their_phase_only(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors.aws import fetch_iam
+
+    proxy.add("lambda", "ListFunctions", "body", body=b'{"Functions": "not a list"}', path=LAMBDA_PATH)
+
+    def profiles_then_a_reading_bug(api: Any) -> dict[str, Any]:
+        api.merged("iam", "list_instance_profiles", ["InstanceProfiles"])
+        raise KeyError("Roles")  # as reading an answer that lacks a field would
+
+    monkeypatch.setattr(fetch_iam, "instance_profiles", profiles_then_a_reading_bug)
+    result, lines = _collect(tmp_path / "out")
+    assert sorted(lines) == ["iam:ListInstanceProfiles", "lambda:ListFunctions"]
+    assert "unexpected answer (KeyError reading it)" in lines["iam:ListInstanceProfiles"]
+    assert "unreadable answer" in lines["lambda:ListFunctions"]
+    assert result.failed_accounts == () and (tmp_path / "out/authz.json").is_file()

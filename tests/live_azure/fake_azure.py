@@ -31,7 +31,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 @dataclass(slots=True)
 class Fault:
     """``kind``: status (an error answer), slow (the answer after ``seconds``), html (an HTML page with ``status``),
-    truncated (half the body, the whole length announced) or repeat (the next-page link is the page itself)."""
+    truncated (half the body, the whole length announced), json (``document`` instead of the answer)
+    or repeat (the next-page link is the page itself)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -40,6 +41,7 @@ class Fault:
     retry_after: str | None = None
     kind: str = "status"
     seconds: float = 0.0
+    document: Any = None
 
 
 @dataclass(slots=True)
@@ -117,7 +119,7 @@ def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, s
     """Status, body, headers and (when cut short) the length announced, with the fault applied."""
     status, document = answer
     headers = {"Content-Type": "application/json; charset=utf-8"}
-    data = json.dumps(document).encode()
+    data = json.dumps(fault.document if fault is not None and fault.kind == "json" else document).encode()
     if fault is None:
         return status, data, headers, None
     if fault.kind == "slow":

@@ -125,3 +125,24 @@ def test_strict_live_scan_exits_2_with_one_line_errors(
     assert scan["complete"] is False, result.output
     [error] = [x for x in scan["errors"] if f"/subscriptions/{g.SUB_DEV}: resources not collected" in x]
     assert "GET /subscriptions/{id}/resources" in error and "retry budget" in error and "\n" not in error
+
+
+def test_answers_of_an_unexpected_shape_cost_their_phase_only(
+    fake: FakeAzure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors.azure import fetch_shapes
+
+    fake.inject(r"^/v1\.0/oauth2PermissionGrants", "json", document={"value": "not a list"})  # it was silent
+    real = fetch_shapes.role_definition
+
+    def a_reading_bug(item: Any) -> Any:
+        real(item)
+        raise KeyError("roleName")  # as reading an answer that lacks a field would
+
+    monkeypatch.setattr(fetch_shapes, "role_definition", a_reading_bug)
+    found = _collect(fake, tmp_path / "out")
+    assert sorted(found) == ["custom role definitions", "delegated permission grants"]
+    assert "value is not a list" in found["delegated permission grants"]["Error"]
+    assert "unexpected answer (KeyError" in found["custom role definitions"]["Error"]
+    assert found["custom role definitions"]["Call"].startswith("GET /subscriptions/{id}/providers/")
+    assert f"arm/subscriptions/{g.SUB_DEV}/resources.json" in files(tmp_path / "out")

@@ -70,11 +70,11 @@ def test_only_gets_leave_the_pipeline(fake: FakeAzure) -> None:
 
 def test_page_links_are_followed_on_the_api_host_only(fake: FakeAzure, monkeypatch: pytest.MonkeyPatch) -> None:
     rest = _rest(fake)
-    answers = iter([{"value": [1], "@odata.nextLink": "https://evil.example/steal?token"}])
+    answers = iter([{"value": [{"id": "1"}], "@odata.nextLink": "https://evil.example/steal?token"}])
     monkeypatch.setattr(rest, "get", lambda url, call, params=None: next(answers))
     with pytest.raises(ApiError, match="next page link leaves"):
         rest.listed(f"{fake.base}/v1.0/users", "users")
-    repeated = iter([{"value": [1], "@odata.nextLink": f"{fake.base}/v1.0/users?x=1"}] * 3)
+    repeated = iter([{"value": [{"id": "1"}], "@odata.nextLink": f"{fake.base}/v1.0/users?x=1"}] * 3)
     monkeypatch.setattr(rest, "get", lambda url, call, params=None: next(repeated))
     with pytest.raises(ApiError, match="users: paging repeats a next-page link"):  # it would loop forever
         rest.listed(f"{fake.base}/v1.0/users", "users")

@@ -29,7 +29,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 @dataclass(slots=True)
 class Fault:
     """``kind``: status (answer ``status``), slow (answer after ``seconds``), html (an HTML page with ``status``),
-    truncated (half the body, the whole length announced) or repeat (``nextPageToken`` always ``token``)."""
+    truncated (half the body, the whole length announced), json (``document`` instead of the answer)
+    or repeat (``nextPageToken`` always ``token``)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -38,6 +39,7 @@ class Fault:
     retry_after: str | None = "0"
     seconds: float = 0.0
     token: str = "again"
+    document: Any = None
 
 
 @dataclass(slots=True)
@@ -115,6 +117,8 @@ def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, s
         return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
     if fault.kind == "repeat":
         document = {**document, "nextPageToken": fault.token}
+    if fault.kind == "json":
+        document = fault.document
     data = json.dumps(document).encode()
     if fault.retry_after is not None and fault.kind == "status":
         headers["Retry-After"] = fault.retry_after

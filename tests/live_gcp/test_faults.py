@@ -143,3 +143,24 @@ def test_strict_live_scan_exits_2_with_one_line_errors(
     assert scan["complete"] is False
     [error] = [x for x in scan["errors"] if "cloudfunctions.functions.list" in x]
     assert f"projects/{e.ALPHA}" in error and "HTTP 503" in error and "\n" not in error
+
+
+def test_answers_of_an_unexpected_shape_cost_their_phase_only(
+    fake: FakeGcp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors.gcp import fetch_iam
+
+    fake.inject(ALPHA_SAS, "json", document={"accounts": "not a list"})  # read as no account, it was silent
+    real_pools = fetch_iam.pools
+
+    def pools_then_a_reading_bug(rest: Any, endpoints: Any, project: str) -> Any:
+        real_pools(rest, endpoints, project)
+        raise KeyError("name")  # as reading an answer that lacks a field would
+
+    monkeypatch.setattr(fetch_iam, "pools", pools_then_a_reading_bug)
+    found = _collect(fake, tmp_path / "out")
+    assert sorted(found) == ["iam.googleapis.com/workloadIdentityPools.list", "iam.serviceAccounts.list"]
+    assert "accounts is not a list" in found["iam.serviceAccounts.list"]["Error"]
+    assert "unexpected answer (KeyError" in found["iam.googleapis.com/workloadIdentityPools.list"]["Error"]
+    assert f"projects/{e.BETA}/workload-identity-pools.json" not in files(tmp_path / "out")
+    assert f"projects/{e.ALPHA}/iam-policy.json" in files(tmp_path / "out")

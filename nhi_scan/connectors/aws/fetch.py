@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from nhi_scan import __version__
 from nhi_scan.connectors.aws import fetch_iam, fetch_org, fetch_usage
-from nhi_scan.connectors.aws.fetch_api import Api, ApiError, new_session
+from nhi_scan.connectors.aws.fetch_api import FAILURES, Api, ApiError, new_session
 from nhi_scan.connectors.aws.fetch_snapshot import CollectionFailure, Snapshot
 from nhi_scan.connectors.aws.fetch_workloads import WORKLOAD_SOURCES, WorkloadSource
 from nhi_scan.connectors.live_limits import CallLimits
@@ -107,7 +107,8 @@ class _Account:
         self.progress.phase(self.api.account, phase + (f" ({region})" if region else ""))
         try:
             work()
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, phase)
             if exc.unavailable:
                 return True  # the service has no endpoint there: nothing can run there either
             failure = CollectionFailure(
@@ -221,7 +222,8 @@ def _scan_account(api: Api, snapshot: Snapshot, options: FetchOptions, progress:
     before = len(snapshot.failures)
     try:
         _Account(api, snapshot, options, progress).run()
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "account")
         failure = CollectionFailure(
             account=api.account, phase="account", call=exc.call, error=exc.detail, impact="account not scanned"
         )
@@ -249,7 +251,8 @@ def _member(
     progress.phase(account, f"assuming {options.role_name}")
     try:
         api = fetch_org.assume(base, account, options.role_name, partition)
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "sts:AssumeRole")
         failure = CollectionFailure(
             account=account,
             phase="account",
@@ -272,7 +275,8 @@ def _organization(
     try:
         fetch_org.describe(base, org_snapshot)
         accounts = fetch_org.list_accounts(base, org_snapshot)
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "organizations:ListAccounts")
         raise NhiScanError(
             f"--org: cannot list the organisation's accounts: {exc} (run it from the management "
             "account or a delegated administrator)"
@@ -305,7 +309,8 @@ def collect(
         region = getattr(session, "region_name", None) or "us-east-1"
         probe = Api(session, account="unknown", region=region, max_pool=options.call_workers + 4, limits=options.limits)
         caller = probe.call("sts", "get_caller_identity")
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "sts:GetCallerIdentity")
         raise NhiScanError(f"cannot use the AWS credentials: {exc}") from None
     caller_arn, caller_account = str(caller.get("Arn")), str(caller.get("Account"))
     partition = caller_arn.split(":")[1] if caller_arn.count(":") > 1 else "aws"

@@ -18,7 +18,14 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nhi_scan import __version__
-from nhi_scan.connectors.live_limits import CallLimits, retry_after_seconds
+from nhi_scan.connectors.live_limits import (
+    SHAPE_ERRORS,
+    CallLimits,
+    last_call,
+    note_call,
+    retry_after_seconds,
+    unexpected_answer,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -106,6 +113,17 @@ class ApiError(Exception):
         #: The service has no endpoint in this region (not an error of the scan).
         self.unavailable = unavailable
         super().__init__(f"{call}: {detail}")
+
+    @classmethod
+    def of(cls, exc: Exception, phase: str) -> ApiError:
+        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
+        if isinstance(exc, ApiError):
+            return exc
+        return cls(last_call(phase), unexpected_answer(exc))
+
+
+#: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
+FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
 
 
 def _one_line(text: str, limit: int = 300) -> str:
@@ -292,7 +310,9 @@ class Api:
         operation = client.meta.method_to_api_mapping.get(method, method)
         if operation not in READ_ONLY_OPERATIONS.get(service, frozenset()):
             raise PermissionError(f"nhi-scan refuses to call {service}:{operation}: not a read-only operation it uses")
-        return client, f"{client.meta.service_model.signing_name}:{operation}"
+        label = f"{client.meta.service_model.signing_name}:{operation}"
+        note_call(label)
+        return client, label
 
     def call(self, service: str, method: str, *, region: str | None = None, **kwargs: Any) -> dict[str, Any]:
         client, label = self._checked(service, method, region)

@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from nhi_scan.connectors.aws.fetch_api import Api, ApiError
+from nhi_scan.connectors.aws.fetch_api import FAILURES, Api, ApiError
 from nhi_scan.connectors.aws.fetch_snapshot import CollectionFailure, Snapshot, safe_name
 
 _ACCOUNT_KEYS = ("Id", "Arn", "Name", "Email", "Status", "JoinedMethod", "JoinedTimestamp")
@@ -113,7 +113,8 @@ def organization_structure(api: Api, snapshot: Snapshot) -> None:
     ):
         try:
             collect(api, snapshot)
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, phase)
             snapshot.fail(
                 CollectionFailure(account=api.account, phase=phase, call=exc.call, error=exc.detail, impact=impact)
             )

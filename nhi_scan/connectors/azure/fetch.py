@@ -21,7 +21,15 @@ from nhi_scan.connectors.azure.fetch_arm import SubscriptionCollector, managemen
 from nhi_scan.connectors.azure.fetch_auth import caller, default_credential, quiet_sdk_logs, ready
 from nhi_scan.connectors.azure.fetch_context import Context, Progress
 from nhi_scan.connectors.azure.fetch_graph import GraphCollector, GraphFacts
-from nhi_scan.connectors.azure.fetch_http import ARM_VARIABLE, GRAPH_VARIABLE, AzureEndpoints, Rest, RetryPolicy
+from nhi_scan.connectors.azure.fetch_http import (
+    ARM_VARIABLE,
+    FAILURES,
+    GRAPH_VARIABLE,
+    ApiError,
+    AzureEndpoints,
+    Rest,
+    RetryPolicy,
+)
 from nhi_scan.connectors.azure.fetch_snapshot import CollectionFailure, Snapshot
 from nhi_scan.connectors.live_limits import CallLimits
 
@@ -76,7 +84,11 @@ class CollectResult:
 def _subscription(ctx: Context, subscription: str) -> tuple[bool, set[str]]:
     """Whether the subscription was scanned, and the principals holding roles or access policies in it."""
     collector = SubscriptionCollector(ctx, subscription)
-    scanned = collector.run()
+    try:
+        scanned = collector.run()
+    except FAILURES as raised:  # between phases: what was written stays, the rest of the subscription is unknown
+        ctx.failed(collector.scope, "subscription", ApiError.of(raised, "subscription"), "the rest not scanned")
+        scanned = True
     partial = any(f.scope == collector.scope for f in ctx.snapshot.failures)
     text = "not scanned" if not scanned else "partial" if partial else "done"
     ctx.progress.finished(f"subscription {subscription}", text, scanned and not partial)

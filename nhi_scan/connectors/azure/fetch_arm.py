@@ -13,7 +13,7 @@ from urllib.parse import quote
 from nhi_scan.connectors.azure import fetch_permissions as perm
 from nhi_scan.connectors.azure import fetch_shapes as shapes
 from nhi_scan.connectors.azure.fetch_context import Context, each
-from nhi_scan.connectors.azure.fetch_http import ApiError
+from nhi_scan.connectors.azure.fetch_http import FAILURES, ApiError
 from nhi_scan.connectors.azure.fetch_snapshot import safe_name
 
 SUBSCRIPTIONS_API = "2022-12-01"
@@ -43,15 +43,16 @@ def subscriptions(ctx: Context, named: tuple[str, ...]) -> tuple[list[dict[str, 
             try:
                 url = ctx.arm.url(f"subscriptions/{_path(subscription)}")
                 found.append(ctx.arm.get(url, call, {"api-version": SUBSCRIPTIONS_API}))
-            except ApiError as exc:
-                ctx.failed(f"/subscriptions/{subscription}", "subscription", exc, _NOT_SCANNED)
+            except FAILURES as raised:
+                ctx.failed(f"/subscriptions/{subscription}", "subscription", ApiError.of(raised, call), _NOT_SCANNED)
                 ctx.progress.finished(f"subscription {subscription}", "not scanned", False)
                 failed.append(subscription)
         return found, failed
     ctx.progress.phase(ctx.tenant_scope, "listing the subscriptions the credentials can see")
     try:
         listed = ctx.arm_listed("subscriptions", perm.arm("/subscriptions", perm.SUBSCRIPTIONS_READ), SUBSCRIPTIONS_API)
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "subscriptions")
         ctx.failed(ctx.tenant_scope, "subscriptions", exc, "Azure subscriptions, their resources and RBAC not scanned")
         return None, []
     return [s for s in listed if str(s.get("state", "")).lower() != "deleted"], []
@@ -83,14 +84,15 @@ def management_groups(ctx: Context, tenant: str | None) -> None:
         try:
             ctx.snapshot.json("arm/managementGroups.json", [shown(root, True)])
             return
-        except ApiError:
+        except FAILURES:
             pass  # the root is not readable: each visible group on its own
     groups: list[dict[str, Any]] = []
     denied: ApiError | None = None
     for group in listed:
         try:  # after a denial, the others are most likely denied too: they are kept as listed
             groups.append(shown(group, False) if group.get("id") and denied is None else group)
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, show)
             denied = None if exc.missing else exc
             groups.append(group)
     ctx.snapshot.json("arm/managementGroups.json", groups)
@@ -135,8 +137,8 @@ class SubscriptionCollector:
             assignments = [
                 shapes.role_assignment(a) for a in self.listed(path, perm.ROLE_ASSIGNMENTS_READ, AUTHORIZATION_API)
             ]
-        except ApiError as exc:
-            self.ctx.failed(self.scope, "subscription", exc, _NOT_SCANNED)
+        except FAILURES as raised:
+            self.ctx.failed(self.scope, "subscription", ApiError.of(raised, "role assignments"), _NOT_SCANNED)
             return False
         self.write("roleAssignments.json", assignments)
         self.principals.update(str(a.get("principalId", "")).lower() for a in assignments)

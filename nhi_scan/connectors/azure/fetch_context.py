@@ -8,7 +8,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from nhi_scan.connectors.azure.fetch_http import ApiError, Rest
+from nhi_scan.connectors.azure.fetch_http import FAILURES, ApiError, Rest
 from nhi_scan.connectors.azure.fetch_snapshot import CollectionFailure, Snapshot
 
 T = TypeVar("T")
@@ -37,8 +37,8 @@ class Context:
         self.progress.phase(label(scope), phase)
         try:
             work()
-        except ApiError as exc:
-            self.failed(scope, phase, exc, impact)
+        except FAILURES as raised:
+            self.failed(scope, phase, ApiError.of(raised, phase), impact)
             return False
         return True
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from nhi_scan import __version__
-from nhi_scan.connectors.live_limits import CallLimits
+from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, unexpected_answer
 from nhi_scan.errors import UsageError
 
 if TYPE_CHECKING:
@@ -112,6 +112,17 @@ class ApiError(Exception):
     @property
     def denied(self) -> bool:
         return self.status in (401, 403)
+
+    @classmethod
+    def of(cls, exc: Exception, default_call: str) -> ApiError:
+        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
+        if isinstance(exc, ApiError):
+            return exc
+        return cls(last_call(default_call), unexpected_answer(exc))
+
+
+#: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
+FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
 
 
 def one_line(text: str, limit: int = 300) -> str:
@@ -231,6 +242,7 @@ class Rest:
         parts = urlsplit(target)
         if (parts.scheme, parts.netloc.lower()) != self._origin:  # the bearer token goes to this API only
             raise ApiError(call, f"{parts.scheme}://{parts.netloc} is not {self.base}: not called")
+        note_call(call)
         status, payload, text = self._send(target, call)
         if status < 400 and not isinstance(payload, dict):
             status, payload, text = self._send(target, call)
@@ -277,10 +289,14 @@ class Rest:
     def pages(
         self, url: str, call: str, params: Mapping[str, str] | None = None, *, next_key: str = "@odata.nextLink"
     ) -> Iterator[dict[str, Any]]:
-        """Every page of a listing, following its absolute page links on this API's host only."""
+        """Every page of a listing, following its absolute page links on this API's host only; a page whose
+        ``value`` is not a list of objects is an error of the call, not an empty page."""
         page = self.get(url, call, params)
         seen: set[str] = set()
         while True:
+            items = page.get("value", [])
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise ApiError(call, "unexpected answer (value is not a list of objects): not used")
             yield page
             link = page.get(next_key)
             if not link or not isinstance(link, str):

@@ -17,7 +17,7 @@ from typing import Any
 
 from nhi_scan import __version__
 from nhi_scan.connectors.gcp.fetch_auth import caller, credentials_for
-from nhi_scan.connectors.gcp.fetch_http import ENDPOINT_VARIABLE, ApiError, GcpEndpoints, Rest, RetryPolicy
+from nhi_scan.connectors.gcp.fetch_http import ENDPOINT_VARIABLE, FAILURES, ApiError, GcpEndpoints, Rest, RetryPolicy
 from nhi_scan.connectors.gcp.fetch_org import collect_organization
 from nhi_scan.connectors.gcp.fetch_project import Context, Progress, ProjectCollector
 from nhi_scan.connectors.gcp.fetch_resources import ResourceManager
@@ -78,7 +78,8 @@ def _explicit(ctx: Context, projects: tuple[str, ...]) -> tuple[list[dict[str, A
         ctx.progress.phase(f"project {project}", "project")
         try:
             found.append(ctx.resources.get_project(project))
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, "resourcemanager.projects.get")
             impact = "project not scanned"
             scope = f"projects/{project}"
             ctx.fail(CollectionFailure(scope=scope, phase="project", call=exc.call, error=exc.detail, impact=impact))
@@ -91,12 +92,23 @@ def _visible(ctx: Context) -> list[dict[str, Any]]:
     ctx.progress.phase("projects", "searching the projects the credentials can see")
     try:
         return ctx.resources.search_projects("state:ACTIVE")
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "resourcemanager.projects.get")
         raise NhiScanError(f"cannot list the GCP projects the credentials can see: {exc} (give --project ID)") from None
 
 
 def _scan_project(ctx: Context, project: str) -> bool:
-    scanned = ProjectCollector(ctx, project).run()
+    try:
+        scanned = ProjectCollector(ctx, project).run()
+    except FAILURES as raised:  # between phases: what was written stays, the rest of the project is unknown
+        exc = ApiError.of(raised, "project")
+        impact = "the rest of the project not scanned"
+        ctx.fail(
+            CollectionFailure(
+                scope=f"projects/{project}", phase="project", call=exc.call, error=exc.detail, impact=impact
+            )
+        )
+        scanned = True
     partial = any(f.scope == f"projects/{project}" for f in ctx.snapshot.failures)
     text = "not scanned" if not scanned else "partial" if partial else "done"
     ctx.progress.finished(f"project {project}", text, scanned and not partial)

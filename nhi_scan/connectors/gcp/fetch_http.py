@@ -15,7 +15,14 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from nhi_scan import __version__
-from nhi_scan.connectors.live_limits import CallLimits, retry_after_seconds
+from nhi_scan.connectors.live_limits import (
+    SHAPE_ERRORS,
+    CallLimits,
+    last_call,
+    note_call,
+    retry_after_seconds,
+    unexpected_answer,
+)
 
 ENDPOINT_VARIABLE = "NHI_SCAN_GCP_ENDPOINT"
 #: HTTP statuses worth another try: throttling and transient server errors.
@@ -91,6 +98,17 @@ class ApiError(Exception):
         """The resource is gone (deleted between a listing and this call)."""
         return self.status == 404
 
+    @classmethod
+    def of(cls, exc: Exception, default_call: str) -> ApiError:
+        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
+        if isinstance(exc, ApiError):
+            return exc
+        return cls(last_call(default_call), unexpected_answer(exc))
+
+
+#: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
+FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
+
 
 def one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(str(text).split())
@@ -159,14 +177,20 @@ class Rest:
             query[token_param] = token
 
     def listed(self, url: str, call: str, key: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """The ``key`` items of every page, concatenated."""
-        return [
-            item for page in self.pages(url, call, params) for item in page.get(key) or () if isinstance(item, dict)
-        ]
+        """The ``key`` items of every page, concatenated; a page whose ``key`` is not a list of objects is an
+        error of the call (read as an empty listing, it would lose what it holds in silence)."""
+        found: list[dict[str, Any]] = []
+        for page in self.pages(url, call, params):
+            items = page.get(key) or []
+            if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                raise ApiError(call, f"unexpected answer ({key} is not a list of objects): not used")
+            found.extend(items)
+        return found
 
     def _request(self, method: str, url: str, call: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
         if method != "GET" and not (method == "POST" and url.endswith(":getIamPolicy")):
             raise PermissionError(f"nhi-scan refuses to {method} {url}: not a read-only call it makes")
+        note_call(call)
         from google.auth.exceptions import GoogleAuthError
 
         attempt = 0

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from nhi_scan.connectors.gcp import fetch_iam
-from nhi_scan.connectors.gcp.fetch_http import ApiError
+from nhi_scan.connectors.gcp.fetch_http import FAILURES, ApiError
 from nhi_scan.connectors.gcp.fetch_project import Context
 from nhi_scan.connectors.gcp.fetch_snapshot import CollectionFailure, safe_name
 from nhi_scan.errors import NhiScanError
@@ -38,7 +38,8 @@ def _folders(ctx: Context, organization: str) -> list[dict[str, Any]]:
     ctx.progress.phase(f"organization {organization}", "folders")
     try:
         found = ctx.resources.list_folders(root)
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "resourcemanager.folders.list")
         raise NhiScanError(
             f"--organization {organization}: cannot list its folders: {exc} (the scanning identity needs the "
             "nhi-scan role on the organization: see nhi-scan collect gcp --print-role)"
@@ -48,7 +49,8 @@ def _folders(ctx: Context, organization: str) -> list[dict[str, Any]]:
         parent = queue.pop(0)
         try:
             children = ctx.resources.list_folders(parent)
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, "resourcemanager.folders.list")
             impact = "its subfolders and their projects not scanned"
             ctx.fail(CollectionFailure(scope=parent, phase="folders", call=exc.call, error=exc.detail, impact=impact))
             continue
@@ -60,7 +62,8 @@ def _folders(ctx: Context, organization: str) -> list[dict[str, Any]]:
 def _projects_under(ctx: Context, parent: str) -> list[dict[str, Any]]:
     try:
         return ctx.resources.list_projects(parent)
-    except ApiError as exc:
+    except FAILURES as raised:
+        exc = ApiError.of(raised, "resourcemanager.projects.list")
         impact = "projects directly under it not scanned"
         ctx.fail(CollectionFailure(scope=parent, phase="projects", call=exc.call, error=exc.detail, impact=impact))
         return []

@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from nhi_scan.connectors.gcp import fetch_iam, fetch_workloads
-from nhi_scan.connectors.gcp.fetch_http import ApiError, GcpEndpoints, Rest
+from nhi_scan.connectors.gcp.fetch_http import FAILURES, ApiError, GcpEndpoints, Rest
 from nhi_scan.connectors.gcp.fetch_resources import ResourceManager
 from nhi_scan.connectors.gcp.fetch_snapshot import CollectionFailure, Snapshot, safe_name
 
@@ -41,7 +41,8 @@ class Context:
         self.progress.phase(_label(scope), phase)
         try:
             work()
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, phase)
             self.fail(CollectionFailure(scope=scope, phase=phase, call=exc.call, error=exc.detail, impact=impact))
             return False
         return True
@@ -108,7 +109,8 @@ class ProjectCollector:
         ctx.progress.phase(_label(scope), "IAM policy")
         try:
             self.write("iam-policy.json", ctx.resources.iam_policy(scope))
-        except ApiError as exc:
+        except FAILURES as raised:
+            exc = ApiError.of(raised, "resourcemanager.projects.getIamPolicy")
             impact = "project not scanned"
             ctx.fail(CollectionFailure(scope=scope, phase="project", call=exc.call, error=exc.detail, impact=impact))
             return False

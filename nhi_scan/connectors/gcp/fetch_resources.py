@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from nhi_scan.connectors.gcp import fetch_permissions as perm
 from nhi_scan.connectors.gcp.fetch_http import REPEATED_TOKEN, UNREADABLE, USER_AGENT, ApiError, RetryPolicy, one_line
-from nhi_scan.connectors.live_limits import CallLimits
+from nhi_scan.connectors.live_limits import CallLimits, note_call
 
 T = TypeVar("T")
 _PARENT_TYPES = {"organizations": "organization", "folders": "folder"}
@@ -163,6 +163,7 @@ class ResourceManager:
         )
 
     def _call(self, kind: str, method: str, call: str, request: dict[str, Any], convert: Callable[[Any], T]) -> T:
+        note_call(call)
         with _translated(call):
             timeout = self._limits.read_timeout
             answer = getattr(self._client(kind), method)(request=request, retry=self._retry(), timeout=timeout)
