@@ -79,6 +79,8 @@ class Fields:
 
     def timestamp(self, key: str) -> datetime | None:
         value = self.raw.get(key)
+        if value == "":
+            raise self.error(key, "an empty timestamp")
         try:
             return parse_timestamp(value)
         except ValueError:

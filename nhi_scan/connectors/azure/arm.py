@@ -186,15 +186,27 @@ def identity_federated_credential(entry: Fields) -> FederatedCredentialRecord:
     )
 
 
+#: A role definition id ends with the definition's GUID (``/subscriptions/S/providers/.../roleDefinitions/GUID``).
+_ROLE_DEFINITION_ID = re.compile(r"^(\S{0,300}/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _role_definition_id(data: Fields) -> str:
+    value = arm_id(data.string("roleDefinitionId"))
+    if not _ROLE_DEFINITION_ID.match(value):
+        raise data.error("roleDefinitionId", f"not a role definition id: {quote(value)}")
+    return value
+
+
 def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
     """``az role assignment list`` (flattened, with principalType and roleDefinitionName) or the REST shape."""
     data = view(entry, "roleDefinitionId")
     scope = arm_id(data.string("scope"))
+    principal_id = guid(data, "principalId")
     return RbacAssignmentRecord(
         id=arm_id(entry.opt_str("id") or f"{scope}/providers/microsoft.authorization/roleassignments/unnamed"),
         scope=scope,
-        role_definition_id=arm_id(data.string("roleDefinitionId")),
-        principal_id=guid(data, "principalId"),
+        role_definition_id=_role_definition_id(data),
+        principal_id=principal_id,
         principal_type=data.opt_str("principalType"),
         role_definition_name=data.opt_str("roleDefinitionName") or entry.opt_str("roleDefinitionName"),
         condition=data.opt_str("condition") or None,

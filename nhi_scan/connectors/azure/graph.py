@@ -57,6 +57,13 @@ def opt_guid(entry: Fields, key: str) -> str | None:
     return guid(entry, key) if entry.opt_str(key) else None
 
 
+def _scope(entry: Fields) -> str:
+    """The scopes of a delegated grant: Graph always writes the field (empty when none)."""
+    if not entry.has("scope"):
+        raise entry.error("scope", "missing required field")
+    return entry.opt_str("scope") or ""
+
+
 def latest(*moments: datetime | None) -> datetime | None:
     known = [m for m in moments if m is not None]
     return max(known) if known else None
@@ -177,13 +184,19 @@ def federated_credential(
     credential_id: str | None = None,
 ) -> FederatedCredentialRecord:
     """A federatedIdentityCredential; ``claimsMatchingExpression`` (beta, flexible) replaces ``subject``."""
+    issuer = entry.string("issuer")
     expression = entry.obj("claimsMatchingExpression")
+    if expression is not None and not expression.opt_str("value"):
+        raise expression.error("value", "missing or empty expression")
+    audiences = entry.strings("audiences")
+    if not audiences or "" in audiences:
+        raise entry.error("audiences", "missing, empty or holding an empty string")
     return FederatedCredentialRecord(
         id=credential_id or guid(entry, "id"),
         name=entry.opt_str("name"),
-        issuer=entry.string("issuer"),
+        issuer=issuer,
         subject=entry.opt_str("subject") or None,
-        audiences=tuple(entry.strings("audiences")),
+        audiences=tuple(audiences),
         expression=(expression.opt_str("value") or None) if expression is not None else None,
         app_object_id=app_object_id,
         app_id=app_id,
@@ -241,7 +254,7 @@ def delegated_grant(entry: Fields) -> DelegatedGrantRecord:
         consent_type=entry.opt_str("consentType"),
         principal_id=opt_guid(entry, "principalId"),
         resource_id=guid(entry, "resourceId"),
-        scope=" ".join((entry.opt_str("scope") or "").split()),
+        scope=" ".join(_scope(entry).split()),
         id=entry.opt_str("id"),
         source=entry.source,
     )
