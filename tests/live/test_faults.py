@@ -182,3 +182,18 @@ def test_answers_of_an_unexpected_shape_cost_their_phase_only(
     assert "unexpected answer (KeyError reading it)" in lines["iam:ListInstanceProfiles"]
     assert "unreadable answer" in lines["lambda:ListFunctions"]
     assert result.failed_accounts == () and (tmp_path / "out/authz.json").is_file()
+
+
+def test_a_refused_connection_is_reported_not_taken_for_a_missing_service(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_LAMBDA", f"http://127.0.0.1:{port}")
+    _, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["lambda:ListFunctions"] and "EndpointConnectionError" in lines["lambda:ListFunctions"]
+    listing = json.loads((tmp_path / "out/workload-listing.json").read_text())["NhiScanWorkloadListing"]
+    assert "lambda-function" not in listing["Kinds"]  # so no role is said to run nothing

@@ -82,8 +82,9 @@ READ_ONLY_OPERATIONS: dict[str, frozenset[str]] = {
         }
     ),
 }
-#: Errors that mean "this service does not exist here", not "the scan is incomplete".
-_UNAVAILABLE_ERRORS = ("EndpointConnectionError", "UnknownEndpoint")
+#: Signs, in a connection error, that the endpoint's name does not resolve: the service does not exist in that
+#: region (a refused or reset connection is a fault of the call, reported like any other).
+_UNRESOLVED = ("resolve", "Name or service not known", "nodename nor servname", "getaddrinfo", "No address")
 #: Where a call's retry deadline is kept in botocore's per-call context.
 _DEADLINE = "nhi_scan_deadline"
 #: Longest ``Retry-After`` honoured as asked (a longer one is waited for this long, within the budget).
@@ -385,7 +386,17 @@ def _translated(label: str) -> Iterator[None]:
     except BotoCoreError as exc:
         name = type(exc).__name__
         detail = _one_line(f"{name}: {exc}", 200)
-        raise ApiError(label, detail, code=name, unavailable=name in _UNAVAILABLE_ERRORS) from None
+        raise ApiError(label, detail, code=name, unavailable=_unavailable(exc)) from None
+
+
+def _unavailable(exc: Exception) -> bool:
+    """Whether a botocore error means "this service has no endpoint here", not "the scan is incomplete"."""
+    name = type(exc).__name__
+    if name == "UnknownEndpoint":
+        return True
+    kwargs = getattr(exc, "kwargs", None)
+    cause = str(kwargs.get("error", "")) if isinstance(kwargs, dict) else ""
+    return name == "EndpointConnectionError" and any(sign in cause for sign in _UNRESOLVED)
 
 
 def map_bounded(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R]:
