@@ -278,9 +278,10 @@ def _tags_before() -> int:
 def test_recognised_files_holding_a_secret_are_still_read(reports: Reports) -> None:
     report = json.loads((reports[1] / "nhi-scan.json").read_text(encoding="utf-8"))
     status = {Path(s["path"]).name + ":" + Path(s["path"]).parent.name: s["status"] for s in report["scan"]["sources"]}
-    assert status["applications.json:graph"] == "used"
-    assert status["keys.json:ci-deployer@nw-prod-apps.iam.gserviceaccount.com"] == "used"
-    assert status["authz.json:aws"] == "used"
+    read = ("used", "partial")  # its documents are in the inventory
+    assert status["applications.json:graph"] in read
+    assert status["keys.json:ci-deployer@nw-prod-apps.iam.gserviceaccount.com"] in read
+    assert status["authz.json:aws"] in read
     assert status["create-access-key.json:aws"] == "skipped"
 
 
