@@ -81,6 +81,7 @@ def load_file(
     formats = all_formats()
     streamed = _streamed(path, formats)
     if streamed is not None and streamed.load_path is not None:
+        found.extend(secret_scan.find_in_lines_file(name, path, streamed.provider))
         return LoadedDocument(format=streamed, source=name, payload=streamed.load_path(name, path))
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"file too large to read: {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}")

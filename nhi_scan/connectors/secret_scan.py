@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from nhi_scan.connectors.secret_shapes import PEM_PRIVATE_KEY, SecretField, SecretLine
 from nhi_scan.model import Provider, SecretAtRest
@@ -25,6 +26,8 @@ _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _PEM = re.compile(PEM_PRIVATE_KEY.pattern)
 _PEM_MARKER = PEM_PRIVATE_KEY.markers[0]
 _OWNER_LIMIT = 200
+#: A newline-delimited export is searched this many bytes at a time (bounded memory whatever its size).
+_CHUNK = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,48 @@ def find_in_json(source: str, text: str, value: object, provider: Provider | Non
         if len(found) >= MAX_PER_FILE:
             break
     return found
+
+
+def find_in_lines_file(source: str, path: Path, provider: Provider | None) -> list[SecretAtRest]:
+    """The secrets of a newline-delimited JSON export (many GB, read by its format line by line): one chunked
+    substring pass over the file, then only the lines holding a needle are decoded and walked."""
+    needles = [f'"{shape.key}"'.encode() for _, shape in _fields(provider) if shape.listed or provider is None]
+    needles.append(_PEM_MARKER.encode())
+    if not _file_holds(path, needles):
+        return []
+    found: list[SecretAtRest] = []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if not any(needle in raw for needle in needles):
+                continue
+            text = raw.decode("utf-8-sig", errors="replace")
+            try:
+                value = json.loads(text)
+            except (ValueError, RecursionError):
+                continue  # the format names unreadable lines
+            found.extend(
+                replace(r, field=f"line {number}: {r.field}") for r in find_in_json(source, text, value, provider)
+            )
+            if len(found) >= MAX_PER_FILE:
+                break
+    return found
+
+
+def _fields(provider: Provider | None) -> list[tuple[Provider, SecretField]]:
+    return [(owner, shape) for owner, shape in _plugins(provider) if isinstance(shape, SecretField)]
+
+
+def _file_holds(path: Path, needles: list[bytes]) -> bool:
+    """Whether the file holds one of ``needles``, read a chunk at a time (a needle across two chunks is seen)."""
+    overlap = max(map(len, needles)) - 1
+    tail = b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            window = tail + chunk
+            if any(needle in window for needle in needles):
+                return True
+            tail = window[-overlap:]
+    return False
 
 
 def find_in_text(source: str, text: str, provider: Provider | None) -> list[SecretAtRest]:
