@@ -36,7 +36,8 @@ class _Declared:
     field: SecretField
 
 
-def _plugins(provider: Provider | None) -> list[tuple[Provider, SecretField | SecretLine]]:
+def _shapes(provider: Provider | None) -> list[tuple[Provider, SecretField | SecretLine]]:
+    """Every cloud's declared shapes (``provider``'s only, when a cloud recognised the file), with their cloud."""
     from nhi_scan.providers import all_providers
 
     found: list[tuple[Provider, SecretField | SecretLine]] = []
@@ -51,8 +52,8 @@ def _plugins(provider: Provider | None) -> list[tuple[Provider, SecretField | Se
 def find_in_json(source: str, text: str, value: object, provider: Provider | None) -> list[SecretAtRest]:
     """The secrets of a JSON file (``text`` decoded into ``value``); ``provider``: the cloud that recognised it."""
     wanted: dict[str, list[_Declared]] = {}
-    for owner, shape in _plugins(provider):
-        if isinstance(shape, SecretField) and (shape.listed or provider is None) and f'"{shape.key}"' in text:
+    for owner, shape in _fields(provider):
+        if (shape.listed or provider is None) and f'"{shape.key}"' in text:
             wanted.setdefault(shape.key, []).append(_Declared(owner, shape))
     pem = _PEM_MARKER in text and _PEM.search(text) is not None
     tokens = provider is None and holds_marker(text) and token_kind_of(text) is not None
@@ -107,7 +108,7 @@ def find_in_lines_file(source: str, path: Path, provider: Provider | None) -> li
 
 
 def _fields(provider: Provider | None) -> list[tuple[Provider, SecretField]]:
-    return [(owner, shape) for owner, shape in _plugins(provider) if isinstance(shape, SecretField)]
+    return [(owner, shape) for owner, shape in _shapes(provider) if isinstance(shape, SecretField)]
 
 
 def _file_holds(path: Path, needles: list[bytes]) -> bool:
@@ -126,7 +127,7 @@ def _file_holds(path: Path, needles: list[bytes]) -> bool:
 def find_in_text(source: str, text: str, provider: Provider | None) -> list[SecretAtRest]:
     """The secrets of a text file (a CSV, a credentials file, a PEM file), by line."""
     shapes: list[tuple[Provider | None, SecretLine]] = [
-        (owner, s) for owner, s in _plugins(provider) if isinstance(s, SecretLine)
+        (owner, s) for owner, s in _shapes(provider) if isinstance(s, SecretLine)
     ]
     shapes.append((provider, PEM_PRIVATE_KEY))  # a PEM block is no one cloud's: the file's, if a cloud claims it
     present = [(owner, s, re.compile(s.pattern)) for owner, s in shapes if any(m in text for m in s.markers)]
