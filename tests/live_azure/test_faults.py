@@ -56,7 +56,8 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeA
     [record] = found.values()
     assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
     assert "retry budget" in record["Error"] or "HTTP 429" in record["Error"]
-    assert 3 <= len(_calls(fake, f"/subscriptions/{g.SUB_DEV}/resources")) <= 8
+    asked = _calls(fake, f"/subscriptions/{g.SUB_DEV}/resources")
+    assert len(asked) >= 3 and asked[-1] - asked[0] <= LIMITS.retry_budget + 0.3  # retried, given up at the budget
     assert f"arm/subscriptions/{g.SUB_PROD}/resources.json" in files(tmp_path / "out")
 
 
@@ -71,10 +72,10 @@ def test_server_errors_are_retried_then_reported(fake: FakeAzure, tmp_path: Path
 
 
 def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(fake: FakeAzure, tmp_path: Path) -> None:
-    fake.inject(DEV_RESOURCES, "slow", seconds=3)
+    fake.inject(DEV_RESOURCES, "slow", seconds=6)
     started = time.monotonic()
     found = _collect(fake, tmp_path / "out")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # one answer would have taken 6 s
     [record] = found.values()
     assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
     assert "timed out" in record["Error"].lower() or "timeout" in record["Error"].lower()

@@ -59,7 +59,8 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeG
     assert list(found) == [call] and found[call]["Account"] == f"projects/{e.ALPHA}"
     assert "429" in found[call]["Error"] or "gave up retrying" in found[call]["Error"]
     path = f"/v1/projects/{e.ALPHA}/serviceAccounts" if where == "AuthorizedSession" else pattern[1:-1]
-    assert 3 <= len(_calls(fake, path)) <= 12  # retried, then given up at the budget
+    asked = _calls(fake, path)
+    assert len(asked) >= 3 and asked[-1] - asked[0] <= LIMITS.retry_budget + 0.3  # retried, given up at the budget
     assert f"projects/{e.BETA}/iam-policy.json" in files(tmp_path / "out")
 
 
@@ -77,10 +78,10 @@ def test_server_errors_are_retried_then_reported(fake: FakeGcp, tmp_path: Path) 
 def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
     fake: FakeGcp, tmp_path: Path, where: str
 ) -> None:
-    fake.inject(ALPHA_SAS if where == "AuthorizedSession" else ALPHA_POLICY, "slow", seconds=3)
+    fake.inject(ALPHA_SAS if where == "AuthorizedSession" else ALPHA_POLICY, "slow", seconds=6)
     started = time.monotonic()
     found = _collect(fake, tmp_path / "out")
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 5  # one answer would have taken 6 s
     [record] = found.values()
     assert record["Account"] == f"projects/{e.ALPHA}" and "timed out" in record["Error"].lower()
     expected = "service accounts" if where == "AuthorizedSession" else "project"
