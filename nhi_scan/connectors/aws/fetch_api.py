@@ -178,15 +178,16 @@ def _is_error_page(http_response: Any) -> bool:
 
 
 def _unreadable(http_response: Any, protocol: str) -> bool:
-    """A success status whose body is not an answer of the API's protocol (an HTML page, a truncated body).
+    """A success status whose body is not an answer of the API's protocol (an HTML page, a truncated or empty
+    body: every operation nhi-scan calls answers a document).
 
-    botocore's JSON parser reads such a body as ``{"message": body}``: a listing with no items, silently."""
-    if http_response.status_code >= 300:
+    botocore reads such a body as ``{"message": body}`` or ``{}``: a listing with no items, silently."""
+    if http_response.status_code >= 300 or http_response.status_code == 204:
         return False
     content = http_response.content or b""
     start = content[:64].lstrip().lower()
     if not start:
-        return False
+        return True
     if start.startswith((b"<!doctype html", b"<html")):
         return True
     if protocol in ("json", "rest-json"):
