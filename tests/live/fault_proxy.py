@@ -41,6 +41,7 @@ class Fault:
     seconds: float = 0.0
     tokens: tuple[str, ...] = ("same",)
     body: bytes = b""
+    message: str = ""
     #: A REST API's operation: a pattern of the request path.
     path: str | None = None
     hits: int = 0
@@ -94,7 +95,7 @@ def _operation(headers: dict[str, str], body: bytes) -> tuple[str, str]:
 
 
 def _error_body(query_api: bool, fault: Fault) -> tuple[bytes, dict[str, str]]:
-    message = f"injected {fault.code}"
+    message = fault.message or f"injected {fault.code}"
     if query_api:  # Query / EC2 APIs answer XML
         body = (
             f"<ErrorResponse><Error><Type>Sender</Type><Code>{fault.code}</Code><Message>{message}</Message>"

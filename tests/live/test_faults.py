@@ -23,6 +23,8 @@ from tests.live.moto_world import MANAGEMENT, REGION, World
 #: What moto cannot answer (HTTP 500): failures of every collection here, whatever the faults.
 MOTO_GAPS = frozenset({"iam:ListServiceSpecificCredentials", "bedrock-agentcore:ListWorkloadIdentities"})
 LAMBDA_PATH = r"^/2015-03-31/functions/?$"
+#: A credential-shaped value (nothing's credential) an error message echoes.
+ECHOED_SECRET = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +110,11 @@ def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
 
 
 def test_access_denied_on_one_call_names_it_and_the_rest_is_collected(proxy: FaultProxy, tmp_path: Path) -> None:
-    proxy.add("iam", "ListAccessKeys", "status", status=403, code="AccessDenied")
+    echoed = f"not authorized with token {ECHOED_SECRET}"  # an API's message may echo what it was sent
+    proxy.add("iam", "ListAccessKeys", "status", status=403, code="AccessDenied", message=echoed)
     result, lines = _collect(tmp_path / "out")
+    assert ECHOED_SECRET not in lines["iam:ListAccessKeys"] and "[redacted]" in lines["iam:ListAccessKeys"]
+    assert ECHOED_SECRET not in "".join(p.read_text() for p in (tmp_path / "out").rglob("*.json"))
     assert list(lines) == ["iam:ListAccessKeys"] and not result.complete
     assert (
         "AccessDenied" in lines["iam:ListAccessKeys"]

@@ -42,6 +42,7 @@ class Fault:
     kind: str = "status"
     seconds: float = 0.0
     document: Any = None
+    message: str = ""
 
 
 @dataclass(slots=True)
@@ -102,7 +103,7 @@ class FakeAzure:
             return error(401, "InvalidAuthenticationToken", f"a token for {AUDIENCES[api]} is needed"), None
         fault = self._fault(f"{path}?{unquote(split.query)}")
         if fault is not None and fault.kind == "status":
-            return error(fault.status, fault.code, f"failed on purpose ({fault.status})"), fault
+            return error(fault.status, fault.code, fault.message or f"failed on purpose ({fault.status})"), fault
         if api == "arm" and any(f"/subscriptions/{s}" in path.lower() for s in self.denied):
             message = f"The client does not have authorization to perform action over scope '{path}'"
             return error(403, "AuthorizationFailed", message), None

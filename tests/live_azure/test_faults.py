@@ -23,6 +23,8 @@ from tests.live_azure.helpers import errors, files, run
 LIMITS = CallLimits(connect_timeout=0.5, read_timeout=0.5, retry_budget=1.0)
 USERS = r"^/v1\.0/users\?"
 DEV_RESOURCES = rf"^/subscriptions/{g.SUB_DEV}/resources\?"
+#: A credential-shaped value (nothing's credential) an error message echoes.
+ECHOED_SECRET = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 SCOPES = (f"tenant {g.TENANT}", f"/subscriptions/{g.SUB_PROD}", f"/subscriptions/{g.SUB_DEV}")
 
 
@@ -63,9 +65,11 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeA
 
 def test_server_errors_are_retried_then_reported(fake: FakeAzure, tmp_path: Path) -> None:
     fake.fail_next(r"^/v1\.0/groups\?", 503, times=1)
-    fake.fail_next(r"^/v1\.0/directory/administrativeUnits", 500, times=1000, retry_after=None)
+    echoed = f"backend failed for token {ECHOED_SECRET}"  # an API's message may echo what it was sent
+    fake.inject(r"^/v1\.0/directory/administrativeUnits", "status", status=500, message=echoed)
     found = _collect(fake, tmp_path / "out")
     [record] = found.values()
+    assert ECHOED_SECRET not in record["Error"] and "[redacted]" in record["Error"]
     assert record["Account"] == f"tenant {g.TENANT}" and record["Error"].startswith("HTTP 500")
     assert len(_calls(fake, "/v1.0/directory/administrativeUnits")) == 4  # FAST_RETRY: four attempts
     assert "graph/groups.json" in files(tmp_path / "out")  # the one 503 was retried

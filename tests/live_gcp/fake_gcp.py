@@ -40,6 +40,7 @@ class Fault:
     seconds: float = 0.0
     token: str = "again"
     document: Any = None
+    message: str = "try again"
 
 
 @dataclass(slots=True)
@@ -97,7 +98,7 @@ class FakeGcp:
         fault = self._fault(decoded)
         if fault is not None and fault.kind == "status":
             state = "RESOURCE_EXHAUSTED" if fault.status == 429 else "UNAVAILABLE"
-            return error(fault.status, state, "try again"), fault
+            return error(fault.status, state, fault.message), fault
         if self._denied(decoded):
             return error(403, "PERMISSION_DENIED", "The caller does not have permission", "IAM_PERMISSION_DENIED"), None
         if route is None:

@@ -23,6 +23,8 @@ from tests.live_gcp.helpers import errors, files, run
 LIMITS = CallLimits(connect_timeout=0.5, read_timeout=0.5, retry_budget=1.0)
 ALPHA_SAS = rf"^/v1/projects/{e.ALPHA}/serviceAccounts$"
 ALPHA_POLICY = rf"^/v3/projects/{e.ALPHA}:getIamPolicy$"
+#: A credential-shaped value (nothing's credential) an error message echoes.
+ECHOED_SECRET = "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
 
 def _collect(fake: FakeGcp, out: Path, **options: Any) -> dict[str, dict[str, Any]]:
@@ -66,8 +68,10 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeG
 
 def test_server_errors_are_retried_then_reported(fake: FakeGcp, tmp_path: Path) -> None:
     fake.inject(r"/locations/-/functions$", "status", status=503, times=1)
-    fake.inject(rf"^/v1/projects/{e.BETA}/roles$", "status", status=500)
+    echoed = f"backend failed for token {ECHOED_SECRET}"  # an API's message may echo what it was sent
+    fake.inject(rf"^/v1/projects/{e.BETA}/roles$", "status", status=500, message=echoed)
     found = _collect(fake, tmp_path / "out")
+    assert ECHOED_SECRET not in found["iam.roles.list"]["Error"] and "[redacted]" in found["iam.roles.list"]["Error"]
     assert list(found) == ["iam.roles.list"] and found["iam.roles.list"]["Account"] == f"projects/{e.BETA}"
     assert found["iam.roles.list"]["Error"].startswith("HTTP 500")
     assert len(_calls(fake, f"/v1/projects/{e.BETA}/roles")) == 4  # FAST_RETRY: four attempts

@@ -26,6 +26,7 @@ from nhi_scan.connectors.live_limits import (
     retry_after_seconds,
     unexpected_answer,
 )
+from nhi_scan.redact import redact_text
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -109,11 +110,12 @@ class ApiError(Exception):
 
     def __init__(self, call: str, detail: str, *, code: str | None = None, unavailable: bool = False) -> None:
         self.call = call
-        self.detail = detail
+        #: An API's own words may echo what it was sent: anything credential-shaped is never repeated.
+        self.detail = redact_text(detail, loose=True)
         self.code = code
         #: The service has no endpoint in this region (not an error of the scan).
         self.unavailable = unavailable
-        super().__init__(f"{call}: {detail}")
+        super().__init__(f"{call}: {self.detail}")
 
     @classmethod
     def of(cls, exc: Exception, phase: str) -> ApiError:

@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from nhi_scan import __version__
 from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, unexpected_answer
 from nhi_scan.errors import UsageError
+from nhi_scan.redact import redact_text
 
 if TYPE_CHECKING:
     from azure.core import PipelineClient
@@ -99,10 +100,11 @@ class ApiError(Exception):
 
     def __init__(self, call: str, detail: str, *, status: int | None = None, code: str | None = None) -> None:
         self.call = call
-        self.detail = detail
+        #: An API's own words may echo what it was sent: anything credential-shaped is never repeated.
+        self.detail = redact_text(detail, loose=True)
         self.status = status
         self.code = code
-        super().__init__(f"{call}: {detail}")
+        super().__init__(f"{call}: {self.detail}")
 
     @property
     def missing(self) -> bool:

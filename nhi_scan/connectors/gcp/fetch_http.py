@@ -23,6 +23,7 @@ from nhi_scan.connectors.live_limits import (
     retry_after_seconds,
     unexpected_answer,
 )
+from nhi_scan.redact import redact_text
 
 ENDPOINT_VARIABLE = "NHI_SCAN_GCP_ENDPOINT"
 #: HTTP statuses worth another try: throttling and transient server errors.
@@ -87,11 +88,12 @@ class ApiError(Exception):
 
     def __init__(self, call: str, detail: str, *, status: int | None = None, disabled: bool = False) -> None:
         self.call = call
-        self.detail = detail
+        #: An API's own words may echo what it was sent: anything credential-shaped is never repeated.
+        self.detail = redact_text(detail, loose=True)
         self.status = status
         #: The API is not enabled in the project: none of its resources can exist there.
         self.disabled = disabled
-        super().__init__(f"{call}: {detail}")
+        super().__init__(f"{call}: {self.detail}")
 
     @property
     def missing(self) -> bool:
