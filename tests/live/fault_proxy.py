@@ -27,8 +27,8 @@ HTML_PAGE = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><b
 
 @dataclass(slots=True)
 class Fault:
-    """``kind``: status, slow, html, truncated, repeat or body (``body`` as a 200 answer); ``times`` requests are
-    hit (then the fault is spent)."""
+    """``kind``: status, slow, html, truncated, repeat, body (``body`` as a 200 answer) or gzip (a body said to be
+    compressed that is not); ``times`` requests are hit (then the fault is spent)."""
 
     service: str
     operation: str
@@ -165,6 +165,8 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
                 self._send(fault.status, data, headers)
             elif fault.kind == "body":
                 self._send(200, fault.body, {"Content-Type": "application/json"})
+            elif fault.kind == "gzip":  # said to be compressed, and not
+                self._send(200, b"\x1f\x8b not gzip at all", {"Content-Encoding": "gzip"})
             elif fault.kind == "html":
                 self._send(fault.status, HTML_PAGE, {"Content-Type": "text/html"})
             elif fault.kind == "slow":

@@ -148,9 +148,10 @@ def test_answers_that_are_not_aws_answers_are_reported(proxy: FaultProxy, tmp_pa
     proxy.add("ecs", "ListTaskDefinitions", "truncated")
     proxy.add("ec2", "DescribeInstances", "truncated")
     proxy.add("glue", "GetJobs", "body", body=b"")  # botocore would read no job
+    proxy.add("sagemaker", "ListNotebookInstances", "gzip")
     _, lines = _collect(tmp_path / "out")
     calls = ["codebuild:ListProjects", "ec2:DescribeInstances", "ecs:ListTaskDefinitions", "glue:GetJobs"]
-    calls.append("iam:ListInstanceProfiles")
+    calls += ["iam:ListInstanceProfiles", "sagemaker:ListNotebookInstances"]
     assert sorted(lines) == calls
     assert all("unreadable answer" in line for line in lines.values())
     assert len(proxy.times("codebuild", "ListProjects")) == 2  # retried once: it might have been a passing fault

@@ -31,8 +31,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 @dataclass(slots=True)
 class Fault:
     """``kind``: status (an error answer), slow (the answer after ``seconds``), html (an HTML page with ``status``),
-    truncated (half the body, the whole length announced), json (``document`` instead of the answer)
-    or repeat (the next-page link is the page itself)."""
+    truncated (half the body, the whole length announced), json (``document`` instead of the answer),
+    gzip (a body said to be compressed that is not) or repeat (the next-page link is the page itself)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -125,6 +125,8 @@ def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, s
         return status, data, headers, None
     if fault.kind == "slow":
         time.sleep(fault.seconds)
+    if fault.kind == "gzip":  # said to be compressed, and not
+        return status, b"\x1f\x8b not gzip at all", {**headers, "Content-Encoding": "gzip"}, None
     if fault.kind == "html":
         return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
     if fault.kind == "status" and fault.retry_after is not None:

@@ -29,8 +29,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 @dataclass(slots=True)
 class Fault:
     """``kind``: status (answer ``status``), slow (answer after ``seconds``), html (an HTML page with ``status``),
-    truncated (half the body, the whole length announced), json (``document`` instead of the answer)
-    or repeat (``nextPageToken`` always ``token``)."""
+    truncated (half the body, the whole length announced), json (``document`` instead of the answer),
+    gzip (a body said to be compressed that is not) or repeat (``nextPageToken`` always ``token``)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -114,6 +114,8 @@ def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, s
         return status, json.dumps(document).encode(), headers, None
     if fault.kind == "slow":
         time.sleep(fault.seconds)
+    if fault.kind == "gzip":  # said to be compressed, and not
+        return status, b"\x1f\x8b not gzip at all", {**headers, "Content-Encoding": "gzip"}, None
     if fault.kind == "html":
         return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
     if fault.kind == "repeat":

@@ -108,7 +108,7 @@ def test_the_library_pager_repeating_its_token_is_one_line_not_a_loop(fake: Fake
     assert len(_calls(fake, "/v3/projects:search")) == 2
 
 
-@pytest.mark.parametrize("kind", ["html", "truncated"])
+@pytest.mark.parametrize("kind", ["html", "truncated", "gzip"])
 @pytest.mark.parametrize("where", ["AuthorizedSession", "resource-manager library"])
 def test_answers_that_are_not_json_are_retried_then_reported(
     fake: FakeGcp, tmp_path: Path, kind: str, where: str
@@ -118,7 +118,7 @@ def test_answers_that_are_not_json_are_retried_then_reported(
     found = _collect(fake, tmp_path / "out")
     call = "iam.serviceAccountKeys.list" if where == "AuthorizedSession" else "resourcemanager.projects.getIamPolicy"
     assert list(found) == [call] and found[call]["Account"] == f"projects/{e.ALPHA}"
-    assert "unreadable answer" in found[call]["Error"] or "IncompleteRead" in found[call]["Error"]
+    assert any(sign in found[call]["Error"] for sign in ("unreadable answer", "IncompleteRead", "failed to decode"))
     assert f"projects/{e.BETA}/iam-policy.json" in files(tmp_path / "out")
 
 

@@ -390,6 +390,10 @@ def _translated(label: str) -> Iterator[None]:
         name = type(exc).__name__
         detail = _one_line(f"{name}: {exc}", 200)
         raise ApiError(label, detail, code=name, unavailable=_unavailable(exc)) from None
+    except ApiError:
+        raise
+    except Exception as exc:  # whatever else the SDK or its transport raised while making the call (urllib3's own)
+        raise ApiError(label, _one_line(f"{type(exc).__name__}: {exc}", 200)) from None
 
 
 def _unavailable(exc: Exception) -> bool:

@@ -282,6 +282,8 @@ class Rest:
             ) from None
         except AzureError as exc:
             raise ApiError(call, one_line(f"{type(exc).__name__}: {exc.message}", 200)) from None
+        except (OSError, ValueError) as exc:  # the transport's own, when azure-core did not wrap them
+            raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
         try:
             payload: object = json.loads(content) if content else {}
         except ValueError:

@@ -213,7 +213,7 @@ class Rest:
                 payload = _payload(response)
             except GoogleAuthError as exc:
                 raise ApiError(call, one_line(f"credentials: {exc}")) from None
-            except OSError as exc:  # requests' ConnectionError, Timeout and a body cut short are OSErrors
+            except (OSError, ValueError) as exc:  # requests' ConnectionError, Timeout, a body cut short; a bad URL
                 if another(self.retry.delay(attempt)):
                     attempt += 1
                     continue

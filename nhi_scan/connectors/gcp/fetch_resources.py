@@ -106,6 +106,10 @@ def _translated(call: str) -> Iterator[None]:
         raise ApiError(call, UNREADABLE) from None
     except _RepeatedToken:
         raise ApiError(call, REPEATED_TOKEN) from None
+    except ApiError:
+        raise
+    except Exception as exc:  # whatever else the library or its transport raised while making the call
+        raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
 
 
 class _RepeatedToken(Exception):
