@@ -38,6 +38,10 @@ def _strings(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
+#: An action: ``*`` or ``service:Action`` (with wildcards).
+_ACTION = re.compile(r"^(\*|[\w-]+:[\w*?-]+)$")
+
+
 def _one_of(statement: Mapping[str, Any], name: str, *, required: bool) -> Iterator[tuple[str, str]]:
     negative = f"Not{name}"
     present = [key for key in (name, negative) if key in statement]
@@ -48,8 +52,14 @@ def _one_of(statement: Mapping[str, Any], name: str, *, required: bool) -> Itera
         if required:
             yield name, f"no {name} (nor {negative})"
         return
-    if not _strings(statement[present[0]]):
-        yield present[0], f"expected a string or an array of strings, got {_shape(statement[present[0]])}"
+    value = statement[present[0]]
+    if not _strings(value):
+        yield present[0], f"expected a string or an array of strings, got {_shape(value)}"
+    elif name == "Action":
+        for index, action in enumerate([value] if isinstance(value, str) else value):
+            if not _ACTION.match(action):
+                at = present[0] if isinstance(value, str) else f"{present[0]}[{index}]"
+                yield at, f"not an action (service:Action): {quote(action)}"
 
 
 def _shape(value: object) -> str:

@@ -202,6 +202,8 @@ def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
     data = view(entry, "roleDefinitionId")
     scope = arm_id(data.string("scope"))
     principal_id = guid(data, "principalId")
+    if entry.opt_str("id") == "":
+        raise entry.error("id", "an empty assignment id")
     return RbacAssignmentRecord(
         id=arm_id(entry.opt_str("id") or f"{scope}/providers/microsoft.authorization/roleassignments/unnamed"),
         scope=scope,

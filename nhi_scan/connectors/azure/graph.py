@@ -185,6 +185,8 @@ def federated_credential(
 ) -> FederatedCredentialRecord:
     """A federatedIdentityCredential; ``claimsMatchingExpression`` (beta, flexible) replaces ``subject``."""
     issuer = entry.string("issuer")
+    if not issuer:
+        raise entry.error("issuer", "an empty issuer")
     expression = entry.obj("claimsMatchingExpression")
     if expression is not None and not expression.opt_str("value"):
         raise expression.error("value", "missing or empty expression")
@@ -272,12 +274,20 @@ def role_definition(entry: Fields) -> DirectoryRoleDefinitionRecord:
     )
 
 
+def _directory_scope(entry: Fields) -> str:
+    """The scope of a directory role: absent is the whole directory (``/``); empty is not a scope."""
+    scope = entry.opt_str("directoryScopeId")
+    if scope == "":
+        raise entry.error("directoryScopeId", "an empty scope")
+    return scope or "/"
+
+
 def role_assignment(entry: Fields, *, eligible: bool) -> DirectoryRoleAssignmentRecord:
     """A unifiedRoleAssignment, or (eligible) a unifiedRoleEligibilitySchedule / its instance."""
     return DirectoryRoleAssignmentRecord(
         principal_id=guid(entry, "principalId"),
         role_definition_id=guid(entry, "roleDefinitionId"),
-        directory_scope_id=entry.opt_str("directoryScopeId") or "/",
+        directory_scope_id=_directory_scope(entry),
         eligible=eligible,
         source=entry.source,
     )
