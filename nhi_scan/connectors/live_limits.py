@@ -94,3 +94,12 @@ def last_call(default: str) -> str:
     """The call this thread made last (``default`` when it made none)."""
     found = getattr(_calls, "last", None)
     return found if isinstance(found, str) else default
+
+
+#: Pages one listing may have: a server handing out new tokens forever must not keep a scan going forever (10,000
+#: pages hold millions of items, far beyond the largest estates).
+MAX_PAGES = 10_000
+
+
+def too_many_pages() -> str:
+    return f"paging did not end after {MAX_PAGES} pages: stopped (the listing is incomplete)"

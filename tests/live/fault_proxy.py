@@ -37,9 +37,11 @@ class Fault:
     status: int = 400
     code: str = "Throttling"
     retry_after: str | None = None
-    #: slow: seconds to sleep before answering; repeat: the tokens handed out in turn.
+    #: slow: seconds to sleep before answering; repeat: the tokens handed out in turn (none: a new one each time),
+    #: under ``token_key`` in a JSON answer.
     seconds: float = 0.0
     tokens: tuple[str, ...] = ("same",)
+    token_key: str = "NextMarker"
     body: bytes = b""
     message: str = ""
     #: A REST API's operation: a pattern of the request path.
@@ -108,12 +110,11 @@ def _error_body(query_api: bool, fault: Fault) -> tuple[bytes, dict[str, str]]:
 
 def _repeat(data: bytes, fault: Fault) -> bytes:
     """The page, saying there is another one, behind the next of the fault's tokens (forever)."""
-    token = fault.tokens[(fault.hits - 1) % len(fault.tokens)]
+    token = fault.tokens[(fault.hits - 1) % len(fault.tokens)] if fault.tokens else f"new-{fault.hits}"
     text = data.decode("utf-8")
     if text.lstrip().startswith("{"):
         document = json.loads(text)
-        key = next((k for k in ("NextMarker", "NextToken", "nextToken", "Marker") if k in document), "NextMarker")
-        document[key] = token
+        document[fault.token_key] = token
         return json.dumps(document).encode()
     marker = f"<IsTruncated>true</IsTruncated><Marker>{token}</Marker>"
     text = re.sub(r"<Marker>[^<]*</Marker>", "", text)

@@ -123,13 +123,21 @@ def test_access_denied_on_one_call_names_it_and_the_rest_is_collected(proxy: Fau
     assert (tmp_path / "out/instance-profiles.json").is_file()
 
 
-def test_paging_that_repeats_its_token_is_stopped_and_reported(proxy: FaultProxy, tmp_path: Path) -> None:
+def test_paging_that_repeats_its_token_is_stopped_and_reported(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors import live_limits
+
+    monkeypatch.setattr(live_limits, "MAX_PAGES", 5)
     # Two tokens in turn: botocore only notices one token given twice in a row.
     proxy.add("lambda", "ListFunctions", "repeat", tokens=("A", "B"), path=LAMBDA_PATH)
+    proxy.add("ecs", "ListTaskDefinitions", "repeat", tokens=(), token_key="nextToken")  # a new token each time
     _, lines = _collect(tmp_path / "out")
-    assert list(lines) == ["lambda:ListFunctions"]
+    assert sorted(lines) == ["ecs:ListTaskDefinitions", "lambda:ListFunctions"]
     assert "paging repeats a continuation token" in lines["lambda:ListFunctions"]
     assert len(proxy.times("lambda", "/2015-03-31/functions")) == 3  # A, B, then A again: stopped
+    assert "paging did not end after 5 pages" in lines["ecs:ListTaskDefinitions"]
+    assert len(proxy.times("ecs", "ListTaskDefinitions")) == 5
 
 
 def test_authorization_details_paging_forever_leaves_the_account_unscanned(proxy: FaultProxy, tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ class Fault:
     seconds: float = 0.0
     document: Any = None
     message: str = ""
+    #: repeat: a new next link each time instead of the page's own.
+    endless: bool = False
 
 
 @dataclass(slots=True)
@@ -110,8 +112,8 @@ class FakeAzure:
         if found is None:
             return error(404, "NotFound", f"no such resource: {method} {path}"), fault
         status, document = found[0].handler(call, found[1])
-        if fault is not None and fault.kind == "repeat":  # the page names itself as the next one
-            link = f"{self.base}{raw_path}"
+        if fault is not None and fault.kind == "repeat":  # the page names itself (or, endless, a new page)
+            link = f"{self.base}{raw_path}" + (f"&page={time.monotonic_ns()}" if fault.endless else "")
             document = {**document, "@odata.nextLink": link, "nextLink": link}
         return (status, document), fault
 

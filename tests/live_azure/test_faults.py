@@ -97,6 +97,18 @@ def test_paging_that_repeats_its_link_is_stopped_and_reported(fake: FakeAzure, t
     assert len(_calls(fake, path)) == 2
 
 
+def test_paging_without_end_is_stopped_and_reported(
+    fake: FakeAzure, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors import live_limits
+
+    monkeypatch.setattr(live_limits, "MAX_PAGES", 5)
+    fake.inject(USERS, "repeat", endless=True)  # a new next link each time
+    [record] = _collect(fake, tmp_path / "out").values()
+    assert "paging did not end after 5 pages" in record["Error"]
+    assert len(_calls(fake, "/v1.0/users")) == 6  # the first page and the five links followed
+
+
 @pytest.mark.parametrize("kind", ["html", "truncated", "gzip"])
 def test_answers_that_are_not_json_are_retried_then_reported(fake: FakeAzure, tmp_path: Path, kind: str) -> None:
     fake.inject(r"^/v1\.0/oauth2PermissionGrants", kind)

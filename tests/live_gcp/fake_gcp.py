@@ -118,8 +118,8 @@ def _reply(answer: Answer, fault: Fault | None) -> tuple[int, bytes, dict[str, s
         return status, b"\x1f\x8b not gzip at all", {**headers, "Content-Encoding": "gzip"}, None
     if fault.kind == "html":
         return fault.status, HTML_PAGE.encode(), {"Content-Type": "text/html"}, None
-    if fault.kind == "repeat":
-        document = {**document, "nextPageToken": fault.token}
+    if fault.kind == "repeat":  # token "": a new one each time, without end
+        document = {**document, "nextPageToken": fault.token or f"new-{time.monotonic_ns()}"}
     if fault.kind == "json":
         document = fault.document
     data = json.dumps(document).encode()

@@ -101,6 +101,21 @@ def test_paging_that_repeats_its_token_is_stopped_and_reported(fake: FakeGcp, tm
     assert len(_calls(fake, f"/v1/projects/{e.ALPHA}/serviceAccounts")) == 2
 
 
+def test_paging_without_end_is_stopped_and_reported(
+    fake: FakeGcp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nhi_scan.connectors import live_limits
+
+    monkeypatch.setattr(live_limits, "MAX_PAGES", 5)
+    fake.inject(ALPHA_SAS, "repeat", token="")  # a new token each time
+    fake.inject(r"^/v3/folders$", "repeat", token="")  # through the library's pager
+    found = _collect(fake, tmp_path / "out")
+    assert "paging did not end after 5 pages" in found["iam.serviceAccounts.list"]["Error"]
+    assert len(_calls(fake, f"/v1/projects/{e.ALPHA}/serviceAccounts")) == 5
+    with pytest.raises(NhiScanError, match="paging did not end after 5 pages"):
+        run(fake, tmp_path / "org", organization=e.ORG, limits=LIMITS)
+
+
 def test_the_library_pager_repeating_its_token_is_one_line_not_a_loop(fake: FakeGcp, tmp_path: Path) -> None:
     fake.inject(r"^/v3/projects:search$", "repeat")
     with pytest.raises(NhiScanError, match=r"resourcemanager.projects.get: paging repeats a page token"):

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from nhi_scan import __version__
+from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
     CallLimits,
@@ -340,6 +341,8 @@ class Api:
                     raise ApiError(label, "paging repeats a continuation token: stopped (the listing is incomplete)")
                 if token is not None:
                     seen.add(token)
+                    if len(seen) >= live_limits.MAX_PAGES:
+                        raise ApiError(label, live_limits.too_many_pages())
                 yield page
 
     def merged(

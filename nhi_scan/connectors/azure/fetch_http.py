@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from nhi_scan import __version__
+from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, unexpected_answer
 from nhi_scan.errors import UsageError
 from nhi_scan.redact import redact_text
@@ -307,6 +308,8 @@ class Rest:
                 return
             if link in seen:  # followed, it would loop forever
                 raise ApiError(call, REPEATED_LINK)
+            if len(seen) >= live_limits.MAX_PAGES:
+                raise ApiError(call, live_limits.too_many_pages())
             parts = urlsplit(link)
             if (parts.scheme, parts.netloc.lower()) != self._origin:
                 raise ApiError(call, f"next page link leaves {self.base} ({parts.netloc}): not followed")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from nhi_scan import __version__
+from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
     CallLimits,
@@ -176,6 +177,8 @@ class Rest:
             if token in seen:
                 raise ApiError(call, REPEATED_TOKEN)
             seen.add(token)
+            if len(seen) >= live_limits.MAX_PAGES:
+                raise ApiError(call, live_limits.too_many_pages())
             query[token_param] = token
 
     def listed(self, url: str, call: str, key: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
+from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.gcp import fetch_permissions as perm
 from nhi_scan.connectors.gcp.fetch_http import REPEATED_TOKEN, UNREADABLE, USER_AGENT, ApiError, RetryPolicy, one_line
 from nhi_scan.connectors.live_limits import CallLimits, note_call
@@ -104,8 +105,8 @@ def _translated(call: str) -> Iterator[None]:
         raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
     except (ParseError, ValueError, UnicodeDecodeError):  # a 200 answer that is not the API's JSON
         raise ApiError(call, UNREADABLE) from None
-    except _RepeatedToken:
-        raise ApiError(call, REPEATED_TOKEN) from None
+    except _RepeatedToken as exc:
+        raise ApiError(call, str(exc)) from None
     except ApiError:
         raise
     except Exception as exc:  # whatever else the library or its transport raised while making the call
@@ -113,7 +114,7 @@ def _translated(call: str) -> Iterator[None]:
 
 
 class _RepeatedToken(Exception):
-    """A pager handed the same page token twice: it would fetch the same pages forever."""
+    """A pager handed the same page token twice (or new ones without end): it would fetch pages forever."""
 
 
 class ResourceManager:
@@ -223,7 +224,9 @@ def _all(convert: Callable[[Any], dict[str, Any]]) -> Callable[[Any], list[dict[
             found.extend(convert(item) for item in _items(page))
             token = str(getattr(page, "next_page_token", "") or "")
             if token in seen:
-                raise _RepeatedToken(token)
+                raise _RepeatedToken(REPEATED_TOKEN)
+            if len(seen) >= live_limits.MAX_PAGES:
+                raise _RepeatedToken(live_limits.too_many_pages())
             if token:
                 seen.add(token)
         return found
