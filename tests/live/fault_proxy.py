@@ -27,8 +27,9 @@ HTML_PAGE = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><b
 
 @dataclass(slots=True)
 class Fault:
-    """``kind``: status, slow, html, truncated, repeat, body (``body`` as a 200 answer) or gzip (a body said to be
-    compressed that is not); ``times`` requests are hit (then the fault is spent)."""
+    """``kind``: status, slow, html, truncated, repeat, body (``body`` as a 200 answer), gzip (a body said to be
+    compressed that is not) or drop (the connection closed without an answer); ``times`` requests are hit (then
+    the fault is spent)."""
 
     service: str
     operation: str
@@ -164,6 +165,8 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
                 if fault.retry_after is not None:
                     headers["Retry-After"] = fault.retry_after
                 self._send(fault.status, data, headers)
+            elif fault.kind == "drop":  # the connection closed without an answer
+                self.close_connection = True
             elif fault.kind == "body":
                 self._send(200, fault.body, {"Content-Type": "application/json"})
             elif fault.kind == "gzip":  # said to be compressed, and not

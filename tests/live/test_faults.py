@@ -87,8 +87,11 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(
 
 def test_server_errors_are_retried_then_reported(proxy: FaultProxy, tmp_path: Path) -> None:
     proxy.add("ec2", "DescribeInstances", "status", times=1, status=503, code="Unavailable")
+    proxy.add("lambda", "ListFunctions", "drop", times=1, path=LAMBDA_PATH)  # a connection closed unanswered
     proxy.add("ecs", "ListTaskDefinitions", "status", status=500, code="ServerException")
     _, lines = _collect(tmp_path / "out")
+    assert len(proxy.times("lambda", "/2015-03-31/functions")) == 2
+    assert json.loads((tmp_path / f"out/{REGION}/lambda-functions.json").read_text())["Functions"]
     assert list(lines) == ["ecs:ListTaskDefinitions"]
     assert f"account {MANAGEMENT} ({REGION}): ECS task definitions not collected" in lines["ecs:ListTaskDefinitions"]
     assert len(proxy.times("ecs", "ListTaskDefinitions")) == 2  # AWS_MAX_ATTEMPTS=2 in these tests

@@ -32,7 +32,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 class Fault:
     """``kind``: status (an error answer), slow (the answer after ``seconds``), html (an HTML page with ``status``),
     truncated (half the body, the whole length announced), json (``document`` instead of the answer),
-    gzip (a body said to be compressed that is not) or repeat (the next-page link is the page itself)."""
+    gzip (a body said to be compressed that is not), drop (the connection closed without an
+    answer) or repeat (the next-page link is the page itself)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -148,7 +149,11 @@ def _server(fake: FakeAzure) -> ThreadingHTTPServer:
             if length:
                 self.rfile.read(length)
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, data, reply_headers, announced = _reply(*fake.answer(self.command, self.path, headers))
+            answer, fault = fake.answer(self.command, self.path, headers)
+            if fault is not None and fault.kind == "drop":  # the connection closed without an answer
+                self.close_connection = True
+                return
+            status, data, reply_headers, announced = _reply(answer, fault)
             self.send_response(status)
             for key, value in reply_headers.items():
                 self.send_header(key, value)

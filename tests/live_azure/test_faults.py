@@ -75,6 +75,15 @@ def test_server_errors_are_retried_then_reported(fake: FakeAzure, tmp_path: Path
     assert "graph/groups.json" in files(tmp_path / "out")  # the one 503 was retried
 
 
+def test_a_connection_closed_without_an_answer_is_retried_then_reported(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.inject(r"^/v1\.0/groups\?", "drop", times=1)
+    fake.inject(DEV_RESOURCES, "drop")
+    [record] = _collect(fake, tmp_path / "out").values()
+    assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
+    assert "Connection aborted" in record["Error"]
+    assert "graph/groups.json" in files(tmp_path / "out")  # the one drop was retried
+
+
 def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(fake: FakeAzure, tmp_path: Path) -> None:
     fake.inject(DEV_RESOURCES, "slow", seconds=6)
     started = time.monotonic()

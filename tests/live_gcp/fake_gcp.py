@@ -30,7 +30,8 @@ HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><bo
 class Fault:
     """``kind``: status (answer ``status``), slow (answer after ``seconds``), html (an HTML page with ``status``),
     truncated (half the body, the whole length announced), json (``document`` instead of the answer),
-    gzip (a body said to be compressed that is not) or repeat (``nextPageToken`` always ``token``)."""
+    gzip (a body said to be compressed that is not), drop (the connection closed without an
+    answer) or repeat (``nextPageToken`` always ``token``)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -139,7 +140,11 @@ def _server(fake: FakeGcp) -> ThreadingHTTPServer:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             headers = {k.lower(): v for k, v in self.headers.items()}
-            status, data, reply_headers, announced = _reply(*fake.answer(self.command, self.path, body, headers))
+            answer, fault = fake.answer(self.command, self.path, body, headers)
+            if fault is not None and fault.kind == "drop":  # the connection closed without an answer
+                self.close_connection = True
+                return
+            status, data, reply_headers, announced = _reply(answer, fault)
             self.send_response(status)
             for key, value in reply_headers.items():
                 self.send_header(key, value)

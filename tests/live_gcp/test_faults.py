@@ -78,6 +78,17 @@ def test_server_errors_are_retried_then_reported(fake: FakeGcp, tmp_path: Path) 
     assert f"projects/{e.ALPHA}/functions.json" in files(tmp_path / "out")  # the one 503 was retried
 
 
+def test_a_connection_closed_without_an_answer_is_retried_then_reported(fake: FakeGcp, tmp_path: Path) -> None:
+    fake.inject(ALPHA_SAS, "drop", times=1)
+    fake.inject(rf"^/v1/projects/{e.BETA}/serviceAccounts/[^/]+/keys$", "drop")
+    found = _collect(fake, tmp_path / "out")
+    assert list(found) == ["iam.serviceAccountKeys.list"] and found["iam.serviceAccountKeys.list"]["Account"] == (
+        f"projects/{e.BETA}"
+    )
+    assert "Connection aborted" in found["iam.serviceAccountKeys.list"]["Error"]
+    assert f"projects/{e.ALPHA}/service-accounts.json" in files(tmp_path / "out")  # the one drop was retried
+
+
 @pytest.mark.parametrize("where", ["AuthorizedSession", "resource-manager library"])
 def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
     fake: FakeGcp, tmp_path: Path, where: str
