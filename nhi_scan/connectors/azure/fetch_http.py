@@ -91,7 +91,7 @@ class RetryPolicy:
     """How throttled (429) and failing (5xx) calls are retried: ``Retry-After`` when the API sends it (capped at
     ``max_delay``), otherwise exponential backoff from ``base_delay``."""
 
-    attempts: int = 6
+    attempts: int = 8  # within the call's time budget (live_limits)
     base_delay: float = 1.0
     max_delay: float = 60.0
 

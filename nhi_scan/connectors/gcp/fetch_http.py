@@ -68,7 +68,7 @@ class GcpEndpoints:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RetryPolicy:
-    attempts: int = 5
+    attempts: int = 8  # within the call's time budget (live_limits)
     #: First wait in seconds; doubled each time, with jitter, up to ``max_delay``.
     base_delay: float = 1.0
     max_delay: float = 20.0
