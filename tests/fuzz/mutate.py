@@ -91,6 +91,11 @@ OPTIONAL_KEYS = frozenset(
         "replyUrls",
         "location",
         "properties",
+        # AzureHound drops false and empty collections (omitempty); Graph expands owners only when asked
+        "accountEnabled",
+        "owners",
+        "passwordCredentials",
+        "keyCredentials",
     }
 )
 #: Keys whose value is free text or a name: another string there is a valid value.

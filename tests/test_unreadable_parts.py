@@ -1,0 +1,80 @@
+"""Parts of an export that cannot be read as written are named (file, JSON path) in the report's warnings, the
+file's source is partial and the scan incomplete; what a provider never writes is a one-line error naming the line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nhi_scan.connectors import json_text, unreadable
+from nhi_scan.connectors.loader import load_inputs
+from nhi_scan.errors import InputError
+from nhi_scan.model import SourceStatus
+from tests.aws.builders import gaad, role, user
+
+
+def test_duplicate_key_with_another_value_is_named_by_its_path() -> None:
+    text = '{"RoleDetailList": [{"Arn": "a", "Path": "/"}, {"Arn": "b", "Path": "/x/", "Path": "/"}]}'
+    with unreadable.collecting() as notes:
+        value = json_text.decode("f.json", text)
+    assert value["RoleDetailList"][1]["Path"] == "/"  # the last one, as every JSON reader
+    assert notes == [
+        "f.json: field RoleDetailList[1].Path: key given more than once with different values: the last one is read"
+    ]
+
+
+def test_duplicate_key_with_the_same_value_is_harmless() -> None:
+    with unreadable.collecting() as notes:
+        json_text.decode("f.json", '{"a": 1, "a": 1}')
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "line"),
+    [
+        ('{\n "a":\n NaN}', "NaN is not a JSON number", 3),
+        ('{"a": -Infinity}', "Infinity is not a JSON number", 1),
+        ('{"a":\n 1e999}', "past the range of a double", 2),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply", None),
+        ('{"a": ' + "9" * 5000 + "}", "invalid JSON", None),
+    ],
+)
+def test_what_no_provider_writes_is_an_error_naming_the_line(text: str, needle: str, line: int | None) -> None:
+    with pytest.raises(InputError) as caught:
+        json_text.decode("f.json", text)
+    assert needle in caught.value.one_line() and len(caught.value.one_line()) < 200
+    assert caught.value.line == line
+
+
+def test_outside_a_loader_a_note_is_an_error() -> None:
+    with pytest.raises(InputError, match="field x"):
+        unreadable.note_unreadable("f.json", "x", "left out")
+
+
+def _policy_with(statement: dict[str, object]) -> dict[str, object]:
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def test_a_statement_iam_would_refuse_is_left_out_and_named(tmp_path: Path) -> None:
+    trust = _policy_with({"Effect": "Allow", "Principal": 7, "Action": "sts:AssumeRole"})
+    document = gaad(users=[user("ci-bot")], roles=[role("app", trust=trust)])
+    (tmp_path / "authz.json").write_text(json.dumps(document))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    (warning,) = loaded.warnings
+    assert "RoleDetailList[0].AssumeRolePolicyDocument.Statement[0].Principal" in warning
+    assert "the statement is left out" in warning and warning in source.detail
+
+
+def test_an_identity_that_cannot_be_read_is_left_out_the_rest_read(tmp_path: Path) -> None:
+    bad = role("app") | {"Arn": "arn:aws:iam::1111222233334444:role/app"}
+    document = gaad(users=[user("ci-bot")], roles=[bad])
+    (tmp_path / "authz.json").write_text(json.dumps(document))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    assert len(loaded.documents[0].payload.users) == 1 and not loaded.documents[0].payload.roles  # type: ignore[attr-defined]
+    assert "RoleDetailList[0].Arn: not the ARN of an IAM role" in loaded.warnings[0]
