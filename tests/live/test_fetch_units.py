@@ -89,3 +89,30 @@ def test_an_answer_missing_a_required_field_names_the_account_and_the_call(tmp_p
     assert failure.call == "lambda:ListFunctions" and "Role: missing" in failure.error
     assert not (tmp_path / "eu-west-1/lambda.json").exists() and (tmp_path / "errors").is_dir()
     assert not snapshot.document("empty.json", [], account="1", call="x")  # an empty answer is not written
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
+def test_a_bad_time_limit_is_a_usage_error(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    from nhi_scan.connectors.live_limits import BUDGET_VARIABLE, TIMEOUT_VARIABLE, CallLimits
+    from nhi_scan.errors import UsageError
+
+    monkeypatch.setenv(BUDGET_VARIABLE, value)
+    with pytest.raises(UsageError, match=f"{BUDGET_VARIABLE}=.*not a number of seconds"):
+        CallLimits.from_env()
+    monkeypatch.setenv(BUDGET_VARIABLE, "7.5")
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "2")
+    assert CallLimits.from_env() == CallLimits(connect_timeout=2, read_timeout=2, retry_budget=7.5)
+
+
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    from email.utils import format_datetime
+
+    from nhi_scan.connectors.live_limits import retry_after_seconds
+
+    assert retry_after_seconds("3") == 3.0 and retry_after_seconds(" 0.5 ") == 0.5
+    assert retry_after_seconds("-4") == 0.0 and retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None and retry_after_seconds("nan") is None
+    from datetime import UTC, datetime, timedelta
+
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= (retry_after_seconds(later) or 0) <= 30
