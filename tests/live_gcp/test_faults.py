@@ -195,3 +195,16 @@ def test_answers_of_an_unexpected_shape_cost_their_phase_only(
     assert "unexpected answer (KeyError" in found["iam.googleapis.com/workloadIdentityPools.list"]["Error"]
     assert f"projects/{e.BETA}/workload-identity-pools.json" not in files(tmp_path / "out")
     assert f"projects/{e.ALPHA}/iam-policy.json" in files(tmp_path / "out")
+
+
+@pytest.mark.parametrize("kind", ["status", "html", "truncated"])
+def test_a_failing_token_exchange_is_one_line_before_any_call(fake: FakeGcp, tmp_path: Path, kind: str) -> None:
+    from google.oauth2 import credentials
+
+    source: Any = credentials.Credentials  # not annotated by google-auth
+    fake.inject(r":generateAccessToken$", kind, status=503 if kind == "status" else 200)
+    target = "scanner@audit-prj.iam.gserviceaccount.com"
+    with pytest.raises(NhiScanError, match=f"^cannot impersonate {target}: ") as raised:
+        run(fake, tmp_path / "out", projects=(e.ALPHA,), impersonate=target, credentials=source("source"))
+    assert "\n" not in str(raised.value)
+    assert [c.path for c in fake.calls] == [f"/v1/projects/-/serviceAccounts/{target}:generateAccessToken"]
