@@ -221,7 +221,8 @@ class Rest:
                     attempt += 1
                     continue
                 raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
-            retried = status in RETRIED_STATUSES or (status < 400 and not isinstance(payload, dict))
+            unreadable = status < 400 and not isinstance(payload, dict)  # asked once more: it may have been passing
+            retried = status in RETRIED_STATUSES or (unreadable and attempt == 0)
             if retried and another(self.retry.delay(attempt, response.headers.get("Retry-After"))):
                 attempt += 1
                 continue
