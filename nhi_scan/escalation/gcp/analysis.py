@@ -65,8 +65,9 @@ class GcpAnalysis:
         unknown = sorted(self.access.roles.unknown)
         if not unknown:
             return []
+        examples = ", ".join(quote(role) for role in unknown[:3])
         return [
-            f"{len(unknown)} GCP roles are neither predefined nor in the inputs (e.g. {', '.join(quote(role) for role in unknown[:3])}): what "
+            f"{len(unknown)} GCP roles are neither predefined nor in the inputs (e.g. {examples}): what "
             "they grant is unknown; export custom roles with `gcloud iam roles describe` (or roles.json)"
         ]
 
