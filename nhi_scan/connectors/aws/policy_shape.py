@@ -38,8 +38,9 @@ def _strings(value: object) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
 
 
-#: An action: ``*`` or ``service:Action`` (with wildcards).
-_ACTION = re.compile(r"^(\*|[\w-]+:[\w*?-]+)$")
+#: An action: ``*`` or ``service:Action``, with wildcards in either part (``*:Get*`` is evaluated as the glob it is:
+#: an export holds what IAM stored, and leaving a grant out would hide what it allows).
+_ACTION = re.compile(r"^(\*|[\w*?-]+:[\w*?-]+)$")
 
 
 def _one_of(statement: Mapping[str, Any], name: str, *, required: bool) -> Iterator[tuple[str, str]]:
