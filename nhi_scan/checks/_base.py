@@ -34,7 +34,7 @@ RunFn = Callable[[CheckContext], Iterable[Finding]]
 
 def fingerprint(check_id: str, subject: str, key: str = "") -> str:
     """Stable finding id: survives re-scans because it never includes times or positions."""
-    digest = hashlib.sha256(f"{check_id}\x1f{subject}\x1f{key}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{check_id}\x1f{subject}\x1f{key}".encode("utf-8", "surrogatepass")).hexdigest()
     return digest[:20]
 
 

@@ -160,7 +160,7 @@ def _edge(
 
 
 def _digest_of(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _digest(tests: Sequence[ClaimTest]) -> str:

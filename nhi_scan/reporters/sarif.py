@@ -262,7 +262,9 @@ def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESUL
 
 
 def _gzip_size(document: dict[str, Any]) -> int:
-    return len(gzip.compress(json.dumps(document, ensure_ascii=False).encode(), compresslevel=6))
+    return len(
+        gzip.compress(json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass"), compresslevel=6)
+    )
 
 
 def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:

@@ -58,6 +58,8 @@ def policy_resource(name: str, asset_type: str | None, project: str | None) -> s
 def records_of(asset: Fields) -> tuple[list[Record], bool]:
     """The records of one asset, and whether its type was one nhi-scan reads."""
     name = asset.string("name")
+    if not name:
+        raise asset.error("name", "an empty asset name")
     asset_type = asset.opt_str(_field(asset, "asset_type", "assetType"))
     if not asset_type:
         raise asset.error("asset_type", "missing required field")
@@ -73,6 +75,8 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         known = True
     resource = asset.obj("resource")
     reader = READERS.get(asset_type or "") or workload_reader(asset_type or "", project)
+    if reader is not None and resource is None and policy is None:
+        raise asset.error("resource", "missing: the asset has neither its resource nor its IAM policy")
     if resource is not None and reader is not None:
         data = resource.obj("data")
         if data is None:
@@ -85,7 +89,13 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
 def search_result(item: Fields) -> Record:
     """One answer of `gcloud asset search-all-iam-policies`: a resource and its policy."""
     asset_type = item.opt_str("assetType")
+    if asset_type == "":
+        raise item.error("assetType", "an empty asset type")
     project = item.opt_str("project")
+    if project == "":
+        raise item.error("project", "an empty project")
+    if not item.string("resource"):
+        raise item.error("resource", "an empty resource name")
     project_id = project.split("/", 1)[1] if project and "/" in project else project
     policy = item.obj("policy")
     if policy is None:

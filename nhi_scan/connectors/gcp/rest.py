@@ -196,6 +196,13 @@ def folder_or_organization(data: Fields) -> ScopeRecord:
     )
 
 
+def _permissions(data: Fields) -> tuple[str, ...]:
+    permissions = data.strings("includedPermissions")
+    if "" in permissions:
+        raise data.error(f"includedPermissions[{permissions.index('')}]", "an empty permission")
+    return tuple(permissions)
+
+
 def role(data: Fields) -> RoleRecord:
     name = short_name(data.string("name"))
     if "roles/" not in name:
@@ -203,7 +210,7 @@ def role(data: Fields) -> RoleRecord:
     return RoleRecord(
         name=name,
         title=data.opt_str("title"),
-        permissions=tuple(data.strings("includedPermissions")),
+        permissions=_permissions(data),
         deleted=bool(data.opt_bool("deleted")),
         source=data.source,
     )
@@ -262,6 +269,15 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
     oidc, aws, saml = data.obj("oidc"), data.obj("aws"), data.obj("saml")
     mapping = data.obj("attributeMapping")
     protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
+    if protocol == "unknown":
+        raise data.error("oidc", "none of oidc, aws or saml: the provider's protocol is unknown")
+    for key, value in mapping.raw.items() if mapping is not None else ():
+        if not isinstance(value, str) or not value:
+            raise mapping.error(str(key), "expected a non-empty mapping expression")  # type: ignore[union-attr]
+    if protocol != "aws" and (mapping is None or "google.subject" not in mapping.raw):
+        raise data.error("attributeMapping", "no google.subject mapping (required for OIDC and SAML providers)")
+    if data.opt_str("attributeCondition") == "":
+        raise data.error("attributeCondition", "an empty condition")
     return PoolProviderRecord(
         name=name,
         pool=name.rsplit("/providers/", 1)[0],
@@ -394,6 +410,13 @@ ACTIVITY_KINDS = {
 }
 
 
+def _last_authenticated(details: Fields) -> datetime | None:
+    """Policy Intelligence always writes the time of an activity it reports."""
+    if not details.has("lastAuthenticatedTime"):
+        raise details.error("lastAuthenticatedTime", "missing required field")
+    return timestamp(details, "lastAuthenticatedTime")
+
+
 def activity(entry: Fields) -> ActivityRecord:
     kind = ACTIVITY_KINDS.get(entry.string("activityType"))
     if kind is None:
@@ -415,7 +438,7 @@ def activity(entry: Fields) -> ActivityRecord:
         kind=kind,
         subject=subject,
         project=owner,
-        last_authenticated=timestamp(details, "lastAuthenticatedTime"),
+        last_authenticated=_last_authenticated(details),
         source=entry.source,
         observed_since=timestamp(period, "startTime") if period is not None else None,
     )

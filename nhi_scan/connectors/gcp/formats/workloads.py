@@ -82,7 +82,16 @@ def load(source: str, value: object) -> Records:
     for test, key, read in _KINDS:
         if sniff_items(value, test, page_key=key):
             return Records(tuple(read(entry) for entry in items(source, value, page_key=key)))
-    return Records(())
+    if _empty(value):
+        return Records(())
+    raise InputError(source, "not a list of instances, functions, Cloud Run services or reasoning engines")
+
+
+def _empty(value: object) -> bool:
+    """An empty answer: ``[]``, a REST page without items (``{}``) or with an empty list."""
+    if isinstance(value, list):
+        return not value
+    return isinstance(value, dict) and all(v == [] for k, v in value.items() if k in {key for _, key, _ in _KINDS})
 
 
 FORMAT = InputFormat(
