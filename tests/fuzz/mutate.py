@@ -37,6 +37,7 @@ OPTIONAL_KEYS = frozenset(
         "GroupPolicyList",
         "AttachedManagedPolicies",
         "GroupList",
+        "LastAuthenticated",
         "Path",
         "RoleLastUsed",
         "LastUsedDate",
@@ -445,7 +446,7 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         if strings:
             path = rng.choice(strings)
             key = _key_of(path)
-            valid = key in OPTIONAL_KEYS or key in FREE_TEXT_KEYS
+            valid = key in OPTIONAL_KEYS or key in FREE_TEXT_KEYS or "Condition" in path
             return Mutation(family=family, target=target, op="replace", invalid=not valid, path=path, value="")
         family = "wrong-type"
     if family == "policy-shape":
@@ -459,12 +460,25 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         invalid = _type(other) != _type(value) or (
             isinstance(value, dict) and isinstance(other, dict) and set(value) != set(other)
         )
+        if _strings_like(value) and _strings_like(other):
+            invalid = False  # "*" for ["s3:GetObject", ...]: IAM and GCP take a string or a list of strings alike
         return Mutation(family=family, target=target, op="replace", invalid=invalid, path=path, value=_copy(other))
     path, value = rng.choice(all_nodes)
     odd = _other_type(rng, value)
     # null where a value was is an absent value (Graph writes null for every unset field): wrong only if required.
     invalid = odd is not None or _key_of(path) not in OPTIONAL_KEYS or not isinstance(path[-1], str)
+    if "Condition" in path and isinstance(odd, (int, float, bool)) and len(path) - path.index("Condition") >= 3:
+        invalid = False  # IAM condition values may be numbers or booleans
     return Mutation(family="wrong-type", target=target, op="replace", invalid=invalid, path=path, value=odd)
+
+
+def _strings_like(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _at_line_end(data: bytes, offset: int) -> bool:
+    """A cut at a line's end leaves whole rows: a shorter export, not a damaged one (nothing can tell)."""
+    return data[offset - 1 : offset] == b"\n" or data[offset : offset + 1] in (b"\n", b"\r")
 
 
 def _copy(value: Any) -> Any:
@@ -555,7 +569,10 @@ def csv_mutation(rng: random.Random, target: str, data: bytes) -> Mutation:
         ]
     )
     if family == "truncation":
-        return Mutation(family=family, target=target, op="truncate", invalid=True, offset=rng.randrange(1, len(data)))
+        offset = rng.randrange(1, len(data))
+        return Mutation(
+            family=family, target=target, op="truncate", invalid=not _at_line_end(data, offset), offset=offset
+        )
     if family == "encoding":
         if rng.random() < 0.3:
             return Mutation(family=family, target=target, op="prefix", invalid=False, data_hex="efbbbf")
@@ -602,7 +619,7 @@ def lines_mutation(rng: random.Random, target: str, data: bytes) -> Mutation:
     if rng.random() < 0.3:
         inner = json_mutation(rng, target, None, len(data))  # truncation of the whole file
         if rng.random() < 0.5:
-            return inner
+            return Mutation.from_json({**inner.as_json(), "invalid": not _at_line_end(data, inner.offset)})
         return Mutation(
             family="encoding", target=target, op="insert", invalid=True, offset=rng.randrange(len(data)), data_hex="ff"
         )

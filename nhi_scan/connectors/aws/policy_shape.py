@@ -22,7 +22,7 @@ _AWS_PRINCIPAL = re.compile(
 )
 #: A web identity or SAML provider of a 12-digit account, or an identity provider's domain (accounts.google.com).
 _FEDERATED = re.compile(
-    r"^(arn:aws[a-z-]*:iam::\d{12}:(saml-provider|oidc-provider)/.+|[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?)$"
+    r"^(arn:aws[a-z-]*:iam::\d{12}:(saml-provider|oidc-provider)/[^:\s]+|[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?)$"
 )
 #: A service principal (ec2.amazonaws.com, states.eu-west-1.amazonaws.com, ec2.amazonaws.com.cn).
 _SERVICE = re.compile(r"^(\*|[a-z0-9-]+(\.[a-z0-9-]+)+)$")
@@ -56,6 +56,11 @@ def _one_of(statement: Mapping[str, Any], name: str, *, required: bool) -> Itera
     value = statement[present[0]]
     if not _strings(value):
         yield present[0], f"expected a string or an array of strings, got {_shape(value)}"
+    elif name == "Resource":
+        for index, resource in enumerate([value] if isinstance(value, str) else value):
+            if resource != "*" and not resource.startswith("arn:"):
+                at = present[0] if isinstance(value, str) else f"{present[0]}[{index}]"
+                yield at, f"not an ARN nor *: {quote(resource)}"
     elif name == "Action":
         for index, action in enumerate([value] if isinstance(value, str) else value):
             if not _ACTION.match(action):

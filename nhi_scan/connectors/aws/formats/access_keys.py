@@ -37,6 +37,8 @@ def _key(item: Fields) -> AccessKeyRecord:
 
 def load(source: str, value: object) -> AccessKeyList:
     document = Fields(value, source)
+    if not isinstance(document.raw.get("AccessKeyMetadata"), list):
+        raise document.error("AccessKeyMetadata", "expected an array of keys")
     errors: list[InputError] = []
     keys = readable(document.objects("AccessKeyMetadata"), _key, errors)
     refuse_if_nothing_read(errors, len(keys))

@@ -43,6 +43,10 @@ COLUMNS = (
 )
 #: Without these the report cannot say anything about keys: refuse it.
 REQUIRED = ("user", "arn", "access_key_1_active", "access_key_1_last_rotated")
+#: Flags the report always writes as true or false (password_enabled is ``not_supported`` for the root user).
+_WRITTEN_FLAGS = frozenset(
+    {"mfa_active", "access_key_1_active", "access_key_2_active", "cert_1_active", "cert_2_active"}
+)
 _ROW_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(root|user(/[\w+=,.@-]+)*/[\w+=,.@-]+)$")
 #: Values meaning "no value" (never used, not applicable, not tracked).
 _EMPTY = frozenset({"", "n/a", "no_information", "not_supported"})
@@ -61,6 +65,8 @@ class _Row:
         return None if value.lower() in _EMPTY else value
 
     def flag(self, column: str) -> bool | None:
+        if column in _WRITTEN_FLAGS and column in self.values and not (self.values[column] or "").strip():
+            raise InputError(self.source, "an empty value where IAM writes true or false", field=column, line=self.line)
         value = self.text(column)
         if value is None:
             return None

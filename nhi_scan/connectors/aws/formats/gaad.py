@@ -19,7 +19,7 @@ from nhi_scan.connectors.aws.records import (
 )
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
-from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
+from nhi_scan.connectors.unreadable import note_unreadable, readable, refuse_if_nothing_read
 from nhi_scan.errors import InputError
 from nhi_scan.model import PolicyVersion
 
@@ -101,6 +101,10 @@ def _role(entry: Fields) -> RoleRecord:
     assert arn is not None
     last_used = entry.obj("RoleLastUsed")
     trust = _document(entry, "AssumeRolePolicyDocument", trust=True) if entry.has("AssumeRolePolicyDocument") else None
+    if trust is None:
+        note_unreadable(
+            entry.source, entry.path_of("AssumeRolePolicyDocument"), "missing: who may assume the role is unknown"
+        )
     profiles = tuple(
         str(iam_arn(profile, "Arn", "instance-profile")) for profile in entry.objects("InstanceProfileList")
     )
