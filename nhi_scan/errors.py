@@ -24,7 +24,8 @@ class InputError(NhiScanError):
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
-            return f"{where}: field {self.field}: {self.detail}"
+            field = self.field if len(self.field) <= 120 else f"{self.field[:60]}…{self.field[-50:]}"  # keys from data
+            return f"{where}: field {field}: {self.detail}"
         return f"{where}: {self.detail}"
 
 

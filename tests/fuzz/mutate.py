@@ -97,6 +97,17 @@ OPTIONAL_KEYS = frozenset(
         "owners",
         "passwordCredentials",
         "keyCredentials",
+        # Graph / AzureHound leave these out (or null) when there is nothing to say: never signed in, no sponsor,
+        # no subject (a flexible expression instead), no identity, no start date
+        "sponsors",
+        "signInActivity",
+        "lastSignInDateTime",
+        "subject",
+        "identity",
+        "userAssignedIdentities",
+        "startDateTime",
+        "servicePrincipalType",
+        "userPrincipalName",
     }
 )
 #: Keys whose value is free text or a name: another string there is a valid value.

@@ -51,6 +51,7 @@ from nhi_scan.model import (
     TrustKind,
 )
 from nhi_scan.policy.azure.roles import built_in_role, directory_roles, graph_app_roles
+from nhi_scan.redact import quote
 
 
 def secret_credential(secret: SecretRecord, holder: str) -> Credential:
@@ -291,7 +292,7 @@ class Access:
                 principal = identity_id(PRINCIPALS, record.principal_id)
                 self.notes.append(
                     f"{record.source}: role assignment {record.id.rsplit('/', 1)[-1]} ({name}) to a "
-                    f"{record.principal_type} principal ({record.principal_id}): kept as {principal}"
+                    f"{quote(record.principal_type)} principal ({record.principal_id}): kept as {principal}"
                 )
             else:
                 principal = self._principal(record.principal_id, kind, f"role assignment ({name})", record.source)

@@ -9,6 +9,7 @@ cannot be read is named and skipped, the rest of the file is read, and the sourc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
@@ -43,6 +44,10 @@ RESOURCE_KINDS = {
     "AZContainerRegistry": "Microsoft.ContainerRegistry/registries",
     "AZStorageAccount": "Microsoft.Storage/storageAccounts",
 }
+
+
+#: A kind shown as written (AZDevice); anything else is quoted, bounded.
+_PLAIN_KIND = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
 def _tenant(data: Fields, notes: list[str]) -> list[Record]:
@@ -222,7 +227,10 @@ def load(source: str, value: object) -> Records:
     if len(broken) > _NAMED_ERRORS:
         notes.append(f"{source}: {len(broken) - _NAMED_ERRORS} more unreadable AzureHound entries skipped")
     if ignored:
-        kinds = ", ".join(f"{kind} ({count})" for kind, count in sorted(ignored.items()))
+        kinds = ", ".join(
+            f"{kind if _PLAIN_KIND.match(kind) else quote(kind)} ({count})"
+            for kind, count in sorted(ignored.items())[:10]
+        )
         notes.append(f"{source}: AzureHound kinds not read: {kinds}")
     incomplete = f"{len(broken)} unreadable entr{'y' if len(broken) == 1 else 'ies'} skipped" if broken else None
     return Records(tuple(found), tuple(notes), incomplete)

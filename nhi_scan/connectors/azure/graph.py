@@ -159,7 +159,7 @@ def application(entry: Fields, notes: list[str]) -> tuple[ApplicationRecord, lis
     object_id = guid(entry, "id")
     record = ApplicationRecord(
         object_id=object_id,
-        app_id=opt_guid(entry, "appId"),
+        app_id=guid(entry, "appId"),  # every application has one: without it its service principal is not found
         display_name=entry.opt_str("displayName"),
         odata_type=entry.opt_str("@odata.type"),
         sign_in_audience=entry.opt_str("signInAudience"),
@@ -190,6 +190,8 @@ def federated_credential(
     expression = entry.obj("claimsMatchingExpression")
     if expression is not None and not expression.opt_str("value"):
         raise expression.error("value", "missing or empty expression")
+    if entry.opt_str("subject") == "":
+        raise entry.error("subject", "an empty subject")
     audiences = entry.strings("audiences")
     if not audiences or "" in audiences:
         raise entry.error("audiences", "missing, empty or holding an empty string")
