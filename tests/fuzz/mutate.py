@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -311,6 +312,7 @@ def _bindings(document: Any) -> list[tuple[Path, dict[str, Any]]]:
     return [(p, n) for p, n in nodes(document) if isinstance(n, dict) and ("members" in n or "role" in n)]
 
 
+_WELL_FORMED_ARN = re.compile(r"^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}|aws)?:[\w+=,.@/-]+$")
 _ARN_BREAKS = [
     lambda arn: (
         arn.replace(arn.split(":")[4], "1111222233334444", 1) if arn.count(":") >= 5 and arn.split(":")[4] else None
@@ -398,9 +400,8 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         keyed = [p for p, _ in all_nodes if isinstance(p[-1], str)]
         if keyed:
             path = rng.choice(keyed)
-            return Mutation(
-                family=family, target=target, op="delete", invalid=str(path[-1]) not in OPTIONAL_KEYS, path=path
-            )
+            invalid = str(path[-1]) not in OPTIONAL_KEYS and "Condition" not in path
+            return Mutation(family=family, target=target, op="delete", invalid=invalid, path=path)
         family = "wrong-type"
     if family == "duplicate-key":
         keyed = [(p, n) for p, n in all_nodes if isinstance(p[-1], str)]
@@ -448,6 +449,8 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
                 resource = _key_of(path) in ("Resource", "NotResource", "Condition") or any(
                     s == "Condition" for s in path
                 )
+                # In a policy, an ARN that is still well formed is another principal, not a broken one.
+                resource = resource or (_in_policy(path) and _WELL_FORMED_ARN.match(broken) is not None)
                 return Mutation(
                     family=family, target=target, op="replace", invalid=not resource, path=path, value=broken
                 )

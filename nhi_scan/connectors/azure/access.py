@@ -290,10 +290,11 @@ class Access:
             kind = record.principal_type if collection_of_principal_type(record.principal_type) else None
             if record.principal_type and kind is None:
                 principal = identity_id(PRINCIPALS, record.principal_id)
-                self.notes.append(
+                note = (
                     f"{record.source}: role assignment {record.id.rsplit('/', 1)[-1]} ({name}) to a "
                     f"{quote(record.principal_type)} principal ({record.principal_id}): kept as {principal}"
                 )
+                self.notes.append(note if len(note) <= 280 else note[:279] + "…")
             else:
                 principal = self._principal(record.principal_id, kind, f"role assignment ({name})", record.source)
             condition = (

@@ -208,6 +208,8 @@ def load(source: str, value: object) -> Records:
     meta = document.obj("meta")
     if meta is not None and (meta.opt_str("type") or "azure").lower() != "azure":
         raise meta.error("type", f"not AzureHound's Azure output (type {quote(meta.opt_str('type'))})")
+    if not isinstance(document.raw.get("data"), list):
+        raise document.error("data", "expected an array of AzureHound entries")
     found: list[Record] = []
     notes: list[str] = []
     ignored: Counter[str] = Counter()

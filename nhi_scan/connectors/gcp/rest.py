@@ -269,6 +269,8 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
     oidc, aws, saml = data.obj("oidc"), data.obj("aws"), data.obj("saml")
     mapping = data.obj("attributeMapping")
     protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
+    if oidc is not None and not oidc.opt_str("issuerUri"):
+        raise oidc.error("issuerUri", "missing required field")
     if protocol == "unknown":
         raise data.error("oidc", "none of oidc, aws or saml: the provider's protocol is unknown")
     for key, value in mapping.raw.items() if mapping is not None else ():
@@ -412,7 +414,7 @@ ACTIVITY_KINDS = {
 
 def _last_authenticated(details: Fields) -> datetime | None:
     """Policy Intelligence always writes the time of an activity it reports."""
-    if not details.has("lastAuthenticatedTime"):
+    if details.raw.get("lastAuthenticatedTime") is None:
         raise details.error("lastAuthenticatedTime", "missing required field")
     return timestamp(details, "lastAuthenticatedTime")
 

@@ -131,6 +131,8 @@ def _policy(entry: Fields) -> ManagedPolicyRecord:
     assert arn is not None
     default_id = entry.opt_str("DefaultVersionId")
     versions = []
+    if not entry.has("PolicyVersionList"):
+        note_unreadable(entry.source, entry.path_of("PolicyVersionList"), "missing: what the policy grants is unknown")
     for version in entry.objects("PolicyVersionList"):
         version_id = version.opt_str("VersionId") or "v?"
         is_default = version.opt_bool("IsDefaultVersion")
@@ -152,6 +154,9 @@ def _policy(entry: Fields) -> ManagedPolicyRecord:
 
 
 def _page(page: Fields, errors: list[InputError]) -> GaadDocument:
+    for key in _KEYS:
+        if page.has(key) and not isinstance(page.raw[key], list):
+            raise page.error(key, "expected an array")
     warnings = []
     if page.opt_bool("IsTruncated"):
         warnings.append(
