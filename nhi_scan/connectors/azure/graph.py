@@ -133,7 +133,7 @@ def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord
     sponsors = refs(entry, "sponsors") if entry.has("sponsors") else None
     return ServicePrincipalRecord(
         object_id=object_id,
-        app_id=opt_guid(entry, "appId"),
+        app_id=guid(entry, "appId"),  # every service principal has one (its application's, or its own)
         display_name=entry.opt_str("displayName") or entry.opt_str("appDisplayName"),
         sp_type=sp_type(entry),
         odata_type=entry.opt_str("@odata.type"),
@@ -192,6 +192,8 @@ def federated_credential(
         raise expression.error("value", "missing or empty expression")
     if entry.opt_str("subject") == "":
         raise entry.error("subject", "an empty subject")
+    if not entry.opt_str("name"):
+        raise entry.error("name", "missing required field")
     audiences = entry.strings("audiences")
     if not audiences or "" in audiences:
         raise entry.error("audiences", "missing, empty or holding an empty string")

@@ -170,6 +170,8 @@ def project(data: Fields) -> ScopeRecord:
     name = data.opt_str("name")
     if number is None and name and name.startswith("projects/"):
         number = name.split("/", 1)[1]
+    if number is None or not str(number).isdigit():
+        raise data.error("projectNumber", "no project number (projectNumber, or name projects/NUMBER)")
     display = data.opt_str("displayName") or (name if name and not name.startswith("projects/") else None)
     return ScopeRecord(
         name=f"projects/{project_id}",
