@@ -18,7 +18,7 @@ _PRINCIPAL_KEYS = ("AWS", "Service", "Federated", "CanonicalUser")
 #: (A deleted principal shows as its unique id, ``AROA...``.)
 _AWS_PRINCIPAL = re.compile(
     r"^(\*|\d{12}|A[A-Z]{3}[A-Z0-9]{12,}|"
-    r"arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role|federated-user|group)/.+))$"
+    r"arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|(user|role|assumed-role|federated-user|group)/[\w+=,.@/-]+))$"
 )
 #: A web identity or SAML provider of a 12-digit account, or an identity provider's domain (accounts.google.com).
 _FEDERATED = re.compile(
