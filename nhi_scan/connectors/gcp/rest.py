@@ -273,6 +273,8 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
     protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
     if oidc is not None and not oidc.opt_str("issuerUri"):
         raise oidc.error("issuerUri", "missing required field")
+    if oidc is not None and "" in oidc.strings("allowedAudiences"):
+        raise oidc.error("allowedAudiences", "an empty audience")
     if protocol == "unknown":
         raise data.error("oidc", "none of oidc, aws or saml: the provider's protocol is unknown")
     for key, value in mapping.raw.items() if mapping is not None else ():
