@@ -103,3 +103,9 @@ MAX_PAGES = 10_000
 
 def too_many_pages() -> str:
     return f"paging did not end after {MAX_PAGES} pages: stopped (the listing is incomplete)"
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """An API's message as one bounded line (its own words may span lines or run long)."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -24,6 +24,7 @@ from nhi_scan.connectors.live_limits import (
     CallLimits,
     last_call,
     note_call,
+    one_line,
     retry_after_seconds,
     unexpected_answer,
 )
@@ -130,11 +131,6 @@ class ApiError(Exception):
 FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
 
 
-def _one_line(text: str, limit: int = 300) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def max_attempts() -> int:
     text = os.environ.get("AWS_MAX_ATTEMPTS", "10").strip()
     return max(1, int(text)) if text.isdigit() else 10
@@ -168,7 +164,7 @@ def new_session(profile: str | None, region: str | None) -> Any:
     try:
         return boto3.Session(profile_name=profile, region_name=region)
     except BotoCoreError as exc:
-        raise ApiError("session", _one_line(str(exc))) from None
+        raise ApiError("session", one_line(str(exc))) from None
 
 
 def _is_error_page(http_response: Any) -> bool:
@@ -383,7 +379,7 @@ def _translated(label: str) -> Iterator[None]:
         message = str(error.get("Message") or exc)
         if code.isdigit():  # an HTTP error page, not an AWS error answer
             raise ApiError(label, f"HTTP {code} from the service (no AWS error details)", code=code) from None
-        raise ApiError(label, _one_line(f"{code}: {message}"), code=code) from None
+        raise ApiError(label, one_line(f"{code}: {message}"), code=code) from None
     except ResponseParserError:
         raise ApiError(label, "unreadable answer (not an AWS API response; an HTTP error page?)") from None
     except (KeyError, IndexError, TypeError, ValueError, AttributeError, SyntaxError) as exc:
@@ -391,12 +387,12 @@ def _translated(label: str) -> Iterator[None]:
         raise ApiError(label, f"unreadable answer ({type(exc).__name__} reading it: not an AWS API response)") from None
     except BotoCoreError as exc:
         name = type(exc).__name__
-        detail = _one_line(f"{name}: {exc}", 200)
+        detail = one_line(f"{name}: {exc}", 200)
         raise ApiError(label, detail, code=name, unavailable=_unavailable(exc)) from None
     except ApiError:
         raise
     except Exception as exc:  # whatever else the SDK or its transport raised while making the call (urllib3's own)
-        raise ApiError(label, _one_line(f"{type(exc).__name__}: {exc}", 200)) from None
+        raise ApiError(label, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
 
 
 def _unavailable(exc: Exception) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from nhi_scan.connectors.azure.fetch_http import one_line
+from nhi_scan.connectors.live_limits import one_line
 from nhi_scan.errors import NhiScanError
 
 if TYPE_CHECKING:

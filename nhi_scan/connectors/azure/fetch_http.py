@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
-from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, unexpected_answer
+from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, one_line, unexpected_answer
 from nhi_scan.errors import UsageError
 from nhi_scan.redact import redact_text
 
@@ -126,11 +126,6 @@ class ApiError(Exception):
 
 #: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
 FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def error_detail(status: int, payload: object, fallback: str) -> tuple[str, str | None]:

@@ -7,7 +7,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-from nhi_scan.connectors.gcp.fetch_http import GcpEndpoints, one_line
+from nhi_scan.connectors.gcp.fetch_http import GcpEndpoints
+from nhi_scan.connectors.live_limits import one_line
 from nhi_scan.errors import NhiScanError
 
 CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform"

@@ -21,6 +21,7 @@ from nhi_scan.connectors.live_limits import (
     CallLimits,
     last_call,
     note_call,
+    one_line,
     retry_after_seconds,
     unexpected_answer,
 )
@@ -111,11 +112,6 @@ class ApiError(Exception):
 
 #: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
 FAILURES: tuple[type[Exception], ...] = (ApiError, *SHAPE_ERRORS)
-
-
-def one_line(text: str, limit: int = 300) -> str:
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def error_detail(status: int, payload: object, fallback: str) -> tuple[str, bool]:

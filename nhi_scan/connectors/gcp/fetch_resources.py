@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.gcp import fetch_permissions as perm
-from nhi_scan.connectors.gcp.fetch_http import REPEATED_TOKEN, UNREADABLE, USER_AGENT, ApiError, RetryPolicy, one_line
-from nhi_scan.connectors.live_limits import CallLimits, note_call
+from nhi_scan.connectors.gcp.fetch_http import REPEATED_TOKEN, UNREADABLE, USER_AGENT, ApiError, RetryPolicy
+from nhi_scan.connectors.live_limits import CallLimits, note_call, one_line
 
 T = TypeVar("T")
 _PARENT_TYPES = {"organizations": "organization", "folders": "folder"}
