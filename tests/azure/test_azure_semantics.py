@@ -61,6 +61,8 @@ def github_entries(graph: IdentityGraph) -> list[str]:
 
 def github_edges(graph: IdentityGraph) -> list[Edge]:
     return [e for node in github_entries(graph) for e in graph.edges_from(node)]
+
+
 TENANT_ADMIN = f"admin:azure:tenants/{TENANT}"
 
 # Entra directory role template ids
@@ -426,6 +428,19 @@ def test_cloud_application_administrator_scoped_to_one_app_reaches_that_app_only
     assert not [e for e in result.out(sp_id(1)) if result.graph.node_kind(e.target) is NodeKind.HUB]
     assert sp_id(1) not in result.findings("privilege-escalation")
     assert sp_id(1) in result.findings("lateral-movement")
+
+
+def test_an_app_scoped_directory_role_is_not_tenant_wide(tmp_path: Path) -> None:
+    # Graph gives appScopeId instead of directoryScopeId for an app-specific scope: no directory object lies in it
+    tenant = Tenant()
+    tenant.service_principals += [principal(1, "app-scoped"), principal(2, "tenant-wide")]
+    scoped = role(1, GLOBAL_ADMINISTRATOR)
+    del scoped["directoryScopeId"]
+    tenant.role_assignments += [scoped | {"appScopeId": "/"}, role(2, GLOBAL_ADMINISTRATOR)]
+    result = scan(tmp_path, tenant)
+    admins = result.findings("admin-identity")
+    assert sp_id(2) in admins and sp_id(1) not in admins
+    assert TENANT_ADMIN not in result.reach(sp_id(1))
 
 
 def test_a_directory_role_through_a_role_assignable_group_reaches_its_members(tmp_path: Path) -> None:

@@ -92,6 +92,14 @@ CASES: list[tuple[str, object, tuple[str, ...]]] = [
         ("value[0].roleDefinitionId", "missing"),
     ),
     (
+        "roles.json",
+        page(
+            "roleManagement/directory/roleAssignments",
+            {"principalId": oid(1), "roleDefinitionId": "62e90394-69f5-4237-9190-012177145e10"},
+        ),
+        ("value[0].directoryScopeId", "missing, and no appScopeId"),
+    ),
+    (
         "roleAssignments.json",
         [{"id": "/x", "scope": f"/subscriptions/{SUB}", "roleDefinitionId": "/r/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"}],
         ("[0].principalId", "missing"),

@@ -279,11 +279,18 @@ def role_definition(entry: Fields) -> DirectoryRoleDefinitionRecord:
 
 
 def _directory_scope(entry: Fields) -> str:
-    """The scope of a directory role: absent is the whole directory (``/``); empty is not a scope."""
+    """The scope of a directory role: ``/`` (the whole directory), an administrative unit or one object; an
+    app-specific scope (``appScopeId`` instead) holds no directory object. Graph always gives one of the two, so
+    neither is a damaged assignment, not a tenant-wide one (reading it as ``/`` would invent Global Administrators)."""
     scope = entry.opt_str("directoryScopeId")
     if scope == "":
         raise entry.error("directoryScopeId", "an empty scope")
-    return scope or "/"
+    if scope is not None:
+        return scope
+    app_scope = entry.opt_str("appScopeId")
+    if app_scope:
+        return f"app:{app_scope}"
+    raise entry.error("directoryScopeId", "missing, and no appScopeId: the assignment's scope is unknown")
 
 
 def role_assignment(entry: Fields, *, eligible: bool) -> DirectoryRoleAssignmentRecord:
