@@ -714,6 +714,19 @@ def test_owner_of_a_role_assignable_group_adds_itself_and_gets_the_groups_role(t
     assert sp_id(2) not in result.findings("privilege-escalation")
 
 
+def test_a_group_holding_a_directory_role_is_role_assignable_without_the_flag(tmp_path: Path) -> None:
+    # Entra assigns roles only to role-assignable groups: a record without isAssignableToRole does not make the
+    # group one that any group manager may add members to
+    tenant = Tenant()
+    tenant.service_principals.append(principal(1, "group-lifecycle"))
+    holder = group(30, "Tier0 Privileged Role Admins", owners=[ref("servicePrincipal", 1)])
+    del holder["isAssignableToRole"]
+    tenant.groups.append(holder)
+    tenant.role_assignments.append(role(30, PRIVILEGED_ROLE_ADMINISTRATOR))
+    result = scan(tmp_path, tenant)
+    assert methods(result.step(sp_id(1))[group_id(30)]) == {"azure-role-assignable-group-add-member-owner"}
+
+
 # -- Azure RBAC --------------------------------------------------------------------------------------------------------
 
 

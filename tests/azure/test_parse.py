@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 
 from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.graph import delegated_grant
+from nhi_scan.connectors.fields import Fields
 from nhi_scan.model import (
     CredentialKind,
     Grant,
@@ -751,3 +753,13 @@ def test_sample_tenant_planted_facts() -> None:
     flexible = next(t for t in graph.trusts if t.target_id == "servicePrincipals/1108e058-4011-4859-b2db-c116cadb1876")
     assert flexible.conditions["claims_matching_expression"] == "claims['sub'] matches 'repo:northwind/*'"
     assert by_id(graph, "servicePrincipals/4927be9e-0fc7-45fd-81e4-e8a3ac6f0836").attributes["sponsors"] == []
+
+
+@pytest.mark.parametrize(("principal", "consent"), [(None, "AllPrincipals"), (oid(5), "Principal")])
+def test_a_delegated_grant_without_its_consent_type_takes_it_from_its_principal(
+    principal: str | None, consent: str
+) -> None:
+    # Graph always gives consentType; an export without it still says whom the consent covers: no principal is
+    # every user (admin consent), so leaving the field out cannot hide a tenant-wide grant
+    raw = {"clientId": oid(1), "principalId": principal, "resourceId": oid(9), "scope": "Mail.Read"}
+    assert delegated_grant(Fields(raw, "oauth2PermissionGrants.json")).consent_type == consent

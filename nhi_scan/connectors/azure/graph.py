@@ -255,10 +255,12 @@ def app_role_assignment(entry: Fields) -> AppRoleAssignmentRecord:
 
 
 def delegated_grant(entry: Fields) -> DelegatedGrantRecord:
+    principal = opt_guid(entry, "principalId")
     return DelegatedGrantRecord(
         client_id=guid(entry, "clientId"),
-        consent_type=entry.opt_str("consentType"),
-        principal_id=opt_guid(entry, "principalId"),
+        # Graph gives it always; without it, the principal tells: none is consent for every user (AllPrincipals)
+        consent_type=entry.opt_str("consentType") or ("Principal" if principal else "AllPrincipals"),
+        principal_id=principal,
         resource_id=guid(entry, "resourceId"),
         scope=" ".join(_scope(entry).split()),
         id=entry.opt_str("id"),

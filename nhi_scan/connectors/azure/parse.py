@@ -28,6 +28,7 @@ from nhi_scan.connectors.azure.names import (
 from nhi_scan.connectors.azure.records import (
     ApplicationRecord,
     Collected,
+    DirectoryRoleAssignmentRecord,
     FederatedCredentialRecord,
     GroupRecord,
     MembershipRecord,
@@ -137,6 +138,10 @@ class _Builder:
         self.listed_sign_ins = {r.app_id for r in collected.of(SignInRecord)}
         self.owners = self._owners()
         self.memberships = self._memberships()
+        #: Principals holding a directory role: a group among them is role-assignable whatever its record says
+        #: (Entra assigns roles to no other group), so a group record without the flag does not open it to Groups
+        #: Administrators.
+        self.role_holders = {r.principal_id for r in collected.of(DirectoryRoleAssignmentRecord)}
 
     @property
     def tenant(self) -> str:
@@ -309,7 +314,7 @@ class _Builder:
         identity = identity_id(GROUPS, group.object_id)
         attributes = {
             "object_id": group.object_id,
-            "is_assignable_to_role": group.is_assignable_to_role,
+            "is_assignable_to_role": group.is_assignable_to_role or group.object_id in self.role_holders,
             "security_enabled": group.security_enabled,
         }
         return Identity(
