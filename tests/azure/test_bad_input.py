@@ -217,3 +217,21 @@ def test_secret_text_in_an_error_is_never_echoed(tmp_path: Path) -> None:
     assert_one_line(source, "endDateTime")
     assert value not in source.detail
     assert json.dumps(content).count(value) == 1
+
+
+ENTRA_SECRET = "abc8Q~Zx9Kq2LmN4pR6sT8vW0yB3dF5hJ7kM9nP1qS"
+
+
+@pytest.mark.parametrize(
+    ("relative", "content"),
+    [
+        ("sps.json", sp_with(passwordCredentials=[secret(1, keyId=ENTRA_SECRET)])),
+        (f"arm/subscriptions/{SUB}/identities.json", [{"id": ENTRA_SECRET, "name": "x", "type": "x"}]),
+    ],
+    ids=["guid", "arm-id"],
+)
+def test_a_secret_in_an_id_field_is_redacted_in_the_error(tmp_path: Path, relative: str, content: object) -> None:
+    """The error quotes the value as written: a lower-cased copy no longer has a secret's shape, so it was shown."""
+    source = source_of(tmp_path, relative, content)
+    assert_one_line(source, "not shown")
+    assert ENTRA_SECRET[8:24].lower() not in source.detail.lower()

@@ -48,16 +48,18 @@ def tags(entry: Fields, key: str = "tags") -> dict[str, str]:
 
 
 def resource_id(entry: Fields, key: str = "id") -> str:
+    """An ARM id, lower-cased. Errors here and below quote the field as written, never the lower-cased id:
+    redaction recognises a secret by its case."""
     value = arm_id(entry.string(key))
     if not value.startswith(("/subscriptions/", "/providers/")):
-        raise entry.error(key, f"not an Azure resource id: {quote(value)}")
+        raise entry.error(key, f"not an Azure resource id: {quote(entry.string(key))}")
     return value
 
 
 def _subscription(entry: Fields, identifier: str, key: str = "id") -> str:
     found = subscription_of(identifier)
     if found is None:
-        raise entry.error(key, f"not inside a subscription: {quote(identifier)}")
+        raise entry.error(key, f"not inside a subscription: {quote(entry.string(key))}")
     return found
 
 
@@ -122,7 +124,7 @@ def _children(props: Fields, parent: str) -> list[Record]:
 def resource_group(entry: Fields) -> ResourceGroupRecord:
     identifier = resource_id(entry)
     if resource_group_of(identifier) != identifier:
-        raise entry.error("id", f"not a resource group id: {quote(identifier)}")
+        raise entry.error("id", f"not a resource group id: {quote(entry.string('id'))}")
     return ResourceGroupRecord(
         id=identifier,
         name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
@@ -178,7 +180,7 @@ def identity_federated_credential(entry: Fields) -> FederatedCredentialRecord:
     """``az identity federated-credential list``: the credential's ``id`` names its identity."""
     identifier = resource_id(entry)
     if _FIC not in identifier:
-        raise entry.error("id", f"not a federated identity credential id: {quote(identifier)}")
+        raise entry.error("id", f"not a federated identity credential id: {quote(entry.string('id'))}")
     return federated_credential(
         view(entry, "issuer"),
         identity_resource_id=identifier.split(_FIC, 1)[0],
@@ -193,7 +195,7 @@ _ROLE_DEFINITION_ID = re.compile(r"^(\S{0,300}/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f
 def _role_definition_id(data: Fields) -> str:
     value = arm_id(data.string("roleDefinitionId"))
     if not _ROLE_DEFINITION_ID.match(value):
-        raise data.error("roleDefinitionId", f"not a role definition id: {quote(value)}")
+        raise data.error("roleDefinitionId", f"not a role definition id: {quote(data.string('roleDefinitionId'))}")
     return value
 
 

@@ -46,10 +46,12 @@ _USER_SIGN_INS = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime", "las
 
 
 def guid(entry: Fields, key: str) -> str:
-    """A required object id (GUID), lower-cased (AzureHound upper-cases them)."""
-    value = entry.string(key).strip().lower()
+    """A required object id (GUID), lower-cased (AzureHound upper-cases them). The error quotes the value as
+    written: redaction recognises a secret by its case, so a lower-cased copy of one would escape it."""
+    raw = entry.string(key)
+    value = raw.strip().lower()
     if not GUID.match(value):
-        raise entry.error(key, f"not an object id (a GUID): {quote(value)}")
+        raise entry.error(key, f"not an object id (a GUID): {quote(raw)}")
     return value
 
 
