@@ -88,7 +88,10 @@ def _binding(entry: Fields) -> Binding:
 
 def bindings(policy: Fields) -> tuple[Binding, ...]:
     """The policy's bindings; one that cannot be read is left out with a note (``connectors/unreadable``), a
-    policy of which no binding reads is an error."""
+    policy of which no binding reads is an error. ``bindings: null`` is an error: IAM leaves the field out of a
+    policy without bindings, so a null was damaged, not empty."""
+    if policy.has("bindings") and policy.raw["bindings"] is None:
+        raise policy.error("bindings", "null (expected an array; a policy without bindings leaves the field out)")
     errors: list[InputError] = []
     found = readable(policy.objects("bindings"), _binding, errors)
     refuse_if_nothing_read(errors, len(found))

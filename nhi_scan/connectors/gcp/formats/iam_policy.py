@@ -66,7 +66,12 @@ def load_at(source: str, relative: str, value: object) -> Records:
     resource, project = found
     if re.search(r"[\s]", resource):
         raise InputError(source, f"resource name from the path has spaces: {quote(resource)}")
-    return Records((policy(require_object(value, source), resource, project=project),))
+    data = require_object(value, source)
+    if not (data.raw.keys() <= _POLICY_KEYS and data.raw.keys() & {"bindings", "etag"}):
+        # Named iam-policy.json but not a policy (wrapped, or other fields): read as one, it would be an empty
+        # policy and every grant on the resource would vanish without a word.
+        raise InputError(source, "not an IAM policy (expected only bindings, etag, version, auditConfigs)")
+    return Records((policy(data, resource, project=project),))
 
 
 FORMAT = InputFormat(
