@@ -76,13 +76,12 @@ def main() -> None:
             sys.exit(code)
         if os.environ.get("NHI_SCAN_DEBUG"):  # last resort: one line unless debugging
             raise
-        if os.environ.get("NHI_SCAN_DEBUG"):
-            raise
         err_console.print(
             f"internal error: {type(exc).__name__}: {visible(redact_text(str(exc), loose=True)[:300])} "
             "(set NHI_SCAN_DEBUG=1 for a traceback and report it)",
             markup=False,
             highlight=False,
+            soft_wrap=True,  # one line off a terminal too (a CI log), not wrapped at 80 columns
         )
         sys.exit(3)
     if isinstance(code, int) and code:

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
+from nhi_scan.connectors import json_text
 from nhi_scan.connectors.unreadable import note_unreadable
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
@@ -135,15 +136,20 @@ class Fields:
 
 
 def decode_policy_document(value: object, source: str, where: str) -> Mapping[str, Any]:
+    """The policy document at ``where``; one given as JSON text (GAAD's URL-encoded form) is decoded as strictly as
+    a file is (:mod:`nhi_scan.connectors.json_text`), so nesting, huge numbers or a key given twice inside the text
+    is said the same way as in a decoded document, never an internal error or a silent last-one-wins."""
     document: object = value
     if isinstance(value, str):
         text = value.strip()
         if not text.startswith("{"):
             text = urllib.parse.unquote(text)
         try:
-            document = json.loads(text)
+            document = json_text.decode(source, text, where=where)
         except json.JSONDecodeError as exc:
             raise InputError(source, f"policy document is not valid JSON ({exc.msg})", field=where) from None
+        except InputError as exc:
+            raise InputError(source, f"policy document: {exc.detail}", field=where) from None
     if not isinstance(document, dict):
         raise InputError(source, f"policy document must be an object, got {_type_name(document)}", field=where)
     statements = document.get("Statement")

@@ -19,6 +19,9 @@ _TOKEN = re.compile(
 )
 _TIME = re.compile(r"""^request\.time$""")
 _TIMESTAMP = re.compile(r"""^timestamp\(\s*["']([^"']+)["']\s*\)$""")
+#: Parentheses and negations nested deeper than this are not read (UNKNOWN), so that no condition of GCP's 12,800
+#: characters exhausts the stack of the recursive descent; IAM's own conditions nest a handful deep.
+MAX_NESTING = 100
 
 
 class _Parser:
@@ -28,6 +31,7 @@ class _Parser:
         self.tokens = self._tokens(text)
         self.index = 0
         self.now = now
+        self.depth = 0
 
     @staticmethod
     def _tokens(text: str) -> list[str]:
@@ -73,17 +77,26 @@ class _Parser:
             value = min(value, self._not())
         return value
 
+    def _deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ValueError("the condition is nested too deeply to read")
+
     def _not(self) -> Tri:
         if self._peek() == "!":
             self._take()
+            self._deeper()
             value = self._not()
+            self.depth -= 1
             return {Tri.TRUE: Tri.FALSE, Tri.FALSE: Tri.TRUE}.get(value, Tri.UNKNOWN)
         return self._comparison()
 
     def _comparison(self) -> Tri:
         if self._peek() == "(":
             self._take()
+            self._deeper()
             value = self._or()
+            self.depth -= 1
             if self._take() != ")":
                 raise ValueError("a parenthesis is not closed")
             return value

@@ -144,7 +144,17 @@ def _skip_row(error: InputError, errors: list[InputError]) -> None:
 
 
 def parse_csv(source: str, text: str) -> CredentialReport:
+    """The report's rows; CSV the reader cannot split (a bare carriage return in an unquoted cell, which IAM never
+    writes) refuses the file naming the line, since no row after it can be trusted to be cut where IAM cut it."""
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _parse_rows(source, reader)
+    except csv.Error as exc:
+        detail = str(exc).split(" - ")[0][:80]
+        raise InputError(source, f"not CSV as IAM writes it: {detail}", line=reader.line_num + 1) from None
+
+
+def _parse_rows(source: str, reader: csv.DictReader[str]) -> CredentialReport:
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing_required = [column for column in REQUIRED if column not in header]
     if missing_required:
