@@ -97,3 +97,14 @@ def test_the_internal_error_line_is_one_line_off_a_terminal(tmp_path: Path) -> N
     assert done.returncode == 3, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("internal error: RuntimeError"), done.stderr
+
+
+@pytest.mark.parametrize("rotated", ["", "N/A"])
+def test_an_active_key_without_its_rotation_date_is_named_not_read_as_never_rotated(
+    tmp_path: Path, rotated: str
+) -> None:
+    row = report_row("svc-b", key1=(True, rotated or "EMPTY", "N/A")).replace("EMPTY", "")
+    write_export(tmp_path, report=credential_report(report_row("svc-a"), row))
+    status, _, warnings = _source(tmp_path, "credential-report.csv")
+    assert status == SourceStatus.PARTIAL.value
+    assert any(":3: field access_key_1_last_rotated:" in w and "active credential" in w for w in warnings), warnings

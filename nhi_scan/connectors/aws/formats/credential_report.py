@@ -84,6 +84,18 @@ class _Row:
                 self.source, f"not a timestamp: {quote(value or '')}", field=column, line=self.line
             ) from None
 
+    def rotated(self, active: str, column: str) -> datetime | None:
+        """When an active key or certificate was made: IAM always writes it, so an empty value there (or N/A) is an
+        error, not "never rotated" (the key's age, and its rotation finding, would vanish)."""
+        when = self.time(column)
+        if when is None and self.flag(active) and column in self.values:
+            value = (self.values[column] or "").strip()
+            shown = quote(value) if value else "an empty value"
+            raise InputError(
+                self.source, f"{shown} where IAM writes the date of an active credential", field=column, line=self.line
+            )
+        return when
+
 
 def sniff_text(text: str) -> bool:
     first = text.lstrip().split("\n", 1)[0].strip().lower()
@@ -112,7 +124,7 @@ def _row(row: _Row) -> CredentialReportRow:
         KeySlot(
             index=i,
             active=bool(row.flag(f"access_key_{i}_active")),
-            last_rotated=row.time(f"access_key_{i}_last_rotated"),
+            last_rotated=row.rotated(f"access_key_{i}_active", f"access_key_{i}_last_rotated"),
             last_used=row.time(f"access_key_{i}_last_used_date"),
             last_used_service=row.text(f"access_key_{i}_last_used_service"),
             last_used_region=row.text(f"access_key_{i}_last_used_region"),
@@ -120,7 +132,11 @@ def _row(row: _Row) -> CredentialReportRow:
         for i in (1, 2)
     )
     certs = tuple(
-        CertSlot(index=i, active=bool(row.flag(f"cert_{i}_active")), last_rotated=row.time(f"cert_{i}_last_rotated"))
+        CertSlot(
+            index=i,
+            active=bool(row.flag(f"cert_{i}_active")),
+            last_rotated=row.rotated(f"cert_{i}_active", f"cert_{i}_last_rotated"),
+        )
         for i in (1, 2)
     )
     return CredentialReportRow(
