@@ -543,3 +543,36 @@ def test_gcp_files_beside_the_aws_sample_leave_it_fully_scanned(tmp_path: Path) 
     assert report["scan"]["errors"] == [next(s.detail for s in mixed.sources if s.path == str(broken))]
     lines = [line for line in cli.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(broken) in lines[0]
+
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        "user:alice@example.com",
+        "serviceAccount:ci@p-1.iam.gserviceaccount.com",
+        "group:ops+oncall@example.co.uk",
+        "domain:example.com",
+        "deleted:serviceAccount:old@p.iam.gserviceaccount.com?uid=123",
+        "deleted:user:bob@example.com",
+        "principal://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/subject/s",
+        "principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/*",
+        "allUsers",
+        "allAuthenticatedUsers",
+        "projectOwner:p-1",
+    ],
+)
+def test_every_member_form_iam_writes_is_read(member: str) -> None:
+    """The member check refuses damaged e-mail addresses, never a form real policies hold."""
+    from nhi_scan.connectors.gcp.rest import _MEMBER
+
+    assert _MEMBER.match(member)
+
+
+@pytest.mark.parametrize(
+    "member",
+    ["serviceAccount:ci@", "serviceAccount:ci.iam.gserviceaccount.com", "user:a@@b.com", "domain:", "user:a@b"],
+)
+def test_a_damaged_member_email_is_refused(member: str) -> None:
+    from nhi_scan.connectors.gcp.rest import _MEMBER
+
+    assert not _MEMBER.match(member)

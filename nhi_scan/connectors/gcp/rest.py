@@ -33,9 +33,14 @@ _SA_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)")
 _KEY_NAME = re.compile(r"projects/([^/]+)/serviceAccounts/([^/]+)/keys/([^/]+)$")
 #: Role names: predefined, or custom roles of a project or organisation.
 _ROLE = re.compile(r"^(roles/[\w.]+|(projects/[^/\s]+|organizations/\d+)/roles/[\w.]+)$")
-#: Binding members: a kind and a value (``user:a@b``, ``deleted:serviceAccount:x?uid=1``, ``principal://...``).
+#: Binding members as IAM writes them (``user:a@b.c``, ``deleted:serviceAccount:x@b.c?uid=1``, ``principal://...``).
+#: user:, serviceAccount: and group: hold an e-mail address (deleted: ones add
+#: ``?uid=ID``), domain: a domain name: ``serviceAccount:ci@`` or an address without its ``@`` is damaged, and read
+#: as written it would be a new identity in place of the real one.
+_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
 _MEMBER = re.compile(
-    r"^(allUsers|allAuthenticatedUsers|(deleted:)?(user|serviceAccount|group|domain):\S+|"
+    rf"^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group):[^@\s:?]+@{_DOMAIN}|"
+    rf"deleted:(user|serviceAccount|group):[^@\s:?]+@{_DOMAIN}(\?uid=\d+)?|domain:{_DOMAIN}|"
     r"principal(Set)?://\S+|project(Owner|Editor|Viewer):\S+)$"
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
