@@ -830,6 +830,60 @@ def test_not_actions_exclude_what_a_wildcard_allows(tmp_path: Path) -> None:
     assert "can grant itself any permission" in admin.message
 
 
+def deny_assignment(number: int, scope: str, actions: list[str], principals: list[str], excluded: list[str]) -> Any:
+    """``az rest`` / ARM deny assignment (created by Azure: Blueprints, managed applications, deployment stacks)."""
+    return {
+        "id": f"{scope}/providers/Microsoft.Authorization/denyAssignments/{oid(0x900 + number)}",
+        "name": oid(0x900 + number),
+        "properties": {
+            "denyAssignmentName": f"lock-{number}",
+            "permissions": [{"actions": actions, "notActions": [], "dataActions": [], "notDataActions": []}],
+            "scope": scope,
+            "principals": [{"id": p, "type": "ServicePrincipal"} for p in principals],
+            "excludePrincipals": [{"id": p, "type": "ServicePrincipal"} for p in excluded],
+        },
+    }
+
+
+def denied(tenant: Tenant, *denies: Any) -> Tenant:
+    tenant.files[f"arm/subscriptions/{SUB}/denyAssignments.json"] = {"value": list(denies)}
+    return tenant
+
+
+def test_a_deny_assignment_blocks_what_a_role_allows(tmp_path: Path) -> None:
+    tenant = denied(
+        contributor_tenant(),
+        deny_assignment(1, SUB_ID, ["*"], [oid(1)], []),
+        deny_assignment(2, SUB_ID, ["*"], ["00000000-0000-0000-0000-000000000000"], [oid(2).upper()]),
+    )
+    tenant.service_principals += [principal(1, "locked-out"), principal(2, "excluded-from-everyone")]
+    tenant.rbac += [arm_assignment(1, oid(1), CONTRIBUTOR, SUB_ID), arm_assignment(2, oid(2), CONTRIBUTOR, SUB_ID)]
+    result = scan(tmp_path, tenant)
+    assert not result.out(sp_id(1))
+    assert sp_id(1) not in result.findings("privilege-escalation")
+    # "everyone" except it: the exclusion wins, it still runs commands on the VM
+    assert "azure-vm-run-command" in methods(result.step(sp_id(2), certain=True)[sp_id(4)])
+
+
+def test_a_deny_assignment_below_the_role_protects_only_what_it_covers(tmp_path: Path) -> None:
+    tenant = denied(contributor_tenant(), deny_assignment(1, RG_COMPUTE, ["Microsoft.Compute/*"], [oid(1)], []))
+    tenant.service_principals.append(principal(1, "contributor"))
+    tenant.rbac.append(arm_assignment(1, oid(1), CONTRIBUTOR, SUB_ID))
+    result = scan(tmp_path, tenant)
+    reached = result.step(sp_id(1), certain=True)
+    assert sp_id(4) not in reached  # the VM's identity, in the resource group the deny covers
+    assert "azure-app-service-deploy-code" in methods(reached[sp_id(5)])  # the Function App, outside it
+
+
+def test_an_owner_under_a_deny_assignment_is_not_admin_equivalent(tmp_path: Path) -> None:
+    tenant = denied(contributor_tenant(), deny_assignment(1, SUB_ID, ["*/delete"], [oid(1)], []))
+    tenant.service_principals += [principal(1, "locked-owner"), principal(2, "owner")]
+    tenant.rbac += [arm_assignment(1, oid(1), OWNER, SUB_ID), arm_assignment(2, oid(2), OWNER, SUB_ID)]
+    result = scan(tmp_path, tenant)
+    assert not [e for e in result.out(sp_id(1)) if e.method == "admin-equivalent"]
+    assert [e for e in result.out(sp_id(2)) if e.method == "admin-equivalent"]
+
+
 def test_an_abac_condition_on_the_assignment_makes_the_edge_conditional(tmp_path: Path) -> None:
     tenant = contributor_tenant()
     tenant.service_principals += [principal(1, "conditional-contributor"), principal(2, "constrained-delegate")]

@@ -25,7 +25,7 @@ from nhi_scan.escalation.azure.catalog import (
 from nhi_scan.escalation.azure.holders import Holders
 from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
-from nhi_scan.model import Identity, IdentityKind, Inventory, PolicyKind, ScopeKind, Workload
+from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, Workload
 from nhi_scan.policy.azure.directory import Directory
 from nhi_scan.policy.azure.rbac import Rbac
 from nhi_scan.tri import Tri
@@ -423,6 +423,13 @@ class _Builder:
             held = self.meets(method, principal, None, scope)
             if held[0] is Tri.FALSE:
                 continue
+            if self._denied_below(principal, method, scope):
+                for candidate in below:  # judged one by one: a deny assignment protects some of them
+                    where = str(candidate.attributes.get("resource_id") or "")
+                    held_here = self.meets(method, principal, None, where) if where else held
+                    if held_here[0] is not Tri.FALSE:
+                        self.edge(principal, self.end(candidate), method, held_here, candidate.name)
+                continue
             only = below[0]
             if len(below) == 1 and str(only.attributes.get("resource_id") or "").lower().rstrip("/") == scope:
                 self.edge(principal, self.end(only), method, held, only.name)
@@ -530,6 +537,13 @@ class _Builder:
             held = self.meets(method, principal, None, scope)
             if held[0] is Tri.FALSE:
                 continue
+            if self._denied_below(principal, method, scope):
+                below_scope = [(w, self.meets(method, principal, None, w.id)) for w in below]  # judged one by one
+                for workload, held_here in below_scope:
+                    if held_here[0] is not Tri.FALSE:
+                        for identity in workload.identity_ids:
+                            self.edge(principal, identity, method, held_here, f"{workload.kind} {workload.name}")
+                continue
             if len(below) == 1 and below[0].id.lower().rstrip("/") == scope:
                 for identity in below[0].identity_ids:
                     self.edge(principal, identity, method, held, f"{below[0].kind} {below[0].name}")
@@ -542,6 +556,16 @@ class _Builder:
             label = f"every identity {words} under {scope} run as"
             hub = self._hub(f"hub:azure:{scope}:{','.join(kinds)}", label, members)
             self.edge(principal, hub, method, held, f"every {words} under {scope}")
+
+    def _denied_below(self, principal: Identity, method: Method, scope: str) -> bool:
+        """A deny assignment under ``scope`` blocks one of the method's RBAC grantors for the principal: one hub
+        for everything under the scope would reach what the deny protects."""
+        principals = self.directory.principals_of(principal)
+        return any(
+            self.rbac.denied_below(principals, g.name, scope, data=g.kind is GrantorKind.RBAC_DATA_ACTION)
+            for g in method.grantors
+            if g.kind in _RBAC
+        )
 
     def workload_index(self, method: Method) -> ScopeIndex[Workload]:
         """The method's workloads by scope, in the inventory's order (which decides which edge is kept)."""
@@ -561,9 +585,12 @@ class _Builder:
                 outcome = Tri.UNKNOWN if held.eligible else Tri.TRUE
                 self._admin(principal, self.tenant_node, f"admin-equivalent: {held.describe()}", outcome)
                 strongest = max(strongest, outcome)
-        for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
+        principals = self.directory.principals_of(principal)
+        for assignment in self.rbac.assignments(principals):
             if assignment.scope not in self.admin_scopes:
                 continue
+            if self.rbac.restricting(principals, assignment.scope) is not None:
+                continue  # a deny assignment there blocks something: not everything is in its hands
             if any("*" in block.actions and not block.not_actions for block in self.rbac.role(assignment.role_id)):
                 self._admin(
                     principal,
@@ -624,11 +651,6 @@ def build_azure(
         tenant=_tenant_of(inventory),
     )
     graph.register_methods(method_facts(methods))
-    denies = sum(1 for g in inventory.grants if g.policy_kind is PolicyKind.DENY_POLICY)
-    if denies:
-        analysis.notes.append(
-            f"{denies} Azure deny assignments were read but are not applied yet: a path they block is still reported"
-        )
     builder = _Builder(graph, inventory, analysis)
     builder.admin_targets()
     sources = [

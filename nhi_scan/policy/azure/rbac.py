@@ -2,8 +2,9 @@
 everything below; a role allows an action when one of its ``actions`` patterns covers it and none of its
 ``notActions`` does (case-insensitive, ``*`` across "/"). Data actions are matched the same way, separately.
 
-A condition (ABAC) on an assignment makes what it grants conditional. Deny assignments are not modelled yet: the
-analysis says so when an export holds any.
+A condition (ABAC) on an assignment makes what it grants conditional. A deny assignment blocks the actions it names
+at its scope (and below, unless ``doNotApplyToChildScopes``) for its principals (or everyone, the all-zero id) except
+those it excludes, whatever any role allows: Azure evaluates denies first.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from nhi_scan.connectors.azure import AZURE
 from nhi_scan.model import Grant, Policy, PolicyKind, Scope
 from nhi_scan.policy.azure.roles import built_in_role
 from nhi_scan.tri import Tri
@@ -48,6 +50,57 @@ class RoleGrant:
         return covers(allowed, action) and not covers(denied, action)
 
 
+#: The principal id of a deny assignment that applies to every principal (type SystemDefined).
+EVERYONE = "00000000-0000-0000-0000-000000000000"
+
+
+@dataclass(frozen=True, slots=True)
+class Deny:
+    """One deny assignment (Azure creates them: Blueprints, managed applications, deployment stacks)."""
+
+    name: str
+    scope: str
+    blocks: tuple[RoleGrant, ...]
+    #: Object ids (lower case); EVERYONE for all.
+    principals: frozenset[str]
+    excluded: frozenset[str]
+    children: bool
+
+    def applies_to(self, object_ids: set[str]) -> bool:
+        if object_ids & self.excluded:
+            return False
+        return EVERYONE in self.principals or bool(object_ids & self.principals)
+
+    def blocks_action(self, action: str, *, data: bool = False) -> bool:
+        return any(block.allows(action, data=data) for block in self.blocks)
+
+    def describe(self) -> str:
+        return f"deny assignment {self.name} on {self.scope}"
+
+
+def _object_ids(principals: Sequence[str]) -> set[str]:
+    """``servicePrincipals/ID``, ``groups/ID``... -> the object ids a deny assignment names."""
+    return {p.rsplit("/", 1)[-1].lower() for p in principals}
+
+
+def _deny(grant: Grant) -> Deny:
+    document = grant.document
+
+    def ids(key: str) -> frozenset[str]:
+        raw = document.get(key) or ()
+        return frozenset(str(p.get("id", "")).lower() for p in raw if isinstance(p, Mapping))
+
+    blocks = document.get("permissions") or ()
+    return Deny(
+        name=grant.policy_name,
+        scope=(grant.resource_scope or "/").lower().rstrip("/") or "/",
+        blocks=tuple(_block(b) for b in blocks if isinstance(b, Mapping)),
+        principals=ids("principals"),
+        excluded=ids("exclude_principals"),
+        children=bool(document.get("applies_to_children", True)),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     principal: str
@@ -72,7 +125,12 @@ class Rbac:
             self.custom[policy.id.lower()] = tuple(_block(b) for b in blocks if isinstance(b, Mapping))
         self.by_principal: dict[str, list[Assignment]] = defaultdict(list)
         self.unknown_roles: set[str] = set()
+        self.denies_at: dict[str, list[Deny]] = defaultdict(list)
         for grant in grants:
+            if grant.policy_kind is PolicyKind.DENY_POLICY and grant.provider == AZURE:
+                deny = _deny(grant)
+                self.denies_at[deny.scope].append(deny)
+                continue
             if grant.policy_kind is not PolicyKind.RBAC_ASSIGNMENT or grant.resource_scope is None:
                 continue
             outcome = Tri.UNKNOWN if grant.condition else Tri.TRUE
@@ -165,7 +223,47 @@ class Rbac:
             if blocks:
                 certain = Tri.TRUE if any(not b.conditional for b in blocks) else Tri.UNKNOWN
                 best = (min(assignment.outcome, certain), assignment)
+        if best[0] is not Tri.FALSE and self.denying(principals, action, resource, data=data) is not None:
+            return Tri.FALSE, None
         return best
+
+    def denying(self, principals: Sequence[str], action: str, resource: str, *, data: bool = False) -> Deny | None:
+        """The deny assignment that blocks ``action`` on ``resource`` for ``principals``, if any."""
+        if not self.denies_at:
+            return None
+        here = resource.lower().rstrip("/") or "/"
+        ids = _object_ids(principals)
+        for scope in self.chain(resource):
+            for deny in self.denies_at.get(scope, ()):
+                if (deny.children or scope == here) and deny.applies_to(ids) and deny.blocks_action(action, data=data):
+                    return deny
+        return None
+
+    def denied_below(self, principals: Sequence[str], action: str, scope: str, *, data: bool = False) -> bool:
+        """Whether a deny assignment for ``principals`` blocks ``action`` somewhere strictly below ``scope``: what
+        an assignment there allows then holds for only part of what lies under it."""
+        if not self.denies_at:
+            return False
+        top = scope.lower().rstrip("/") or "/"
+        ids = _object_ids(principals)
+        return any(
+            at != top and top in self.chain(at) and deny.applies_to(ids) and deny.blocks_action(action, data=data)
+            for at, denies in self.denies_at.items()
+            for deny in denies
+        )
+
+    def restricting(self, principals: Sequence[str], scope: str) -> Deny | None:
+        """A deny assignment that blocks some action at ``scope`` for ``principals``: they cannot do everything
+        there, whatever role they hold (so they are not admin-equivalent of it)."""
+        if not self.denies_at:
+            return None
+        here = scope.lower().rstrip("/") or "/"
+        ids = _object_ids(principals)
+        for at in self.chain(scope):
+            for deny in self.denies_at.get(at, ()):
+                if (deny.children or at == here) and deny.applies_to(ids) and any(b.actions for b in deny.blocks):
+                    return deny
+        return None
 
     def scopes_allowing(self, principals: Sequence[str], action: str) -> list[Assignment]:
         """The assignments that allow ``action`` somewhere (at their scope and below)."""
