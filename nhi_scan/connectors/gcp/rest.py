@@ -445,8 +445,13 @@ def activity(entry: Fields) -> ActivityRecord:
     else:
         match = _SA_NAME.search(resource)
         subject, owner = (match.group(2), match.group(1)) if match else (resource.rsplit("/", 1)[-1], None)
-    if not subject:
+    if not subject or re.search(r"\s", subject):
         raise entry.error("fullResourceName", "does not name a key or service account")
+    if kind == "service-account" and not (_EMAIL.match(subject) or subject.isdigit()):
+        # A damaged address names no account: the real one would then read as never used, without a word.
+        raise entry.error(
+            "fullResourceName", f"not a service account (an e-mail address or unique id): {quote(subject)}"
+        )
     period = entry.obj("observationPeriod")
     return ActivityRecord(
         kind=kind,

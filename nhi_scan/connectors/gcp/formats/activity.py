@@ -13,6 +13,7 @@ from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.formats._common import items, sniff_items
 from nhi_scan.connectors.gcp.records import ActivityCoverage, ActivityRecord, Record, Records
 from nhi_scan.connectors.gcp.rest import ACTIVITY_KINDS, activity
+from nhi_scan.errors import InputError
 
 _FILE_KINDS = {"activity-key-authentication.json": "key", "activity-sa-authentication.json": "service-account"}
 
@@ -37,6 +38,12 @@ def load(source: str, value: object) -> Records:
 
 
 def load_at(source: str, relative: str, value: object) -> Records:
+    """An empty ``{}`` is an error, not an empty answer: gcloud writes ``[]``, and an object read as no activity
+    would turn every account of the project into one never used."""
+    if value == {}:
+        raise InputError(
+            source, "an empty object, not an activity answer (gcloud writes [] when nothing authenticated)"
+        )
     found: list[Record] = [activity(entry) for entry in items(source, value, page_key="activities")] if value else []
     kinds = {r.kind for r in found if isinstance(r, ActivityRecord)} or {_FILE_KINDS.get(PurePath(source).name, "")}
     project = _project_of(relative) or next((r.project for r in found if isinstance(r, ActivityRecord)), None)
