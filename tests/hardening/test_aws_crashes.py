@@ -108,3 +108,39 @@ def test_an_active_key_without_its_rotation_date_is_named_not_read_as_never_rota
     status, _, warnings = _source(tmp_path, "credential-report.csv")
     assert status == SourceStatus.PARTIAL.value
     assert any(":3: field access_key_1_last_rotated:" in w and "active credential" in w for w in warnings), warnings
+
+
+def test_a_null_role_last_used_date_is_unknown_not_never_used(tmp_path: Path) -> None:
+    authz = gaad(roles=[role("app")])
+    authz["RoleDetailList"][0]["RoleLastUsed"] = {"LastUsedDate": None, "Region": "us-east-1"}
+    write_export(tmp_path, authz=authz)
+    loaded = load_inputs([tmp_path])
+    (document,) = loaded.documents
+    assert not document.payload.roles[0].last_used_known  # type: ignore[attr-defined]
+    assert any("RoleDetailList[0].RoleLastUsed.LastUsedDate: null" in w for w in loaded.warnings), loaded.warnings
+
+
+def _pages(second_role: dict[str, object]) -> list[dict[str, object]]:
+    first = gaad(roles=[role("app")]) | {"IsTruncated": True, "Marker": "abc"}
+    return [first, gaad(roles=[second_role])]
+
+
+def test_every_page_of_a_paginated_gaad_is_not_told_to_pass_every_page(tmp_path: Path) -> None:
+    write_export(tmp_path, extra={"authz.json": _pages(role("other"))})
+    loaded = load_inputs([tmp_path])
+    assert loaded.sources[0].status is SourceStatus.USED and not loaded.documents[0].payload.warnings  # type: ignore[attr-defined]
+    truncated = _pages(role("other"))[:1]
+    write_export(tmp_path, extra={"authz.json": truncated + truncated})
+    (document,) = load_inputs([tmp_path]).documents
+    assert any("its last page" in w for w in document.payload.warnings)  # type: ignore[attr-defined]
+
+
+def test_the_same_role_in_two_pages_with_other_contents_is_named(tmp_path: Path) -> None:
+    changed = role("app")
+    changed["Path"] = "/changed/"
+    write_export(tmp_path, extra={"authz.json": _pages(changed)})
+    loaded = load_inputs([tmp_path])
+    assert loaded.sources[0].status is SourceStatus.PARTIAL
+    assert any("[1].RoleDetailList" in w and "role/app is also in page [0]" in w for w in loaded.warnings)
+    write_export(tmp_path, extra={"authz.json": _pages(role("app"))})  # the same contents twice: harmless
+    assert load_inputs([tmp_path]).sources[0].status is SourceStatus.USED

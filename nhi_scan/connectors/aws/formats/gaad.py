@@ -100,6 +100,11 @@ def _role(entry: Fields) -> RoleRecord:
     arn = iam_arn(entry, "Arn", "role")
     assert arn is not None
     last_used = entry.obj("RoleLastUsed")
+    if last_used is not None and last_used.has("LastUsedDate") and last_used.raw["LastUsedDate"] is None:
+        # IAM leaves the date out of a role never used; a null is a wrong value, and read as "never" it would
+        # invent an unused role: when the role was last used is unknown instead.
+        note_unreadable(entry.source, last_used.path_of("LastUsedDate"), "null: when the role was last used is unknown")
+        last_used = None
     trust = _document(entry, "AssumeRolePolicyDocument", trust=True) if entry.has("AssumeRolePolicyDocument") else None
     if trust is None:
         note_unreadable(
@@ -157,29 +162,63 @@ def _page(page: Fields, errors: list[InputError]) -> GaadDocument:
     for key in _KEYS:
         if page.has(key) and not isinstance(page.raw[key], list):
             raise page.error(key, "expected an array")
-    warnings = []
-    if page.opt_bool("IsTruncated"):
-        warnings.append(
-            f"{page.source}: IsTruncated is true: this is one page of a paginated export; pass every page "
-            "(aws iam get-account-authorization-details paginates for you unless --max-items is set)"
-        )
     return GaadDocument(
         users=readable(page.objects("UserDetailList"), _user, errors),
         groups=readable(page.objects("GroupDetailList"), _group, errors),
         roles=readable(page.objects("RoleDetailList"), _role, errors),
         policies=readable(page.objects("Policies"), _policy, errors),
-        warnings=tuple(warnings),
     )
 
 
+def _truncated(source: str, pages: list[Fields]) -> tuple[str, ...]:
+    """A warning when the file ends on a page that says more follow. Only the last page counts: in an array of
+    every page, each one but the last says IsTruncated true, as it should."""
+    if not pages or not pages[-1].opt_bool("IsTruncated"):
+        return ()
+    where = "its last page" if len(pages) > 1 else "this is one page of a paginated export;"
+    return (
+        f"{source}: IsTruncated is true: {where} pass every page "
+        "(aws iam get-account-authorization-details paginates for you unless --max-items is set)",
+    )
+
+
+def _conflicts(source: str, documents: list[GaadDocument]) -> None:
+    """The same ARN given in two pages with other contents is said (the later one is read, as before): merged in
+    silence, a role's trust or policies would be whichever page came last."""
+    for kind, key in (("users", "UserDetailList"), ("groups", "GroupDetailList"), ("roles", "RoleDetailList")):
+        seen: dict[str, tuple[int, object]] = {}
+        for index, document in enumerate(documents):
+            for record in getattr(document, kind):
+                earlier = seen.get(record.arn)
+                if earlier is not None and earlier[1] != record:
+                    note_unreadable(
+                        source,
+                        f"[{index}].{key}",
+                        f"{record.arn} is also in page [{earlier[0]}] with other contents: the later one is read",
+                    )
+                seen[record.arn] = (index, record)
+    policies: dict[str, tuple[int, object]] = {}
+    for index, document in enumerate(documents):
+        for policy in document.policies:
+            earlier = policies.get(policy.arn)
+            if earlier is not None and earlier[1] != policy:
+                note_unreadable(
+                    source,
+                    f"[{index}].Policies",
+                    f"{policy.arn} is also in page [{earlier[0]}] with other contents: the later one is read",
+                )
+            policies[policy.arn] = (index, policy)
+
+
 def load(source: str, value: object) -> GaadDocument:
-    pages = value if isinstance(value, list) else [value]
+    raw_pages = value if isinstance(value, list) else [value]
     errors: list[InputError] = []
-    documents = [
-        _page(Fields(page, source, f"[{i}]" if isinstance(value, list) else ""), errors) for i, page in enumerate(pages)
-    ]
+    pages = [Fields(page, source, f"[{i}]" if isinstance(value, list) else "") for i, page in enumerate(raw_pages)]
+    documents = [_page(page, errors) for page in pages]
     if not documents:
         raise InputError(source, "empty list of GAAD pages")
+    if len(documents) > 1:
+        _conflicts(source, documents)
     refuse_if_nothing_read(
         errors, sum(len(d.users) + len(d.groups) + len(d.roles) + len(d.policies) for d in documents)
     )
@@ -188,7 +227,7 @@ def load(source: str, value: object) -> GaadDocument:
         groups=tuple(g for d in documents for g in d.groups),
         roles=tuple(r for d in documents for r in d.roles),
         policies=tuple(p for d in documents for p in d.policies),
-        warnings=tuple(w for d in documents for w in d.warnings),
+        warnings=_truncated(source, pages),
     )
 
 
