@@ -156,6 +156,16 @@ CASES = [
     ),
     pytest.param("projects/p2/iam-policy.json", "", ("projects/p2/iam-policy.json", "empty"), id="empty-file"),
     pytest.param("assets.ndjson", "", ("assets.ndjson", "empty"), id="empty-ndjson"),
+    pytest.param("assets.ndjson", "  \n\t\n\n", ("assets.ndjson", "only blank lines"), id="blank-ndjson"),
+    pytest.param(
+        "projects/p2/iam-policy.json",
+        {"v": {"bindings": [{"role": "roles/owner", "members": ["user:a@example.com"]}]}},
+        ("projects/p2/iam-policy.json", "not an IAM policy"),
+        id="policy-wrapped",
+    ),
+    pytest.param(
+        "projects/p2/activity-sa-authentication.json", {}, ("activity-sa-authentication.json", "[]"), id="activity-{}"
+    ),
     pytest.param(
         "projects/p2/iam-policy.json",
         {"bindings": "roles/owner", "etag": "BwX1"},

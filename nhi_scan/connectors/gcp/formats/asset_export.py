@@ -53,10 +53,12 @@ def load_path(source: str, path: Path) -> Records:
     broken = 0
     first_broken = 0
     ignored = 0
+    lines = 0
     try:
         for number, line in _lines(path):
             if not line.strip():
                 continue
+            lines += 1
             try:
                 value = json_text.decode(source, line, where=f"line {number}", line=number)
                 records, known = records_of(Fields(value, source, f"line {number}"))
@@ -71,6 +73,10 @@ def load_path(source: str, path: Path) -> Records:
             ignored += not known
     except UnicodeDecodeError as exc:
         raise InputError(source, f"not UTF-8 text (byte {exc.start})") from None
+    if not lines:
+        # Like an empty file: an export holds at least its organisation, so only blank lines is a broken export,
+        # not an estate without identities.
+        raise InputError(source, "no assets: the file holds only blank lines")
     if broken > _NAMED_ERRORS:
         notes.append(f"{source}: {broken - _NAMED_ERRORS} more unreadable assets skipped")
     incomplete = f"{broken} unreadable line(s) skipped, the first at {source}:{first_broken}" if broken else None
