@@ -82,6 +82,8 @@ def _binding(entry: Fields) -> Binding:
     condition = entry.obj("condition")
     if condition is not None and not isinstance(condition.raw.get("expression"), str):
         raise condition.error("expression", "a condition without an expression")
+    if condition is not None:
+        _check_timestamps(condition)
     return Binding(
         role=role,
         members=tuple(members),
@@ -89,6 +91,21 @@ def _binding(entry: Fields) -> Binding:
         if condition is None
         else {k: str(v) for k, v in condition.raw.items() if isinstance(v, str | int | float)},
     )
+
+
+_CEL_TIMESTAMP = re.compile(r"""\btimestamp\(\s*(?:"([^"]*)"|'([^']*)')\s*\)""")
+
+
+def _check_timestamps(condition: Fields) -> None:
+    """IAM refuses a condition whose ``timestamp("...")`` is not a date, so one in an export was damaged: read
+    on, the time test would silently be undecided and the grant's status would change."""
+    for match in _CEL_TIMESTAMP.finditer(condition.raw["expression"]):
+        literal = match.group(1) if match.group(1) is not None else match.group(2)
+        try:
+            if parse_timestamp(literal) is None:
+                raise ValueError(literal)
+        except ValueError:
+            raise condition.error("expression", f"not a timestamp in the condition: {quote(literal)}") from None
 
 
 def bindings(policy: Fields) -> tuple[Binding, ...]:
