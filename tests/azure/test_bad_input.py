@@ -73,6 +73,11 @@ CASES: list[tuple[str, object, tuple[str, ...]]] = [
     ("sps.json", sp_with(keyCredentials={"keyId": oid(1)}), ("value[0].keyCredentials", "array")),
     (
         "sps.json",
+        sp_with(passwordCredentials=[{**secret(1), "endDateTime": None}]),
+        ("value[0].passwordCredentials[0].endDateTime", "null or missing"),
+    ),
+    (
+        "sps.json",
         [page("servicePrincipals", sp(1, oid(101), "a")), page("servicePrincipals", sp(2, "x", "b"))],
         ("[1].value[0].appId", "not an object id"),
     ),

@@ -95,14 +95,22 @@ def secrets(entry: Fields, holder: str, notes: list[str]) -> tuple[SecretRecord,
     return tuple(found)
 
 
+def _credential_time(item: Fields, key: str) -> datetime | None:
+    """Entra gives every credential a start and an end (by default two years on): a null or missing one was lost
+    on the way, and read as "no end" it would hide an expiring (or expired) secret."""
+    if item.raw.get(key) is None:
+        raise item.error(key, "null or missing (Entra dates every credential)")
+    return item.timestamp(key)
+
+
 def _secret(item: Fields, kind: str) -> SecretRecord:
     return SecretRecord(
         kind=kind,
         key_id=guid(item, "keyId"),
         display_name=item.opt_str("displayName") or None,
         hint=item.opt_str("hint") if kind == "secret" else None,
-        start=item.timestamp("startDateTime"),
-        end=item.timestamp("endDateTime"),
+        start=_credential_time(item, "startDateTime"),
+        end=_credential_time(item, "endDateTime"),
         key_type=item.opt_str("type") if kind == "certificate" else None,
         usage=item.opt_str("usage") if kind == "certificate" else None,
     )
