@@ -12,6 +12,7 @@ from nhi_scan.connectors.formats import InputFormat, all_formats
 from nhi_scan.connectors.input_paths import expand
 from nhi_scan.errors import InputError
 from nhi_scan.model import SecretAtRest, Source, SourceStatus
+from nhi_scan.redact import quote
 
 #: Files larger than this are refused rather than exhausting memory (GAAD of 100k principals is ~200 MB).
 MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
@@ -104,6 +105,7 @@ def load_file(
         claimed = _json_format(path, value, formats)
         found.extend(secret_scan.find_in_json(name, text, value, claimed.provider if claimed else None))
         if claimed is None:
+            _refuse_if_nested(name, value, formats)
             raise LookupError(_describe_json(value))
         return LoadedDocument(format=claimed, source=name, payload=claimed.load_value(name, where, value))
     claimed = _text_format(path, text, formats)
@@ -124,6 +126,25 @@ def _json_format(path: Path, value: object, formats: Sequence[InputFormat]) -> I
     """The format that reads a JSON file: by content, then by name (an empty ``[]`` answer)."""
     by_content = (f for f in formats if f.sniff_json is not None and f.sniff_json(value))
     return next(by_content, None) or next((f for f in formats if path.name in f.file_names), None)
+
+
+def _refuse_if_nested(name: str, value: object, formats: Sequence[InputFormat]) -> None:
+    """A file no format reads whose content is an export one level down (wrapped in an array, or under a key of a
+    small object) is an error naming the format, not a skip: skipped, an estate's whole authorization details or
+    key listing would be lost from a report that still says it is complete."""
+    children: list[tuple[str, object]] = []
+    if isinstance(value, dict) and 0 < len(value) <= 3:
+        children = [(f"under the key {quote(str(key))}", child) for key, child in value.items()]
+    elif isinstance(value, list) and value:
+        children = [(f"in the array's element [{index}]", child) for index, child in enumerate(value[:5])]
+    for where, child in children:
+        inner = next((f for f in formats if f.sniff_json is not None and f.sniff_json(child)), None)
+        if inner is not None:
+            raise InputError(
+                name,
+                f"not an export as written: it holds {inner.description} one level down ({where}); "
+                "pass the command's output as it wrote it",
+            )
 
 
 def _text_format(path: Path, text: str, formats: Sequence[InputFormat]) -> InputFormat | None:

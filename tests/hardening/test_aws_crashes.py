@@ -144,3 +144,30 @@ def test_the_same_role_in_two_pages_with_other_contents_is_named(tmp_path: Path)
     assert any("[1].RoleDetailList" in w and "role/app is also in page [0]" in w for w in loaded.warnings)
     write_export(tmp_path, extra={"authz.json": _pages(role("app"))})  # the same contents twice: harmless
     assert load_inputs([tmp_path]).sources[0].status is SourceStatus.USED
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needles"),
+    [
+        ("authz.json", {"v": gaad(roles=[role("app")])}, ("get-account-authorization-details", "'v'")),
+        ("authz.json", [{"v": 1}, gaad(roles=[role("app")])], ("get-account-authorization-details", "[1]")),
+        (
+            "access-keys-ci.json",
+            [{"AccessKeyMetadata": [], "IsTruncated": False}],
+            ("list-access-keys", "[0]"),
+        ),
+    ],
+    ids=["gaad-under-a-key", "gaad-in-an-array", "key-listing-in-an-array"],
+)
+def test_an_export_wrapped_one_level_down_is_an_error_not_a_skip(
+    tmp_path: Path, name: str, content: object, needles: tuple[str, ...]
+) -> None:
+    write_export(tmp_path, extra={name: content})
+    status, detail, _ = _source(tmp_path, name)
+    assert status == SourceStatus.ERROR.value, detail
+    assert all(needle in detail for needle in needles), detail
+
+
+def test_a_foreign_json_file_is_still_skipped(tmp_path: Path) -> None:
+    write_export(tmp_path, extra={"package.json": {"name": "x", "dependencies": {"a": "1"}}})
+    assert _source(tmp_path, "package.json")[0] == SourceStatus.SKIPPED.value
