@@ -120,6 +120,16 @@ CASES: list[tuple[str, object, tuple[str, ...]]] = [
         ("[0].id", "not an Azure resource id"),
     ),
     (
+        "roleAssignments.json",
+        [arm_assignment(1, oid(3), "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", f"/subscriptions/{SUB}\x00")],
+        ("[0].scope", "not an Azure resource id"),
+    ),
+    (
+        "resources.json",
+        [arm_resource(f"{RG}/providers/Microsoft.Compute", "Microsoft.Compute/virtualMachines", None)],
+        ("[0].id", "not a resource id (.../providers/NAMESPACE/TYPE/NAME)"),
+    ),
+    (
         "resources.json",
         [
             arm_resource(
@@ -240,3 +250,9 @@ def test_a_secret_in_an_id_field_is_redacted_in_the_error(tmp_path: Path, relati
     source = source_of(tmp_path, relative, content)
     assert_one_line(source, "not shown")
     assert ENTRA_SECRET[8:24].lower() not in source.detail.lower()
+
+
+def test_an_assignment_at_the_root_scope_is_read(tmp_path: Path) -> None:
+    """``/`` (the tenant root) is a scope, though it is no resource id."""
+    content = [arm_assignment(1, oid(3), "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "/")]
+    assert source_of(tmp_path, "roleAssignments.json", content).status is SourceStatus.USED

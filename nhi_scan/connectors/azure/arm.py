@@ -47,13 +47,36 @@ def tags(entry: Fields, key: str = "tags") -> dict[str, str]:
     return {} if found is None else {str(k): "" if v is None else str(v) for k, v in found.raw.items()}
 
 
+#: A control character (a NUL appended, say) is in no ARM id: such an id was damaged, and read as written it
+#: would name no scope or resource, so what it grants would vanish without a word.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def resource_id(entry: Fields, key: str = "id") -> str:
     """An ARM id, lower-cased. Errors here and below quote the field as written, never the lower-cased id:
     redaction recognises a secret by its case."""
     value = arm_id(entry.string(key))
-    if not value.startswith(("/subscriptions/", "/providers/")):
+    if not value.startswith(("/subscriptions/", "/providers/")) or _CONTROL.search(value):
         raise entry.error(key, f"not an Azure resource id: {quote(entry.string(key))}")
     return value
+
+
+def _assignment_scope(data: Fields) -> str:
+    """A role assignment's scope: ``/`` (the root), a management group, a subscription or below."""
+    value = arm_id(data.string("scope"))
+    if value == "/" and not _CONTROL.search(data.string("scope")):
+        return value
+    return resource_id(data, "scope")
+
+
+def _resource_of_type(entry: Fields, identifier: str) -> str:
+    """A resource's id ends with ``providers/NAMESPACE/TYPE/NAME`` (and ``/TYPE/NAME`` per child): an id cut short
+    (``.../resourceGroups/r``) names another object, whose access would be read in place of the resource's."""
+    _, found, tail = identifier.rpartition("/providers/")
+    parts = tail.split("/")
+    if not found or len(parts) < 3 or len(parts) % 2 == 0 or not all(parts):
+        raise entry.error("id", f"not a resource id (.../providers/NAMESPACE/TYPE/NAME): {quote(entry.string('id'))}")
+    return identifier
 
 
 def _subscription(entry: Fields, identifier: str, key: str = "id") -> str:
@@ -137,7 +160,7 @@ def resource_group(entry: Fields) -> ResourceGroupRecord:
 def resource(entry: Fields) -> ResourceRecord:
     """A resource and the identities it runs as: ``identity.principalId`` (system-assigned) and
     ``identity.userAssignedIdentities`` (ARM id -> ``{principalId, clientId}``)."""
-    identifier = resource_id(entry)
+    identifier = _resource_of_type(entry, resource_id(entry))
     identity = entry.obj("identity")
     system: str | None = None
     assigned: list[tuple[str, str | None]] = []
@@ -202,7 +225,7 @@ def _role_definition_id(data: Fields) -> str:
 def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
     """``az role assignment list`` (flattened, with principalType and roleDefinitionName) or the REST shape."""
     data = view(entry, "roleDefinitionId")
-    scope = arm_id(data.string("scope"))
+    scope = _assignment_scope(data)
     principal_id = guid(data, "principalId")
     if entry.opt_str("id") == "":
         raise entry.error("id", "an empty assignment id")
