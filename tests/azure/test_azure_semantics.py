@@ -884,6 +884,37 @@ def test_an_owner_under_a_deny_assignment_is_not_admin_equivalent(tmp_path: Path
     assert [e for e in result.out(sp_id(2)) if e.method == "admin-equivalent"]
 
 
+KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+VAULT = f"{RG_APPS}/providers/Microsoft.KeyVault/vaults/kv-orders"
+
+
+def test_reading_a_vault_reaches_the_app_whose_secret_it_appears_to_keep(tmp_path: Path) -> None:
+    tenant = Tenant()
+    tenant.service_principals += [
+        principal(1, "orders-reader"),
+        principal(2, "orders-api"),
+        principal(3, "rg-contributor"),
+    ]
+    vault = {"id": VAULT, "name": "kv-orders", "properties": {"enableRbacAuthorization": True, "accessPolicies": []}}
+    secret = {"attributes": {"enabled": True}, "contentType": None, "tags": {}}
+    tenant.files[f"arm/subscriptions/{SUB}/keyVaults.json"] = [vault]
+    tenant.files[f"arm/subscriptions/{SUB}/keyVaults/kv-orders/secrets.json"] = [
+        secret | {"name": "orders-api-client-secret", "id": "https://kv-orders.vault.azure.net/secrets/a"},
+        secret | {"name": "smtp-password", "id": "https://kv-orders.vault.azure.net/secrets/b"},
+    ]
+    tenant.rbac += [
+        arm_assignment(1, oid(1), KEY_VAULT_SECRETS_USER, VAULT),
+        arm_assignment(3, oid(3), CONTRIBUTOR, RG_APPS),  # control plane only: an RBAC vault's secrets stay shut
+    ]
+    result = scan(tmp_path, tenant)
+    [read] = result.out(sp_id(1))
+    assert read.method == "azure-key-vault-secret-read-rbac" and not read.conditional
+    [stored] = result.out(read.target)
+    assert stored.target == sp_id(2) and stored.conditional and "inferred from its name" in stored.reason
+    assert "orders-api" in result.findings("lateral-movement")[sp_id(1)].message
+    assert not [e for e in result.out(sp_id(3)) if "vault" in e.target]
+
+
 def test_an_abac_condition_on_the_assignment_makes_the_edge_conditional(tmp_path: Path) -> None:
     tenant = contributor_tenant()
     tenant.service_principals += [principal(1, "conditional-contributor"), principal(2, "constrained-delegate")]

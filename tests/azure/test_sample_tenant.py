@@ -49,7 +49,19 @@ def test_planted_paths(result: ScanResult) -> None:
         "gh-actions-infra",  # P7: Contributor on nw-prod -> ops-vm-01's identity
         "group-lifecycle",  # P8: owner of the role-assignable Privileged Role Administrator group
         "Fabrikam Cloud Backup",  # P11: a foreign app with Application.ReadWrite.All
+        "nightly-export",  # P10: secrets Get on kv-nw-prod-ops -> deploy-bot-secret (inferred) -> deploy-bot
     }
+
+
+def test_a_secret_that_looks_like_another_apps_credential_is_a_conditional_hop(result: ScanResult) -> None:
+    # T15 / P10: the link between deploy-bot-secret and deploy-bot rests on its tag, so the path is conditional
+    [finding] = [f for f in result.findings if f.check_id == "privilege-escalation" and "nightly-export" in f.message]
+    assert finding.evidence["conditional"] and finding.severity.label == "medium"
+    vault, stolen, admin = finding.path
+    assert vault.target.endswith("/kv-nw-prod-ops") and "secrets get" in vault.reason
+    assert stolen.target == next(i.id for i in result.inventory.identities if i.name == "deploy-bot")
+    assert "deploy-bot-secret" in stolen.reason and "inferred from tag app: deploy-bot" in stolen.reason
+    assert admin.target.startswith("admin:azure:tenants/")
 
 
 def test_look_alike_negatives(result: ScanResult) -> None:
@@ -70,5 +82,7 @@ def test_look_alike_negatives(result: ScanResult) -> None:
 @pytest.mark.skipif(not HOUND.is_file(), reason="the AzureHound fixture is not present")
 def test_azurehound_form_gives_the_same_paths(result: ScanResult) -> None:
     hound = run_scan([HOUND], now=NOW)
-    for check in ("admin-identity", "privilege-escalation"):
-        assert named(hound, check) == named(result, check), check
+    assert named(hound, "admin-identity") == named(result, "admin-identity")
+    # AzureHound lists no Key Vault secret names (the sample README says so): P10's inferred deploy-bot-secret hop
+    # is the one path only the Graph + ARM form can show
+    assert named(hound, "privilege-escalation") == named(result, "privilege-escalation") - {"nightly-export"}

@@ -24,6 +24,7 @@ from nhi_scan.escalation.azure.catalog import (
 )
 from nhi_scan.escalation.azure.holders import Holders
 from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
+from nhi_scan.escalation.azure.vaults import link_vaults
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
 from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, Workload
 from nhi_scan.policy.azure.directory import Directory
@@ -42,7 +43,8 @@ _ADMIN_KINDS = {
     TargetKind.MANAGEMENT_GROUP: ScopeKind.MANAGEMENT_GROUP,
     TargetKind.SUBSCRIPTION: ScopeKind.SUBSCRIPTION,
 }
-#: Methods that lead nowhere an identity is (secrets of vaults, account keys): left to their own checks for now.
+#: Methods that lead to stores, not identities: Key Vault ones are applied by ``vaults.py`` (a vault's secrets may be
+#: other identities' credentials); storage and Cosmos DB account keys are not followed yet.
 _DATA_TARGETS = (TargetKind.KEY_VAULT, TargetKind.STORAGE_ACCOUNT, TargetKind.COSMOS_ACCOUNT)
 _TENANT_WIDE = frozenset({GrantorKind.GRAPH_PERMISSION})
 _RBAC = (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION)
@@ -667,5 +669,6 @@ def build_azure(
     for identity in sources:
         if analysis.admin.get(identity.id) is not Tri.TRUE:
             builder.apply(identity)
+    link_vaults(builder, methods, [i for i in sources if analysis.admin.get(i.id) is not Tri.TRUE])
     builder.agents()
     return analysis
