@@ -256,3 +256,14 @@ def test_an_assignment_at_the_root_scope_is_read(tmp_path: Path) -> None:
     """``/`` (the tenant root) is a scope, though it is no resource id."""
     content = [arm_assignment(1, oid(3), "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "/")]
     assert source_of(tmp_path, "roleAssignments.json", content).status is SourceStatus.USED
+
+
+@pytest.mark.parametrize(
+    ("expression", "problem"),
+    [("claims['sub'] matches 'repo:x/*", "unterminated quote"), ("claims['sub' eq 'a'", "bracket not closed")],
+)
+def test_a_malformed_claims_expression_is_an_error(tmp_path: Path, expression: str, problem: str) -> None:
+    """Entra refuses such an expression on write: read on, it would only be unjudged and its breadth unseen."""
+    content = page("federatedIdentityCredentials", fic(1, None, claimsMatchingExpression={"value": expression}))
+    source = source_of(tmp_path, f"graph/applications/{oid(11)}/federatedIdentityCredentials.json", content)
+    assert_one_line(source, "claimsMatchingExpression.value", problem)

@@ -28,6 +28,30 @@ class Term:
         return f"claims['{self.claim}'] {self.operator} '{self.value}'"
 
 
+def malformed(expression: str) -> str | None:
+    """Why the expression cannot be one Entra stored (it refuses them on write), or None: an unterminated quote or
+    unbalanced brackets. Read on, such an expression would only be "unjudged" and its breadth would go unseen."""
+    quoted = False
+    depth = {"[": 0, "(": 0}
+    closing = {"]": "[", ")": "("}
+    for char in expression:
+        if char == "'":
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char in depth:
+            depth[char] += 1
+        elif char in closing:
+            depth[closing[char]] -= 1
+            if depth[closing[char]] < 0:
+                return f"a {char!r} without its opening"
+    if quoted:
+        return "an unterminated quote"
+    if any(depth.values()):
+        return "a bracket not closed"
+    return None
+
+
 def terms(expression: str) -> tuple[Term, ...]:
     return tuple(Term(m["claim"], m["op"], m["value"]) for m in _TERM.finditer(expression))
 

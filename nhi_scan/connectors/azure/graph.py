@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from nhi_scan.connectors.azure.claims_expression import malformed
 from nhi_scan.connectors.azure.names import GUID, collection_of_odata_type
 from nhi_scan.connectors.azure.records import (
     ApplicationRecord,
@@ -200,6 +201,9 @@ def federated_credential(
     expression = entry.obj("claimsMatchingExpression")
     if expression is not None and not expression.opt_str("value"):
         raise expression.error("value", "missing or empty expression")
+    problem = malformed(expression.string("value")) if expression is not None else None
+    if expression is not None and problem is not None:
+        raise expression.error("value", f"not a claims expression ({problem}): {quote(expression.string('value'))}")
     if entry.opt_str("subject") == "":
         raise entry.error("subject", "an empty subject")
     if not entry.opt_str("name"):
