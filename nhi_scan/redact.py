@@ -21,6 +21,11 @@ KINDS = (
         r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?:(?s:.){0,20000}?-----END[A-Z ]*PRIVATE KEY-----"
         r"|(?:\s|\\[rn]|[A-Za-z0-9+/=]{16,})*)",
     ),
+    # A block's tail cut from its head (a field that kept what followed a slash): the body runs before its footer.
+    (
+        "a PEM private key",
+        r"(?<![A-Za-z0-9+/=\s])(?:[A-Za-z0-9+/=]|\s|\\[rn])*+-----END[A-Z ]*PRIVATE KEY-----",
+    ),
     ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}|\bgithub_pat_[A-Za-z0-9_]{20,}"),
     ("a GitLab token", r"\bglpat-[A-Za-z0-9_-]{20,}"),
     ("a Slack token", r"\bxox[abprs]-[A-Za-z0-9-]{10,}"),
@@ -33,7 +38,21 @@ KINDS = (
 _AWS_SECRET = ("an AWS secret access key", r"(?<![A-Za-z0-9/+=])(?![0-9a-fA-F]{40})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _SECRET = re.compile("|".join(f"(?:{pattern})" for _, pattern in KINDS))
 #: Every shape of KINDS holds one of these: text with none of them needs no regex.
-_MARKERS = ("-----BEGIN", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xox", "AIza", "eyJ", "Q~")
+_MARKERS = (
+    "-----BEGIN",
+    "-----END",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "AIza",
+    "eyJ",
+    "Q~",
+)
 _LOOSE = re.compile("|".join(f"(?:{pattern})" for _, pattern in (*KINDS, _AWS_SECRET)))
 _BY_KIND = tuple((kind, re.compile(pattern)) for kind, pattern in (*KINDS, _AWS_SECRET))
 
@@ -87,6 +106,41 @@ def redact_text(text: str, *, loose: bool = False) -> str:
         return text  # the common case, decided by substring tests (a regex over megabytes of report is slow)
     pattern = _LOOSE if loose else _SECRET
     return pattern.sub("[redacted]", text) if pattern.search(text) else text
+
+
+_AWS_RUN = re.compile(r"[A-Za-z0-9/+]{40,}")
+
+
+def _random(key: str) -> bool:
+    return (
+        not all(c in "0123456789abcdefABCDEF" for c in key)
+        and any(c.isdigit() for c in key)
+        and any(c.islower() for c in key)
+        and any(c.isupper() for c in key)
+    )
+
+
+def aws_keys_in(text: str) -> list[str]:
+    """The runs of ``text`` shaped like an AWS secret access key that also mix digits, upper and lower case (as a
+    random key does; a 40-letter name of words such as an AWS managed policy's does not), alone or as segments of
+    a path (``projects/<key>/buckets/x``): for the whole value of a name-like field (a Sid, a policy or service
+    name, a scope, a resource path), where the bare shape alone would take real names."""
+    if len(text) < 40:
+        return []
+    found = []
+    for run in _AWS_RUN.findall(text):
+        starts = [0, *(i + 1 for i, c in enumerate(run) if c == "/")]
+        ends = {len(run), *(i for i, c in enumerate(run) if c == "/")}
+        found += [run[i : i + 40] for i in starts if i + 40 in ends and _random(run[i : i + 40])]
+    return found
+
+
+def redact_name(text: str) -> str:
+    """A name-like field's value with credential shapes redacted, a bare AWS secret key's among them."""
+    text = redact_text(text)
+    for key in aws_keys_in(text):
+        text = text.replace(key, "[redacted]")
+    return text
 
 
 def redact_value(value: object) -> object:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from nhi_scan.model import Category, Finding, Identity, Inventory, PathHop, Provider, Severity
 from nhi_scan.providers import remediation as provider_remediation
+from nhi_scan.redact import aws_keys_in
 from nhi_scan.settings import Settings
 
 if TYPE_CHECKING:
@@ -87,6 +88,25 @@ class Check:
         chosen_provider = provider or (identity.provider if identity else None)
         if chosen_provider is None:
             raise ValueError(f"{self.id}: a finding about {subject!r} needs an identity or a provider")
+        # ids and evidence values are each one field's whole value: a bare AWS secret key there (pasted into a name,
+        # a project id, a Sid) is recognised, and not repeated anywhere in the finding's text
+        keys = _keys_in(evidence) | _keys_in(subject) if evidence else _keys_in(subject)
+        if identity is not None:
+            keys |= _keys_in(identity.scope)
+        for hop in path:
+            keys |= _keys_in(hop.source) | _keys_in(hop.target)
+        if keys:
+            subject, message = _without(subject, keys), _without(message, keys)
+            evidence = redact_value_of(evidence, keys)
+            path = tuple(
+                PathHop(
+                    source=_without(h.source, keys),
+                    target=_without(h.target, keys),
+                    edge=h.edge,
+                    reason=_without(h.reason, keys),
+                )
+                for h in path
+            )
         return Finding(
             id=fingerprint(self.id, subject, fingerprint_key),
             check_id=self.id,
@@ -102,3 +122,31 @@ class Check:
             evidence=dict(evidence or {}),
             path=path,
         )
+
+
+def _keys_in(value: object) -> set[str]:
+    """Bare AWS secret keys held by the strings of an evidence value (each a field's value, read loosely)."""
+    if isinstance(value, str):
+        return set(aws_keys_in(value)) if len(value) >= 40 else set()
+    if isinstance(value, Mapping):
+        return set().union(*(_keys_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list | tuple):
+        return set().union(*(_keys_in(v) for v in value)) if value else set()
+    return set()
+
+
+def _without(text: str, keys: set[str]) -> str:
+    for key in keys:
+        text = text.replace(key, "[redacted]")
+    return text
+
+
+def redact_value_of(value: Any, keys: set[str]) -> Any:
+    """``value`` with each of ``keys`` replaced in its strings."""
+    if isinstance(value, str):
+        return _without(value, keys)
+    if isinstance(value, Mapping):
+        return {k: redact_value_of(v, keys) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value_of(v, keys) for v in value]
+    return value

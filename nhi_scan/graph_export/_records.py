@@ -16,7 +16,7 @@ from typing import Any
 from nhi_scan.graph import IdentityGraph, NodeKind
 from nhi_scan.model import Credential, Finding, Identity, Provider, Workload
 from nhi_scan.providers import display_name
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name, redact_text
 from nhi_scan.timeutil import iso
 
 Primitive = str | int | float | bool
@@ -95,7 +95,7 @@ def _identity(identity: Identity, findings: Sequence[Finding]) -> NodeRecord:
         "displayname": identity.name,
         "provider": str(identity.provider),
         "kind": str(identity.kind),
-        "scope": identity.scope,
+        "scope": redact_name(identity.scope),
         "machine": identity.machine,
         "machine_reason": identity.machine_reason,
         "owner": redact_text(identity.owner, loose=True) if identity.owner else None,
@@ -142,7 +142,7 @@ def _workload(workload: Workload) -> NodeRecord:
         "displayname": workload.name,
         "provider": str(workload.provider),
         "kind": workload.kind,
-        "scope": workload.scope,
+        "scope": redact_name(workload.scope),
         "identity": workload.identity_id,
         **{f"attr_{k}": v for k, v in workload.attributes.items()},
     }

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from nhi_scan.graph_export import ExportedGraph, GraphExporter
 from nhi_scan.graph_export._records import Value
+from nhi_scan.reporters._text import visible
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
 SCHEMA = "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"
@@ -28,7 +29,9 @@ def _text(value: Value) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(value)
-    return _INVALID_XML.sub("", str(value))
+    # as every report shows text: credential shapes redacted, control and bidirectional characters as escapes (ids
+    # too, the same way everywhere, so edges still name their nodes)
+    return _INVALID_XML.sub("", visible(str(value)))
 
 
 def _type(values: Iterable[Value]) -> str:

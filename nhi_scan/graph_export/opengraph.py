@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from nhi_scan.graph_export import ExportedGraph, GraphExporter
 from nhi_scan.graph_export._records import edge_kind_name
+from nhi_scan.redact import redact_text
 
 SOURCE_KIND = "NHIScan"
 
@@ -19,12 +20,14 @@ def to_document(graph: ExportedGraph) -> dict[str, Any]:
     return {
         "metadata": {"source_kind": SOURCE_KIND},
         "graph": {
-            "nodes": [{"id": n.id, "kinds": list(n.kinds), "properties": n.properties} for n in graph.nodes],
+            "nodes": [
+                {"id": redact_text(n.id), "kinds": list(n.kinds), "properties": n.properties} for n in graph.nodes
+            ],
             "edges": [
                 {
                     "kind": edge_kind_name(e.kind),
-                    "start": {"match_by": "id", "value": e.source},
-                    "end": {"match_by": "id", "value": e.target},
+                    "start": {"match_by": "id", "value": redact_text(e.source)},
+                    "end": {"match_by": "id", "value": redact_text(e.target)},
                     "properties": e.properties,
                 }
                 for e in graph.edges

@@ -10,6 +10,7 @@ import re
 from html import escape
 
 from nhi_scan.model import PathHop
+from nhi_scan.reporters._text import visible
 
 BOX_WIDTH = 190
 BOX_HEIGHT = 40
@@ -28,6 +29,7 @@ def short_name(node_id: str) -> str:
 
 
 def _box(x: int, node_id: str, start: bool) -> str:
+    node_id = visible(node_id)  # redacted and control characters shown before it is cut to a label
     css = "node start" if start else "node"
     return (
         f'<g class="{css}"><title>{escape(node_id)}</title>'
@@ -40,9 +42,10 @@ def _box(x: int, node_id: str, start: bool) -> str:
 def _arrow(x: int, hop: PathHop) -> str:
     y = PAD + BOX_HEIGHT // 2
     end = x + GAP - 4
-    label = hop.edge if len(hop.edge) <= MAX_EDGE_LABEL else hop.edge[: MAX_EDGE_LABEL - 1] + "…"
+    edge, reason = visible(hop.edge), visible(hop.reason)
+    label = edge if len(edge) <= MAX_EDGE_LABEL else edge[: MAX_EDGE_LABEL - 1] + "…"
     return (
-        f'<g class="edge"><title>{escape(hop.edge)}: {escape(hop.reason)}</title>'
+        f'<g class="edge"><title>{escape(edge)}: {escape(reason)}</title>'
         f'<line x1="{x + 4}" y1="{y}" x2="{end - 8}" y2="{y}"></line>'
         f'<polygon points="{end - 10},{y - 5} {end},{y} {end - 10},{y + 5}"></polygon>'
         f'<text x="{x + GAP // 2}" y="{y - 8}" text-anchor="middle">{escape(label)}</text></g>'

@@ -11,7 +11,7 @@ import json
 from typing import TextIO
 
 from nhi_scan.model import Finding, Identity, ScanResult
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name, redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
 from nhi_scan.reporters._text import visible
@@ -62,7 +62,7 @@ def row(finding: Finding, identity: Identity | None) -> list[str]:
         finding.title,
         str(finding.category),
         str(finding.provider),
-        identity.scope if identity else "",
+        redact_name(identity.scope) if identity else "",
         finding.identity or "",
         identity.name if identity else "",
         str(identity.kind) if identity else "",

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from nhi_scan import __version__
 from nhi_scan.model import Finding, Identity, IdentityKind, ScanResult, Severity
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name, redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._html_assets import CSP, CSS, SCRIPT
@@ -43,7 +43,7 @@ def _status(finding: Finding) -> str:
 
 
 def _head(result: ScanResult) -> str:
-    scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
+    scopes = ", ".join(f"{p} {redact_name(s)}" for p, s in result.inventory.scopes) or "no scope"
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -135,8 +135,8 @@ def _findings(findings: Iterable[Finding], identities: dict[str, Identity]) -> s
             f'<tr{css} data-severity="{finding.severity.value}" data-status="{status}">'
             f'<td data-value="{finding.severity.value}">{_badge(finding.severity)}</td>'
             f"<td><code>{_e(finding.check_id)}</code></td>"
-            f'<td data-value="{_e(who.lower())}">{_e(who)}<br><code class="muted">{_e(finding.subject)}</code></td>'
-            f'<td data-value="{_e(finding.message.lower())}">{_e(finding.message)}'
+            f'<td data-value="{_e(who).lower()}">{_e(who)}<br><code class="muted">{_e(finding.subject)}</code></td>'
+            f'<td data-value="{_e(finding.message).lower()}">{_e(finding.message)}'
             f"{_finding_detail(finding, identities)}</td>"
             f"<td>{status}</td></tr>"
         )
@@ -166,9 +166,9 @@ def _inventory(result: ScanResult) -> str:
         credentials = ", ".join(sorted(f"{c.kind}" for c in active)) or "-"
         last = iso(_last_used(identity)) or ""
         rows.append(
-            f'<tr><td data-value="{_e(identity.name.lower())}">{_e(identity.name)}<br>'
+            f'<tr><td data-value="{_e(identity.name).lower()}">{_e(identity.name)}<br>'
             f'<code class="muted">{_e(identity.id)}</code></td>'
-            f"<td>{_e(identity.kind)}</td><td>{_e(identity.provider)} {_e(identity.scope)}</td>"
+            f"<td>{_e(identity.kind)}</td><td>{_e(identity.provider)} {_e(redact_name(identity.scope))}</td>"
             f'<td>{"machine" if identity.machine else "human"}<br><span class="muted">{_e(identity.machine_reason)}'
             f"</span></td><td>{_e(redact_text(identity.owner or '-', loose=True))}</td><td>{_e(credentials)}</td>"
             f'<td data-value="{_e(last)}">{_e(last[:10] or "-")}</td>'

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Finding, Identity, ScanResult, SuppressionMark
-from nhi_scan.redact import redact_text, redact_value
+from nhi_scan.redact import redact_name, redact_text, redact_value
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import summarize
 from nhi_scan.timeutil import iso
@@ -40,7 +40,7 @@ def identity_doc(identity: Identity) -> dict[str, Any]:
         "provider": str(identity.provider),
         "kind": str(identity.kind),
         "name": identity.name,
-        "scope": identity.scope,
+        "scope": redact_name(identity.scope),
         "machine": identity.machine,
         "machine_reason": identity.machine_reason,
         "created": iso(identity.created),
@@ -87,7 +87,7 @@ def _head(result: ScanResult) -> dict[str, Any]:
             "started": iso(result.started),
             "now": iso(result.now),
             "complete": result.complete,
-            "scopes": [{"provider": str(p), "scope": s} for p, s in result.inventory.scopes],
+            "scopes": [{"provider": str(p), "scope": redact_name(s)} for p, s in result.inventory.scopes],
             "sources": [
                 {"path": s.path, "kind": s.kind, "status": str(s.status), "detail": s.detail} for s in result.sources
             ],

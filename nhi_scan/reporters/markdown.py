@@ -12,6 +12,7 @@ from typing import TextIO
 
 from nhi_scan import __version__
 from nhi_scan.model import Finding, Identity, ScanResult, Severity
+from nhi_scan.redact import redact_name
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
@@ -79,7 +80,7 @@ def _who(finding: Finding, identities: dict[str, Identity]) -> str:
 def _header(result: ScanResult) -> list[str]:
     summary = summarize(result)
     counts = summary["by_severity"]
-    scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
+    scopes = ", ".join(f"{p} {redact_name(s)}" for p, s in result.inventory.scopes) or "no scope"
     lines = [
         f"## nhi-scan: {summary['findings']} findings",
         "",
@@ -130,7 +131,8 @@ def _detail(finding: Finding, identities: dict[str, Identity]) -> str:
         "",
     ]
     if finding.evidence:
-        parts += ["**Evidence**", "", _fence(json.dumps(dict(finding.evidence), indent=2, default=str), "json"), ""]
+        evidence = visible(json.dumps(dict(finding.evidence), indent=2, default=str))
+        parts += ["**Evidence**", "", _fence(evidence, "json"), ""]
     if finding.path:
         parts += ["**Path**", ""]
         clouds = hop_clouds(finding.path, identities)

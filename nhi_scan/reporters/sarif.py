@@ -21,7 +21,7 @@ from nhi_scan import __version__
 from nhi_scan.checks import Check, all_checks
 from nhi_scan.model import Finding, Identity, Provider, ScanResult, Severity
 from nhi_scan.providers import display_name
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name, redact_text, redact_value
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._summary import shown_findings
 
@@ -230,6 +230,7 @@ def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESUL
     baseline = any(f.baselined for f in result.findings)
     runs = []
     for (provider, scope), items in sorted(_group(findings, identities, result.inventory.scopes).items()):
+        scope = redact_name(scope)  # a name an export gave: a secret key pasted into it is not repeated
         kept, dropped = items[:cap], max(0, len(items) - cap)
         runs.append(
             {
@@ -258,7 +259,9 @@ def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESUL
                 "properties": {"provider": str(provider), "scope": scope, "judged_at": result.now.isoformat()},
             }
         )
-    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+    # every string of the document redacted (names, subjects, evidence, notes), not field by field
+    redacted: dict[str, Any] = redact_value({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs})  # type: ignore[assignment]
+    return redacted
 
 
 def _gzip_size(document: dict[str, Any]) -> int:

@@ -15,7 +15,7 @@ from rich.table import Table
 from nhi_scan import __version__
 from nhi_scan.model import Credential, Identity, IdentityKind, ScanResult, Severity, Source, SourceStatus
 from nhi_scan.providers import display_name
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name, redact_text
 from nhi_scan.reporters._base import Reporter, ReportOptions
 from nhi_scan.reporters._clouds import hop_clouds, tag
 from nhi_scan.reporters._summary import shown_findings, summarize
@@ -45,7 +45,7 @@ def _credential_cell(credential: Credential, now: datetime) -> str:
     if credential.last_used is None and not credential.never_used:
         used = "use unknown"
     created = credential.last_rotated or credential.created
-    return f"{credential.label or credential.kind} {state}, age {_ago(created, now)}, {used}"
+    return f"{escape(credential.label or str(credential.kind))} {state}, age {_ago(created, now)}, {used}"
 
 
 def _reasons(sources: Sequence[Source]) -> str:
@@ -58,7 +58,7 @@ def _reasons(sources: Sequence[Source]) -> str:
 
 
 def _header(console: Console, result: ScanResult) -> None:
-    scopes = ", ".join(f"{p} {s}" for p, s in result.inventory.scopes) or "no scope"
+    scopes = ", ".join(f"{p} {redact_name(s)}" for p, s in result.inventory.scopes) or "no scope"
     console.print(f"[bold]nhi-scan {__version__}[/] — {escape(scopes)} — judged at {result.now:%Y-%m-%d %H:%M} UTC")
     used = [s for s in result.sources if s.read]
     skipped = [s for s in result.sources if s.status is SourceStatus.SKIPPED]

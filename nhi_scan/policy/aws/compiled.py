@@ -24,6 +24,7 @@ from nhi_scan.policy.aws.conditions import CompiledCondition, compile_conditions
 from nhi_scan.policy.aws.context import RequestContext, has_variables, substitute
 from nhi_scan.policy.aws.patterns import Kind, Segments, compile_alternation, compile_segments, has_wildcard
 from nhi_scan.policy.aws.tri import Tri
+from nhi_scan.redact import redact_name
 
 VARIABLES_VERSION = "2012-10-17"
 
@@ -49,7 +50,8 @@ class PolicySource:
 
     def describe(self) -> str:
         """E.g. "inline policy ci-admin" or "managed policy ReadOnly via group arn:...:group/devs"."""
-        text = f"{_KIND_LABELS.get(self.kind, str(self.kind))} {self.policy_name}"
+        # a name is the export's text: a secret key pasted into it is not quoted on
+        text = f"{_KIND_LABELS.get(self.kind, str(self.kind))} {redact_name(self.policy_name)}"
         return f"{text} via group {self.via}" if self.via else text
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from nhi_scan.policy.aws.compiled import CompiledPolicy, CompiledStatement, PolicySource
 from nhi_scan.policy.aws.context import RequestContext, variable_keys
 from nhi_scan.policy.aws.tri import Decision, Tri, decide
+from nhi_scan.redact import redact_name
 
 
 class LayerKind(enum.StrEnum):
@@ -101,7 +102,7 @@ class StatementMatch:
 
     def describe(self) -> str:
         """E.g. 'Allow statement 0 ("Keys") of inline policy ci-admin (if aws:SourceIp)'."""
-        sid = f' ("{self.sid}")' if self.sid else ""
+        sid = f' ("{redact_name(self.sid)}")' if self.sid else ""
         text = f"{'Allow' if self.allow else 'Deny'} statement {self.statement_index}{sid} of {self.source.describe()}"
         if self.outcome is Tri.UNKNOWN:
             text += f" (if {', '.join(self.unknown_keys) or 'unknown conditions'})"

@@ -16,6 +16,7 @@ from datetime import datetime
 from nhi_scan.model import Grant, Identity, Inventory, Policy, PolicyKind
 from nhi_scan.policy.gcp.conditions import decide
 from nhi_scan.policy.gcp.roles import predefined_role
+from nhi_scan.redact import redact_name
 from nhi_scan.tri import Tri
 
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
@@ -35,7 +36,8 @@ class Binding:
     def describe(self, permission: str) -> str:
         via = "" if self.member.partition(":")[0] in ("serviceAccount", "user", "group") else f" (to {self.member})"
         condition = " if its condition holds" if self.outcome is not Tri.TRUE else ""
-        return f"{permission} from {self.role} bound on {self.resource}{via}{condition}"
+        # the resource's path is the export's text: a secret key pasted into a project id is not quoted on
+        return f"{permission} from {self.role} bound on {redact_name(self.resource)}{via}{condition}"
 
 
 class Roles:
