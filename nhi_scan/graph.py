@@ -123,6 +123,7 @@ class IdentityGraph:
         self._workloads: dict[str, Workload] = {}
         self._methods: dict[str, MethodFacts] = {}
         self._admin_targets: set[str] = set()
+        self._stores: set[str] = set()
         #: Results derived from the graph that several checks read (computed once, by the first to ask).
         self.memo: dict[str, Any] = {}
 
@@ -177,12 +178,15 @@ class IdentityGraph:
                 )
             )
 
-    def add_target(self, target_id: str, label: str, *, admin: bool = False) -> None:
+    def add_target(self, target_id: str, label: str, *, admin: bool = False, store: bool = False) -> None:
         """A privilege target; ``admin``: full control of an account, project, subscription or tenant (the goal of
-        the privilege-escalation paths)."""
+        the privilege-escalation paths); ``store``: the secrets of a secret store (a Key Vault, a secret manager),
+        which may be other identities' credentials."""
         self.nx.add_node(target_id, node_kind=NodeKind.TARGET, label=label)
         if admin:
             self._admin_targets.add(target_id)
+        if store:
+            self._stores.add(target_id)
 
     def add_issuer(self, issuer_id: str, label: str, *, human: bool = False) -> None:
         """An identity provider whose token holders may become identities (FEDERATES edges leave it): an entry
@@ -198,6 +202,9 @@ class IdentityGraph:
 
     def admin_targets(self) -> frozenset[str]:
         return frozenset(self._admin_targets)
+
+    def is_store(self, node_id: str) -> bool:
+        return node_id in self._stores
 
     def register_methods(self, methods: Iterable[MethodFacts]) -> None:
         for method in methods:

@@ -74,6 +74,7 @@ def test_the_stub_findings_are_the_expected_ones(mixed: ScanResult) -> None:
     assert found["credential-unused"] == ["stub-key-unused"]
     assert found["nhi-reuse"] == ["stub://t1/sa/reader"]
     assert found["service-unused"] == ["stub://t1/sa/reader"]
+    assert sorted(found["secret-store-access"]) == ["stub://t1/sa/idle", "stub://t1/sa/reader"]
     escalation = next(f for f in mixed.findings if f.check_id == "privilege-escalation" and f.provider == "stubcloud")
     assert "stub.tokens.mint on the target" in escalation.message  # the method label the plug-in registered
     admin = next(f for f in mixed.findings if f.check_id == "admin-identity" and f.provider == "stubcloud")

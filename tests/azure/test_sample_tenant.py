@@ -64,6 +64,19 @@ def test_a_secret_that_looks_like_another_apps_credential_is_a_conditional_hop(r
     assert admin.target.startswith("admin:azure:tenants/")
 
 
+def test_who_can_read_the_vault(result: ScanResult) -> None:
+    # T15: nightly-export by its access policy, gh-actions-infra by writing itself one (Contributor, P7 step 2);
+    # id-backup-reader's policy covers keys only (X8). High: a secret there looks like deploy-bot's credential.
+    readers = {f.identity: f for f in result.findings if f.check_id == "secret-store-access"}
+    names = {i.id: i.name for i in result.inventory.identities}
+    assert {names[i] for i in readers if i} == {"nightly-export", "gh-actions-infra"}
+    assert {f.severity.label for f in readers.values()} == {"high"}
+    if HOUND.is_file():  # no secret names in AzureHound: the same readers, nothing known to be kept there
+        hound = run_scan([HOUND], now=NOW)
+        assert named(hound, "secret-store-access") == named(result, "secret-store-access")
+        assert {f.severity.label for f in hound.findings if f.check_id == "secret-store-access"} == {"medium"}
+
+
 def test_look_alike_negatives(result: ScanResult) -> None:
     reached = named(result, "privilege-escalation") | named(result, "lateral-movement")
     # X3 scoped role reaches only billing-portal; X6 a VM without identity; X8 keys-only access policy and Reader;

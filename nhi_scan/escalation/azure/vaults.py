@@ -164,7 +164,7 @@ def link_vaults(builder: _Builder, methods: Sequence[Method], principals: Iterab
                 node = vault_node(vault.id)
                 if node not in vaults.linked:
                     vaults.linked.add(node)
-                    graph.add_target(node, f"secrets of Key Vault {vault.name}")
+                    graph.add_target(node, f"secrets of Key Vault {vault.name}", store=True)
                     for identity, why in _stored_credentials(vault, identities):
                         graph.add_edge(
                             Edge(

@@ -176,6 +176,17 @@ def analyse(request: AnalysisRequest) -> StubAnalysis:
                     method=ADMIN_EQUIVALENT,
                 )
             )
+        if "reader" in identity.attributes["roles"]:  # readers may read the tenant's secret store
+            store = f"store:stubcloud:{identity.scope}"
+            graph.add_target(store, f"secrets of StubCloud tenant {identity.scope}", store=True)
+            graph.add_edge(
+                Edge(
+                    source=identity.id,
+                    target=store,
+                    kind=EdgeKind.HAS_CREDENTIAL,
+                    reason="stub.secrets.read on the tenant's secret store",
+                )
+            )
         for other in identity.attributes["can_impersonate"]:
             graph.add_edge(
                 Edge(
