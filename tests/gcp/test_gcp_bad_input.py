@@ -288,6 +288,18 @@ CASES = [
         id="provider-oidc-a-string",
     ),
     pytest.param(
+        "projects/p1/workload-identity-providers.json",
+        [
+            {
+                "name": "projects/111/locations/global/workloadIdentityPools/gh/providers/x",
+                "oidc": {"issuerUri": "abc8Q~Zx9Kq2LmN4pR6sT8vW0yB3dF5hJ7kM9nP1qS"},
+                "attributeMapping": {"google.subject": "assertion.sub"},
+            }
+        ],
+        ("workload-identity-providers.json", "[0].oidc.issuerUri", "not an HTTPS issuer URL", "not shown"),
+        id="provider-issuer-not-https",
+    ),
+    pytest.param(
         "projects/p1/compute-instances.json",
         [{"kind": "compute#instance", "name": "vm", "serviceAccounts": [{"email": email("a")}]}],
         ("compute-instances.json", "[0].selfLink", "project"),

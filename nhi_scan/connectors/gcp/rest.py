@@ -298,6 +298,9 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
     protocol = "oidc" if oidc is not None else "aws" if aws is not None else "saml" if saml is not None else "unknown"
     if oidc is not None and not oidc.opt_str("issuerUri"):
         raise oidc.error("issuerUri", "missing required field")
+    if oidc is not None and not re.match(r"^https://[^\s/]+[^\s]*$", oidc.string("issuerUri")):
+        # GCP takes only an HTTPS issuer: anything else was damaged (and quoted as written, so redaction sees it).
+        raise oidc.error("issuerUri", f"not an HTTPS issuer URL: {quote(oidc.string('issuerUri'))}")
     if oidc is not None and "" in oidc.strings("allowedAudiences"):
         raise oidc.error("allowedAudiences", "an empty audience")
     if protocol == "unknown":
