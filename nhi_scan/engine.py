@@ -12,7 +12,7 @@ from pathlib import Path
 from nhi_scan.checks import CheckContext, all_checks
 from nhi_scan.checks._base import Check
 from nhi_scan.connectors.loader import LoadedDocument, load_inputs
-from nhi_scan.errors import InputError, NhiScanError
+from nhi_scan.errors import InputError, NhiScanError, bounded
 from nhi_scan.federation.link import link_federation
 from nhi_scan.graph import IdentityGraph
 from nhi_scan.inventory import merge_inventories, only, providers_of
@@ -295,6 +295,7 @@ def scan_with_graph(
         warnings.extend(plugin.input_warnings(analysis.source_kinds))
     for provider_analysis in analysis.analyses.values():
         warnings.extend(provider_analysis.warnings())
+    warnings = [bounded(warning) for warning in warnings]  # one bounded line each, whatever built it
     result = ScanResult(
         started=started,
         now=now,

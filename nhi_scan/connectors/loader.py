@@ -10,7 +10,7 @@ from pathlib import Path
 from nhi_scan.connectors import json_text, secret_scan, unreadable
 from nhi_scan.connectors.formats import InputFormat, all_formats
 from nhi_scan.connectors.input_paths import expand
-from nhi_scan.errors import InputError
+from nhi_scan.errors import InputError, bounded, short_path
 from nhi_scan.model import SecretAtRest, Source, SourceStatus
 from nhi_scan.redact import quote
 
@@ -119,7 +119,9 @@ def load_file(
 
 
 def _partial_detail(name: str, incomplete: str) -> str:
-    return incomplete if incomplete.startswith(name) else f"{name}: {incomplete}"
+    """The partial source's line, led by the file's name once (shortened if long) and bounded."""
+    short = short_path(name)
+    return bounded(incomplete if incomplete.startswith((name, short)) else f"{short}: {incomplete}")
 
 
 def _json_format(path: Path, value: object, formats: Sequence[InputFormat]) -> InputFormat | None:
@@ -174,7 +176,7 @@ def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | Non
         path, explicit, relative, name = item.path, item.explicit, item.relative, str(item.path)
         if item.problem is not None:
             result.sources.append(
-                Source(path=name, kind=None, status=SourceStatus.SKIPPED, detail=f"{name}: {item.problem}")
+                Source(path=name, kind=None, status=SourceStatus.SKIPPED, detail=bounded(f"{name}: {item.problem}"))
             )
             continue
         held = len(result.secrets)
@@ -182,17 +184,22 @@ def load_inputs(paths: Sequence[Path], on_file: Callable[[int, int], None] | Non
             with unreadable.collecting() as notes:
                 document = load_file(path, name, relative, result.secrets)
         except InputError as exc:
-            detail = _with_secrets(exc.one_line(), result.secrets[held:])
+            detail = bounded(_with_secrets(exc.one_line(), result.secrets[held:]))
             result.sources.append(Source(path=name, kind=None, status=SourceStatus.ERROR, detail=detail))
             continue
         except LookupError as exc:
             status = SourceStatus.ERROR if explicit else SourceStatus.SKIPPED
-            detail = _with_secrets(f"{name}: {exc}", result.secrets[held:])
+            detail = bounded(_with_secrets(f"{name}: {exc}", result.secrets[held:]))
             result.sources.append(Source(path=name, kind=None, status=status, detail=detail))
             continue
         except OSError as exc:
             result.sources.append(
-                Source(path=name, kind=None, status=SourceStatus.ERROR, detail=f"{name}: cannot read ({exc.strerror})")
+                Source(
+                    path=name,
+                    kind=None,
+                    status=SourceStatus.ERROR,
+                    detail=bounded(f"{name}: cannot read ({exc.strerror})"),
+                )
             )
             continue
         result.documents.append(document)

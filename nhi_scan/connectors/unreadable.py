@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
-from nhi_scan.errors import InputError
+from nhi_scan.errors import InputError, short_path
 
 #: Notes kept per file in the report's warnings; past this the rest are counted in one line.
 MAX_NOTES_PER_FILE = 50
@@ -80,8 +80,8 @@ def summary(source: str, notes: list[str]) -> str:
     """The source's detail (one bounded line): how many parts were left out, and the first."""
     if len(notes) == 1:
         return notes[0]
-    first = notes[0].removeprefix(f"{source}: ")
-    line = f"{source}: {len(notes)} part(s) could not be read as written; the first: {first}"
+    first = notes[0].removeprefix(f"{short_path(source)}: ")
+    line = f"{short_path(source)}: {len(notes)} part(s) could not be read as written; the first: {first}"
     return line if len(line) <= MAX_NOTE else line[: MAX_NOTE - 1] + "…"
 
 
@@ -89,5 +89,7 @@ def report_lines(source: str, notes: list[str]) -> list[str]:
     """The warnings a file's notes become (bounded in number)."""
     lines = notes[:MAX_NOTES_PER_FILE]
     if len(notes) > MAX_NOTES_PER_FILE:
-        lines.append(f"{source}: {len(notes) - MAX_NOTES_PER_FILE} more part(s) could not be read as written")
+        lines.append(
+            f"{short_path(source)}: {len(notes) - MAX_NOTES_PER_FILE} more part(s) could not be read as written"
+        )
     return lines

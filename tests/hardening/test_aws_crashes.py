@@ -171,3 +171,19 @@ def test_an_export_wrapped_one_level_down_is_an_error_not_a_skip(
 def test_a_foreign_json_file_is_still_skipped(tmp_path: Path) -> None:
     write_export(tmp_path, extra={"package.json": {"name": "x", "dependencies": {"a": "1"}}})
     assert _source(tmp_path, "package.json")[0] == SourceStatus.SKIPPED.value
+
+
+def test_error_and_warning_lines_at_a_deep_path_are_bounded_and_keep_the_file_name(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath("runner", "work", "security-audits", *(["exports-of-every-account"] * 6), "aws")
+    broken = gaad(roles=[role("app")])
+    broken["RoleDetailList"][0]["CreateDate"] = "x" * 200
+    partial = gaad(roles=[role("app"), role("other")])
+    partial["RoleDetailList"][1]["Tags"] = [{"Key": "", "Value": "v" * 300}]
+    write_export(deep, extra={"authz.json": [broken, {"v": 1}], "partial-authz.json": partial})
+    loaded = load_inputs([tmp_path])
+    lines = [source.detail for source in loaded.sources] + loaded.warnings
+    assert len(str(deep)) > 200 and len(lines) >= 3, lines
+    for line in lines:
+        assert len(line) <= 320 and "\n" not in line, line
+        assert "/aws/authz.json" in line or "/aws/partial-authz.json" in line, line
+    assert any("…/" in line for line in lines)
