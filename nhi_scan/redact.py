@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from functools import cache
+from functools import cache, lru_cache
 
 #: No credential shape is shorter (a Slack token's prefix and ten characters).
 _SHORTEST = 15
@@ -108,7 +108,7 @@ def redact_text(text: str, *, loose: bool = False) -> str:
     return pattern.sub("[redacted]", text) if pattern.search(text) else text
 
 
-_AWS_RUN = re.compile(r"[A-Za-z0-9/+]{40,}")
+_AWS_RUN = re.compile(r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}")
 
 
 def _random(key: str) -> bool:
@@ -125,16 +125,21 @@ def aws_keys_in(text: str) -> list[str]:
     random key does; a 40-letter name of words such as an AWS managed policy's does not), alone or as segments of
     a path (``projects/<key>/buckets/x``): for the whole value of a name-like field (a Sid, a policy or service
     name, a scope, a resource path), where the bare shape alone would take real names."""
-    if len(text) < 40:
-        return []
-    found = []
+    return list(_keys_of(text)) if len(text) >= 40 else []
+
+
+@lru_cache(maxsize=1 << 16)
+def _keys_of(text: str) -> tuple[str, ...]:
+    """(Cached: the same ids, scopes and reasons recur in thousands of findings.)"""
+    found: list[str] = []
     for run in _AWS_RUN.findall(text):
         starts = [0, *(i + 1 for i, c in enumerate(run) if c == "/")]
         ends = {len(run), *(i for i, c in enumerate(run) if c == "/")}
         found += [run[i : i + 40] for i in starts if i + 40 in ends and _random(run[i : i + 40])]
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=1 << 16)
 def redact_name(text: str) -> str:
     """A name-like field's value with credential shapes redacted, a bare AWS secret key's among them."""
     text = redact_text(text)

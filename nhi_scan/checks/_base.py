@@ -89,12 +89,13 @@ class Check:
         if chosen_provider is None:
             raise ValueError(f"{self.id}: a finding about {subject!r} needs an identity or a provider")
         # ids and evidence values are each one field's whole value: a bare AWS secret key there (pasted into a name,
-        # a project id, a Sid) is recognised, and not repeated anywhere in the finding's text
-        keys = _keys_in(evidence) | _keys_in(subject) if evidence else _keys_in(subject)
-        if identity is not None:
-            keys |= _keys_in(identity.scope)
-        for hop in path:
-            keys |= _keys_in(hop.source) | _keys_in(hop.target)
+        # a project id, a Sid) is recognised, and not repeated anywhere in the finding's text (each value searched
+        # once: aws_keys_in is cached, and the same ids recur in thousands of findings)
+        values = [subject, identity.scope if identity is not None else ""]
+        values += [hop.source for hop in path] + [hop.target for hop in path]
+        if evidence:
+            _strings_of(evidence, values)
+        keys = {key for value in values if len(value) >= 40 for key in aws_keys_in(value)}
         if keys:
             subject, message = _without(subject, keys), _without(message, keys)
             evidence = redact_value_of(evidence, keys)
@@ -124,15 +125,16 @@ class Check:
         )
 
 
-def _keys_in(value: object) -> set[str]:
-    """Bare AWS secret keys held by the strings of an evidence value (each a field's value, read loosely)."""
+def _strings_of(value: object, found: list[str]) -> None:
+    """Every string of an evidence value, appended to ``found``."""
     if isinstance(value, str):
-        return set(aws_keys_in(value)) if len(value) >= 40 else set()
-    if isinstance(value, Mapping):
-        return set().union(*(_keys_in(v) for v in value.values())) if value else set()
-    if isinstance(value, list | tuple):
-        return set().union(*(_keys_in(v) for v in value)) if value else set()
-    return set()
+        found.append(value)
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            _strings_of(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _strings_of(item, found)
 
 
 def _without(text: str, keys: set[str]) -> str:
