@@ -29,6 +29,14 @@ class NodeKind(enum.StrEnum):
     ISSUER = "issuer"
 
 
+class StoreKind(enum.StrEnum):
+    """What a store target holds: secrets (a Key Vault, a secret manager), or the keys to a data store (a storage
+    account's keys open everything in it)."""
+
+    SECRETS = "secrets"
+    KEYS = "keys"
+
+
 #: Method id of an ADMIN_OF edge from an identity that holds every permission of its scope (every cloud's word).
 ADMIN_EQUIVALENT = "admin-equivalent"
 
@@ -123,7 +131,7 @@ class IdentityGraph:
         self._workloads: dict[str, Workload] = {}
         self._methods: dict[str, MethodFacts] = {}
         self._admin_targets: set[str] = set()
-        self._stores: set[str] = set()
+        self._stores: dict[str, StoreKind] = {}
         #: Results derived from the graph that several checks read (computed once, by the first to ask).
         self.memo: dict[str, Any] = {}
 
@@ -178,15 +186,15 @@ class IdentityGraph:
                 )
             )
 
-    def add_target(self, target_id: str, label: str, *, admin: bool = False, store: bool = False) -> None:
+    def add_target(self, target_id: str, label: str, *, admin: bool = False, store: StoreKind | None = None) -> None:
         """A privilege target; ``admin``: full control of an account, project, subscription or tenant (the goal of
-        the privilege-escalation paths); ``store``: the secrets of a secret store (a Key Vault, a secret manager),
-        which may be other identities' credentials."""
+        the privilege-escalation paths); ``store``: what a store of secrets or keys holds, which may be other
+        identities' credentials."""
         self.nx.add_node(target_id, node_kind=NodeKind.TARGET, label=label)
         if admin:
             self._admin_targets.add(target_id)
-        if store:
-            self._stores.add(target_id)
+        if store is not None:
+            self._stores[target_id] = store
 
     def add_issuer(self, issuer_id: str, label: str, *, human: bool = False) -> None:
         """An identity provider whose token holders may become identities (FEDERATES edges leave it): an entry
@@ -203,8 +211,8 @@ class IdentityGraph:
     def admin_targets(self) -> frozenset[str]:
         return frozenset(self._admin_targets)
 
-    def is_store(self, node_id: str) -> bool:
-        return node_id in self._stores
+    def store_kind(self, node_id: str) -> StoreKind | None:
+        return self._stores.get(node_id)
 
     def register_methods(self, methods: Iterable[MethodFacts]) -> None:
         for method in methods:
@@ -237,7 +245,8 @@ class IdentityGraph:
     def node_kind(self, node_id: str) -> NodeKind | None:
         if node_id not in self.nx:
             return None
-        kind: NodeKind = self.nx.nodes[node_id]["node_kind"]
+        # a node only an edge named (a resource no export listed) has no kind: None, as for an unknown node
+        kind: NodeKind | None = self.nx.nodes[node_id].get("node_kind")
         return kind
 
     def label(self, node_id: str) -> str:

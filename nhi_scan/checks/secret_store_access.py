@@ -1,7 +1,7 @@
 """A machine identity that can read the secrets of a secret store (or make itself able to): whatever the store
 keeps is its to use, and a store often keeps other identities' credentials.
 
-Cloud-neutral: a provider marks the stores it adds to the graph (``IdentityGraph.add_target(store=True)``); the
+Cloud-neutral: a provider marks the stores it adds to the graph (``IdentityGraph.add_target(store=...)``); the
 check lists the stores one edge away (a hub folded in). Identities that reach admin are the privilege-escalation
 check's; where a store's secrets appear to be another identity's credential, lateral-movement follows the path too.
 """
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.checks._paths import machine_principals
-from nhi_scan.graph import Edge, IdentityGraph, NodeKind
+from nhi_scan.graph import Edge, IdentityGraph, NodeKind, StoreKind
 from nhi_scan.model import Category, Finding, Severity
 
 
@@ -21,10 +21,12 @@ def _stores_reached(graph: IdentityGraph, identity_id: str) -> list[Edge]:
     for edge in graph.edges_from(identity_id):
         if not edge.traversable:
             continue
-        if graph.is_store(edge.target):
+        if graph.store_kind(edge.target) is not None:
             found.append(edge)
         elif graph.node_kind(edge.target) is NodeKind.HUB:
-            found += [e for e in graph.edges_from(edge.target) if e.traversable and graph.is_store(e.target)]
+            found += [
+                e for e in graph.edges_from(edge.target) if e.traversable and graph.store_kind(e.target) is not None
+            ]
     return found
 
 
@@ -52,8 +54,18 @@ def run(context: CheckContext) -> Iterator[Finding]:
                 ],
                 "stores_keeping_identity_credentials": keeps,
             },
-            severity=Severity.HIGH if keeps and certain else Severity.MEDIUM if certain else Severity.LOW,
+            severity=_severity(graph, stores, keeps, bool(certain)),
         )
+
+
+def _severity(graph: IdentityGraph, stores: list[str], keeps: list[str], certain: bool) -> Severity:
+    """High when a secret there looks like another identity's credential; medium for the secrets of a secret store;
+    low for the keys of a data store (what it holds is not seen) and for what holds only under unknown conditions."""
+    if not certain:
+        return Severity.LOW
+    if keeps:
+        return Severity.HIGH
+    return Severity.MEDIUM if any(graph.store_kind(s) is StoreKind.SECRETS for s in stores) else Severity.LOW
 
 
 CHECK = Check(
@@ -63,9 +75,10 @@ CHECK = Check(
     category=Category.LATERAL_MOVEMENT,
     owasp_nhi=("NHI2:2025", "NHI5:2025"),
     description=(
-        "A machine identity that can read every secret of a secret store (a Key Vault), directly or by granting "
-        "itself access; high when a secret there appears to be another identity's credential, low when it depends "
-        "on conditions unknown offline."
+        "A machine identity that can read every secret of a secret store (a Key Vault) or list the keys of a data "
+        "store (a storage or Cosmos DB account), directly or by granting itself access; high when a secret there "
+        "appears to be another identity's credential, low for data store keys and when it depends on conditions "
+        "unknown offline."
     ),
     remediation=(
         "Grant secret reads per secret or to the one workload that needs them (Key Vault RBAC on the secret, "

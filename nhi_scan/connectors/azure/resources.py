@@ -61,6 +61,11 @@ def type_of(resource_id: str) -> str:
     return "/".join([parts[0], *parts[1::2]])
 
 
+#: Resources whose keys open everything they hold (storage accounts, Cosmos DB accounts): kept as scopes so that
+#: who may list their keys can be judged.
+KEY_STORES = frozenset({"microsoft.storage/storageaccounts", "microsoft.documentdb/databaseaccounts"})
+
+
 class Resources:
     def __init__(self, collected: Collected, directory: Directory, owner_keys: Sequence[str]) -> None:
         self.c = collected
@@ -167,7 +172,12 @@ class Resources:
         for group_record in self.c.of(ResourceGroupRecord):
             tree.resource_group(group_record.id, group_record.name)
         for resource in self.resources.values():
-            if resource.system_principal_id or resource.user_assigned or resource.id in self.vaults:
+            if (
+                resource.system_principal_id
+                or resource.user_assigned
+                or resource.id in self.vaults
+                or resource.type.lower() in KEY_STORES
+            ):
                 tree.resource(resource.id, {"name": resource.name, "type": resource.type})
         for vault in self.vaults.values():
             tree.resource(vault.id, self._vault_attributes(vault), replace=True)

@@ -23,8 +23,8 @@ from nhi_scan.escalation.azure.catalog import (
     load_methods,
 )
 from nhi_scan.escalation.azure.holders import Holders
+from nhi_scan.escalation.azure.stores import link_stores
 from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
-from nhi_scan.escalation.azure.vaults import link_vaults
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
 from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, Workload
 from nhi_scan.policy.azure.directory import Directory
@@ -43,8 +43,8 @@ _ADMIN_KINDS = {
     TargetKind.MANAGEMENT_GROUP: ScopeKind.MANAGEMENT_GROUP,
     TargetKind.SUBSCRIPTION: ScopeKind.SUBSCRIPTION,
 }
-#: Methods that lead to stores, not identities: Key Vault ones are applied by ``vaults.py`` (a vault's secrets may be
-#: other identities' credentials); storage and Cosmos DB account keys are not followed yet.
+#: Methods that lead to stores, not identities: applied by ``stores.py`` (a vault's secrets may be other identities'
+#: credentials; storage and Cosmos DB account keys open what the account holds).
 _DATA_TARGETS = (TargetKind.KEY_VAULT, TargetKind.STORAGE_ACCOUNT, TargetKind.COSMOS_ACCOUNT)
 _TENANT_WIDE = frozenset({GrantorKind.GRAPH_PERMISSION})
 _RBAC = (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION)
@@ -669,6 +669,6 @@ def build_azure(
     for identity in sources:
         if analysis.admin.get(identity.id) is not Tri.TRUE:
             builder.apply(identity)
-    link_vaults(builder, methods, [i for i in sources if analysis.admin.get(i.id) is not Tri.TRUE])
+    link_stores(builder, methods, [i for i in sources if analysis.admin.get(i.id) is not Tri.TRUE])
     builder.agents()
     return analysis

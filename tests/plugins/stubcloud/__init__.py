@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.loader import LoadedDocument
-from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, MethodFacts
+from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, MethodFacts, StoreKind
 from nhi_scan.model import (
     ClaimTest,
     Credential,
@@ -178,7 +178,7 @@ def analyse(request: AnalysisRequest) -> StubAnalysis:
             )
         if "reader" in identity.attributes["roles"]:  # readers may read the tenant's secret store
             store = f"store:stubcloud:{identity.scope}"
-            graph.add_target(store, f"secrets of StubCloud tenant {identity.scope}", store=True)
+            graph.add_target(store, f"secrets of StubCloud tenant {identity.scope}", store=StoreKind.SECRETS)
             graph.add_edge(
                 Edge(
                     source=identity.id,

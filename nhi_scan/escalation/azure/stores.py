@@ -1,5 +1,6 @@
-"""Key Vault secrets as lateral movement: who can read a vault's secrets (an access policy, an RBAC data action, or
-by granting itself either), and whose credentials the vault appears to keep.
+"""Secret stores as lateral movement: who can read a Key Vault's secrets (an access policy, an RBAC data action, or
+by granting itself either) or list a storage or Cosmos DB account's keys, and whose credentials a vault appears to
+keep.
 
 No secret value is ever seen, so a secret is taken for an application's credential only when its tags or its name
 name that application (a tag value that is the app's display name or app id; a name that is the app's name and a
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.escalation.azure.catalog import GrantorKind, Method, TargetKind
 from nhi_scan.escalation.azure.targets import Chain, ScopeIndex
-from nhi_scan.graph import Edge, EdgeKind, MethodFacts
+from nhi_scan.graph import Edge, EdgeKind, MethodFacts, StoreKind
 from nhi_scan.model import Identity, IdentityKind, Scope
 from nhi_scan.policy.azure.rbac import Assignment
 from nhi_scan.tri import Tri
@@ -25,7 +26,12 @@ from nhi_scan.tri import Tri
 if TYPE_CHECKING:
     from nhi_scan.escalation.azure.build import _Builder
 
-VAULT_TYPE = "microsoft.keyvault/vaults"
+#: (method target, ARM type, what the store node stands for, what it holds)
+STORE_KINDS = (
+    (TargetKind.KEY_VAULT, "microsoft.keyvault/vaults", "secrets of Key Vault", StoreKind.SECRETS),
+    (TargetKind.STORAGE_ACCOUNT, "microsoft.storage/storageaccounts", "keys of storage account", StoreKind.KEYS),
+    (TargetKind.COSMOS_ACCOUNT, "microsoft.documentdb/databaseaccounts", "keys of Cosmos DB account", StoreKind.KEYS),
+)
 #: The hop from a vault to the identity whose credential one of its secrets appears to be.
 STORED_CREDENTIAL = MethodFacts(id="azure-key-vault-stored-credential", label="Use a credential kept in a Key Vault")
 #: What a secret's name adds to an application's name when it holds that application's credential.
@@ -33,26 +39,29 @@ _CREDENTIAL_WORDS = re.compile(r"[-_. ]?(client[-_. ]?secret|secret|password|pwd
 _RBAC = (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION)
 
 
-def vault_node(vault_id: str) -> str:
-    return f"vault:azure:{vault_id.lower()}"
+def store_node(store_id: str) -> str:
+    return f"store:azure:{store_id.lower()}"
 
 
 def _normal(text: str) -> str:
     return re.sub(r"[\s_.]+", "-", text.strip().lower())
 
 
-class Vaults:
-    """The tenant's vaults, indexed by who holds an access policy on them and by every scope above them."""
+class Stores:
+    """The tenant's stores of one ARM type, indexed by who holds an access policy on them (vaults) and by every
+    scope above them."""
 
-    def __init__(self, hierarchy: Iterable[Scope], chain: Chain) -> None:
-        self.vaults = [
-            s for s in hierarchy if s.provider == AZURE and str(s.attributes.get("type", "")).lower() == VAULT_TYPE
+    def __init__(self, hierarchy: Iterable[Scope], chain: Chain, arm_type: str, label: str, kind: StoreKind) -> None:
+        self.label = label
+        self.kind = kind
+        self.items = [
+            s for s in hierarchy if s.provider == AZURE and str(s.attributes.get("type", "")).lower() == arm_type
         ]
-        self.by_scope = ScopeIndex(self.vaults, lambda v: v.id, chain)
+        self.by_scope = ScopeIndex(self.items, lambda v: v.id, chain)
         self.by_policy: dict[str, list[int]] = {}
         #: vault id -> object id -> its access policy's permissions
         self.policies: dict[str, dict[str, Mapping[str, Any]]] = {}
-        for position, vault in enumerate(self.vaults):
+        for position, vault in enumerate(self.items):
             for policy in _policies(vault):
                 object_id = str(policy.get("object_id") or "").lower()
                 self.by_policy.setdefault(object_id, []).append(position)
@@ -63,7 +72,7 @@ class Vaults:
         found = self.by_scope.positions(scopes)
         for object_id in object_ids:
             found.update(self.by_policy.get(object_id, ()))
-        return [self.vaults[p] for p in sorted(found)]
+        return [self.items[p] for p in sorted(found)]
 
 
 def _policies(vault: Scope) -> list[Mapping[str, Any]]:
@@ -76,7 +85,7 @@ def _excluded(method: Method, vault: Scope) -> bool:
     return ("rbac-vault" in method.excludes and rbac) or ("access-policy-vault" in method.excludes and not rbac)
 
 
-def _access_policy(vaults: Vaults, vault: Scope, object_ids: set[str], permission: str) -> str | None:
+def _access_policy(vaults: Stores, vault: Scope, object_ids: set[str], permission: str) -> str | None:
     """The access policy on ``vault`` that gives one of ``object_ids`` ``permission`` ("secrets/get"), in words."""
     kind, _, verb = permission.lower().partition("/")
     policies = vaults.policies.get(vault.id, {})
@@ -135,48 +144,64 @@ def _named(identities: Iterable[Identity]) -> dict[str, Identity]:
     return found
 
 
-def link_vaults(builder: _Builder, methods: Sequence[Method], principals: Iterable[Identity]) -> None:
-    """Edges from each principal to the vaults whose secrets it can read (or make itself able to read), and from
-    each such vault to the identities whose credentials it appears to keep."""
-    chosen = [m for m in methods if m.target is TargetKind.KEY_VAULT]
-    vaults = Vaults(builder.inventory.hierarchy, builder.rbac.chain)
-    if not chosen or not vaults.vaults:
+def link_stores(builder: _Builder, methods: Sequence[Method], principals: Iterable[Identity]) -> None:
+    """Edges from each principal to the stores it can read (or make itself able to read), and from each vault so
+    reached to the identities whose credentials it appears to keep."""
+    kinds: list[tuple[Stores, list[Method]]] = []
+    for target, arm_type, label, kind in STORE_KINDS:
+        chosen = [m for m in methods if m.target is target]
+        stores = Stores(builder.inventory.hierarchy, builder.rbac.chain, arm_type, label, kind)
+        if chosen and stores.items:
+            kinds.append((stores, chosen))
+    if not kinds:
         return
     identities = _named(builder.inventory.identities)
-    graph = builder.graph
-    graph.register_methods([STORED_CREDENTIAL])
+    builder.graph.register_methods([STORED_CREDENTIAL])
     for principal in principals:
         groups = builder.directory.principals_of(principal)
         object_ids = {p.rsplit("/", 1)[-1].lower() for p in groups}
         assignments = builder.rbac.assignments(groups)
-        # the methods one of its assignments' roles (or any access policy) could give it, judged before any vault
-        listed = any(o in vaults.by_policy for o in object_ids)
-        possible = [m for m in chosen if _may_hold(builder, m, assignments, listed)]
-        if not possible:
-            continue
-        for vault in vaults.candidates(object_ids, {a.scope for a in assignments}):
-            for method in possible:
-                if _excluded(method, vault):
-                    continue
-                held = _holds(builder, vaults, method, principal, vault, object_ids)
-                if held[0] is Tri.FALSE:
-                    continue
-                node = vault_node(vault.id)
-                if node not in vaults.linked:
-                    vaults.linked.add(node)
-                    graph.add_target(node, f"secrets of Key Vault {vault.name}", store=True)
-                    for identity, why in _stored_credentials(vault, identities):
-                        graph.add_edge(
-                            Edge(
-                                source=node,
-                                target=identity.id,
-                                kind=EdgeKind.HAS_CREDENTIAL,
-                                reason=f"{STORED_CREDENTIAL.label}: {why}",
-                                method=STORED_CREDENTIAL.id,
-                                conditional=True,
-                            )
+        for stores, chosen in kinds:
+            # the methods its assignments' roles (or an access policy naming it) could give it, before any store
+            listed = any(o in stores.by_policy for o in object_ids)
+            possible = [m for m in chosen if _may_hold(builder, m, assignments, listed)]
+            if possible:
+                _link(builder, stores, possible, principal, object_ids, assignments, identities)
+
+
+def _link(
+    builder: _Builder,
+    stores: Stores,
+    methods: Sequence[Method],
+    principal: Identity,
+    object_ids: set[str],
+    assignments: Sequence[Assignment],
+    identities: Mapping[str, Identity],
+) -> None:
+    graph = builder.graph
+    for store in stores.candidates(object_ids, {a.scope for a in assignments}):
+        for method in methods:
+            if _excluded(method, store):
+                continue
+            held = _holds(builder, stores, method, principal, store, object_ids)
+            if held[0] is Tri.FALSE:
+                continue
+            node = store_node(store.id)
+            if node not in stores.linked:
+                stores.linked.add(node)
+                graph.add_target(node, f"{stores.label} {store.name}", store=stores.kind)
+                for identity, why in _stored_credentials(store, identities):
+                    graph.add_edge(
+                        Edge(
+                            source=node,
+                            target=identity.id,
+                            kind=EdgeKind.HAS_CREDENTIAL,
+                            reason=f"{STORED_CREDENTIAL.label}: {why}",
+                            method=STORED_CREDENTIAL.id,
+                            conditional=True,
                         )
-                builder.edge(principal, node, method, held, f"Key Vault {vault.name}")
+                    )
+            builder.edge(principal, node, method, held, f"{stores.label} {store.name}")
 
 
 def _may_hold(builder: _Builder, method: Method, assignments: Sequence[Assignment], listed: bool) -> bool:
@@ -194,7 +219,7 @@ def _may_hold(builder: _Builder, method: Method, assignments: Sequence[Assignmen
 
 
 def _holds(
-    builder: _Builder, vaults: Vaults, method: Method, principal: Identity, vault: Scope, object_ids: set[str]
+    builder: _Builder, vaults: Stores, method: Method, principal: Identity, vault: Scope, object_ids: set[str]
 ) -> tuple[Tri, str]:
     """The strongest of the method's grantors for ``principal`` on ``vault``."""
     best: tuple[Tri, str] = (Tri.FALSE, "")
