@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -227,17 +227,20 @@ class Rbac:
             return Tri.FALSE, None
         return best
 
-    def denying(self, principals: Sequence[str], action: str, resource: str, *, data: bool = False) -> Deny | None:
-        """The deny assignment that blocks ``action`` on ``resource`` for ``principals``, if any."""
+    def _applying(self, principals: Sequence[str], resource: str) -> Iterator[Deny]:
+        """The deny assignments that apply to ``principals`` on ``resource`` (at it, or above and inherited)."""
         if not self.denies_at:
-            return None
+            return
         here = resource.lower().rstrip("/") or "/"
         ids = _object_ids(principals)
         for scope in self.chain(resource):
             for deny in self.denies_at.get(scope, ()):
-                if (deny.children or scope == here) and deny.applies_to(ids) and deny.blocks_action(action, data=data):
-                    return deny
-        return None
+                if (deny.children or scope == here) and deny.applies_to(ids):
+                    yield deny
+
+    def denying(self, principals: Sequence[str], action: str, resource: str, *, data: bool = False) -> Deny | None:
+        """The deny assignment that blocks ``action`` on ``resource`` for ``principals``, if any."""
+        return next((d for d in self._applying(principals, resource) if d.blocks_action(action, data=data)), None)
 
     def denied_below(self, principals: Sequence[str], action: str, scope: str, *, data: bool = False) -> bool:
         """Whether a deny assignment for ``principals`` blocks ``action`` somewhere strictly below ``scope``: what
@@ -255,15 +258,7 @@ class Rbac:
     def restricting(self, principals: Sequence[str], scope: str) -> Deny | None:
         """A deny assignment that blocks some action at ``scope`` for ``principals``: they cannot do everything
         there, whatever role they hold (so they are not admin-equivalent of it)."""
-        if not self.denies_at:
-            return None
-        here = scope.lower().rstrip("/") or "/"
-        ids = _object_ids(principals)
-        for at in self.chain(scope):
-            for deny in self.denies_at.get(at, ()):
-                if (deny.children or at == here) and deny.applies_to(ids) and any(b.actions for b in deny.blocks):
-                    return deny
-        return None
+        return next((d for d in self._applying(principals, scope) if any(b.actions for b in d.blocks)), None)
 
     def scopes_allowing(self, principals: Sequence[str], action: str) -> list[Assignment]:
         """The assignments that allow ``action`` somewhere (at their scope and below)."""
