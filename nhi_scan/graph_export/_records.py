@@ -65,11 +65,11 @@ def clean(values: Mapping[str, Any]) -> dict[str, Value]:
         if isinstance(value, datetime):
             cleaned[name] = iso(value) or ""
         elif isinstance(value, str):
-            cleaned[name] = redact_text(value)  # a token kept in a tag or name is not exported either
+            cleaned[name] = redact_name(value)  # a token (or bare secret key) kept in a tag or name is not exported
         elif isinstance(value, int | float | bool):
             cleaned[name] = value
         elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            cleaned[name] = [redact_text(str(v)) for v in value]
+            cleaned[name] = [redact_name(str(v)) for v in value]
         else:
             cleaned[name] = redact_text(json.dumps(value, sort_keys=True, default=str))
     return cleaned

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from nhi_scan.graph_export import ExportedGraph, GraphExporter
 from nhi_scan.graph_export._records import Value
+from nhi_scan.redact import redact_name
 from nhi_scan.reporters._text import visible
 
 NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
@@ -31,7 +32,7 @@ def _text(value: Value) -> str:
         value = LIST_SEPARATOR.join(value)
     # as every report shows text: credential shapes redacted, control and bidirectional characters as escapes (ids
     # too, the same way everywhere, so edges still name their nodes)
-    return _INVALID_XML.sub("", visible(str(value)))
+    return _INVALID_XML.sub("", visible(redact_name(str(value))))
 
 
 def _type(values: Iterable[Value]) -> str:

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from nhi_scan.graph_export import ExportedGraph, GraphExporter
 from nhi_scan.graph_export._records import edge_kind_name
-from nhi_scan.redact import redact_text
+from nhi_scan.redact import redact_name
 
 SOURCE_KIND = "NHIScan"
 
@@ -21,13 +21,13 @@ def to_document(graph: ExportedGraph) -> dict[str, Any]:
         "metadata": {"source_kind": SOURCE_KIND},
         "graph": {
             "nodes": [
-                {"id": redact_text(n.id), "kinds": list(n.kinds), "properties": n.properties} for n in graph.nodes
+                {"id": redact_name(n.id), "kinds": list(n.kinds), "properties": n.properties} for n in graph.nodes
             ],
             "edges": [
                 {
                     "kind": edge_kind_name(e.kind),
-                    "start": {"match_by": "id", "value": redact_text(e.source)},
-                    "end": {"match_by": "id", "value": redact_text(e.target)},
+                    "start": {"match_by": "id", "value": redact_name(e.source)},
+                    "end": {"match_by": "id", "value": redact_name(e.target)},
                     "properties": e.properties,
                 }
                 for e in graph.edges
