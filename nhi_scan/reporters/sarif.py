@@ -215,7 +215,11 @@ def _notifications(result: ScanResult, dropped: int) -> list[dict[str, Any]]:
     return notes
 
 
-def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESULTS_PER_RUN) -> dict[str, Any]:
+def to_document(
+    result: ScanResult, options: ReportOptions, cap: int = MAX_RESULTS_PER_RUN, *, redact: bool = True
+) -> dict[str, Any]:
+    """The SARIF document; ``redact``: every string of it redacted (names, subjects, evidence, notes), not field by
+    field (off only while its size is measured: redaction only shortens it)."""
     identities = {i.id: i for i in result.inventory.identities}
     checks = {c.id: c for c in all_checks()}
     findings = shown_findings(result, options.show_suppressed)
@@ -259,8 +263,10 @@ def to_document(result: ScanResult, options: ReportOptions, cap: int = MAX_RESUL
                 "properties": {"provider": str(provider), "scope": scope, "judged_at": result.now.isoformat()},
             }
         )
-    # every string of the document redacted (names, subjects, evidence, notes), not field by field
-    redacted: dict[str, Any] = redact_value({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs})  # type: ignore[assignment]
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": runs}
+    if not redact:
+        return document
+    redacted: dict[str, Any] = redact_value(document)  # type: ignore[assignment]
     return redacted
 
 
@@ -271,12 +277,12 @@ def _gzip_size(document: dict[str, Any]) -> int:
 
 
 def write(result: ScanResult, options: ReportOptions, stream: TextIO) -> None:
-    document = to_document(result, options)
+    document = to_document(result, options, redact=False)
     cap = max((len(run["results"]) for run in document["runs"]), default=0)
     while cap > 1 and _gzip_size(document) > MAX_GZIP_BYTES:
         cap = cap * 3 // 4
-        document = to_document(result, options, cap=cap)
-    json.dump(document, stream, indent=2, ensure_ascii=False)
+        document = to_document(result, options, cap=cap, redact=False)
+    json.dump(redact_value(document), stream, indent=2, ensure_ascii=False)  # redacted once, at the end
     stream.write("\n")
 
 
