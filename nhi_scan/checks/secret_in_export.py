@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.inventory import providers_of
 from nhi_scan.model import Category, Finding, Identity, Inventory, Provider, SecretAtRest, Severity
-from nhi_scan.redact import kind_of, secret_digest
+from nhi_scan.redact import aws_keys_in, kind_of, secret_digest
 
 #: Free-text attributes the connectors keep (GCP description / display name, Entra notes).
 _TEXT_ATTRIBUTES = ("description", "display_name", "notes")
@@ -31,6 +31,7 @@ def run(context: CheckContext) -> Iterator[Finding]:
     told: set[int] = set()
     for identity in inventory.identities:
         yield from _in_metadata(identity, by_digest, told)
+    yield from _in_names(inventory)
     files = [r for r in inventory.secrets_at_rest if id(r) not in told]
     if files:
         owners = _owners(inventory)
@@ -67,6 +68,39 @@ def _in_metadata(identity: Identity, by_digest: dict[str, list[SecretAtRest]], t
                 "secret at rest in every export of this estate (the value is not shown)."
             ),
             evidence=evidence,
+        )
+
+
+def _in_names(inventory: Inventory) -> Iterator[Finding]:
+    """A bare AWS secret key pasted into a name an export gave (a service of access data, a scope, a policy's name
+    or a statement's Sid), each a field's whole value: the place is named, the key redacted (``Check.finding``)."""
+    identities = {i.id: i for i in inventory.identities}
+    places: list[tuple[str, str, Identity | None, Provider | None]] = []
+    for usage in inventory.usage:
+        if len(usage.service) >= 40 and aws_keys_in(usage.service):
+            places.append(
+                ("service name of its access data", usage.identity_id, identities.get(usage.identity_id), None)
+            )
+    places += [("name", scope, None, provider) for provider, scope in inventory.scopes if aws_keys_in(scope)]
+    for policy in inventory.policies:
+        statements = (policy.default_document or {}).get("Statement")
+        listed = statements if isinstance(statements, list) else [statements]
+        sids = [statement.get("Sid") for statement in listed if isinstance(statement, dict)]
+        values = [("name", policy.name), *(("statement Sid", sid) for sid in sids if isinstance(sid, str))]
+        places += [(where, policy.id, None, policy.provider) for where, value in values if aws_keys_in(value)]
+    for where, subject, identity, provider in places:
+        if identity is None and provider is None:
+            continue
+        yield CHECK.finding(
+            subject=subject,
+            identity=identity,
+            provider=provider,
+            fingerprint_key=where,
+            message=(
+                f"The {where} of {subject} holds what looks like an AWS secret access key: a secret at rest in every "
+                "export of this estate (the value is not shown)."
+            ),
+            evidence={"field": where, "looks_like": "an AWS secret access key"},
         )
 
 

@@ -126,3 +126,11 @@ def test_a_pem_tail_without_its_head_is_redacted() -> None:
     tail = f"{PEM_BODY}\n-----END PRIVATE KEY-----"  # what followed the last "/" of a project path
     assert PEM_BODY[-20:] not in redact_text(f"projects/{tail}")
     assert PEM_BODY[-20:] not in redact_text(json.dumps({"scope": tail}))
+
+
+@pytest.mark.parametrize(("cloud", "field"), [("aws", "service name of its access data"), ("gcp", "name")])
+def test_a_secret_key_in_a_name_is_a_secret_in_export_finding(estates: dict[str, Path], cloud: str, field: str) -> None:
+    text = _run("scan", str(estates[cloud]), "-f", "json", "-q")
+    document = json.loads(text[text.index("{") :])
+    found = [f for f in document["findings"] if f["check_id"] == "secret-in-export"]
+    assert any(f["evidence"]["field"] == field for f in found), [f["message"] for f in found]
