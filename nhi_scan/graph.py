@@ -214,6 +214,9 @@ class IdentityGraph:
     def store_kind(self, node_id: str) -> StoreKind | None:
         return self._stores.get(node_id)
 
+    def stores(self) -> frozenset[str]:
+        return frozenset(self._stores)
+
     def register_methods(self, methods: Iterable[MethodFacts]) -> None:
         for method in methods:
             self._methods[method.id] = method

@@ -16,24 +16,33 @@ from nhi_scan.graph import Edge, IdentityGraph, NodeKind, StoreKind
 from nhi_scan.model import Category, Finding, Severity
 
 
-def _stores_reached(graph: IdentityGraph, identity_id: str) -> list[Edge]:
+def _stores_reached(graph: IdentityGraph, identity_id: str, hubs: frozenset[str]) -> list[Edge]:
+    """Store edges one step away, or through one of ``hubs`` (the hubs with a store among their members)."""
     found: list[Edge] = []
     for edge in graph.edges_from(identity_id):
         if not edge.traversable:
             continue
         if graph.store_kind(edge.target) is not None:
             found.append(edge)
-        elif graph.node_kind(edge.target) is NodeKind.HUB:
-            found += [
-                e for e in graph.edges_from(edge.target) if e.traversable and graph.store_kind(e.target) is not None
-            ]
+        elif edge.target in hubs:
+            found += [e for e in graph.edges_from(edge.target) if e.traversable and graph.store_kind(e.target)]
     return found
+
+
+def _hubs_with_stores(graph: IdentityGraph) -> frozenset[str]:
+    """Hubs that lead to a store: found from the stores once, not by walking every hub's members per identity."""
+    return frozenset(
+        e.source for store in graph.stores() for e in graph.edges_to(store) if graph.node_kind(e.source) is NodeKind.HUB
+    )
 
 
 def run(context: CheckContext) -> Iterator[Finding]:
     graph = context.graph
+    if not graph.stores():
+        return
+    hubs = _hubs_with_stores(graph)
     for identity in machine_principals(context):
-        edges = _stores_reached(graph, identity.id)
+        edges = _stores_reached(graph, identity.id, hubs)
         if not edges:
             continue
         stores = sorted({e.target for e in edges})
