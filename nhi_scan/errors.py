@@ -28,13 +28,26 @@ def short_path(path: str) -> str:
     return f"{sep.join(directories)[: MAX_SOURCE - len(tail) - 1]}…{tail}"
 
 
+#: What a cut message keeps of its end: where it says what the failure costs ("(account not scanned)").
+_KEPT_END = 80
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters, its middle cut: the start says what failed, the end what it costs."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - _KEPT_END - 1]}…{text[-_KEPT_END:]}"
+
+
 def bounded(line: str) -> str:
-    """One message line bounded: a long file path leading it shortened (:func:`short_path`), then the line cut at
-    :data:`MAX_LINE` characters."""
+    """One message line bounded: a long file path leading it shortened (:func:`short_path`), and what follows the
+    path cut in its middle to a budget of its own, so the same message reads the same whatever directory the file
+    was in (the line is at most :data:`MAX_LINE` characters)."""
     match = _LEADING_PATH.match(line)
-    if match is not None and len(match.group("path")) > MAX_SOURCE:
-        line = short_path(match.group("path")) + line[match.end("path") :]
-    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"
+    if match is None:
+        return _cut(line, MAX_LINE)
+    path = match.group("path")
+    return short_path(path) + _cut(line[match.end("path") :], MAX_LINE - MAX_SOURCE)
 
 
 class NhiScanError(Exception):
