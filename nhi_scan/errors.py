@@ -7,7 +7,7 @@ import re
 #: A file's path longer than this is shortened in the middle in a message, keeping its start and file name.
 MAX_SOURCE = 120
 #: No error or warning line is longer than this (a CI log line, a report's warning).
-MAX_LINE = 320
+MAX_LINE = 480
 _LEADING_PATH = re.compile(r"^(?P<path>[^:\s]*[/\\][^:]*?)(?=(?::\d+)?: )")
 
 
