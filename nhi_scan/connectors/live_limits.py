@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Self
 
 from nhi_scan.errors import UsageError
 
@@ -109,3 +110,14 @@ def one_line(text: str, limit: int = 300) -> str:
     """An API's message as one bounded line (its own words may span lines or run long)."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class CallError(Exception):
+    """What every cloud's failed call shares (each subclass takes ``(call, detail, ...)``): ``of`` turns whatever a
+    phase raised into one, blaming an answer of an unexpected shape on the last call made."""
+
+    @classmethod
+    def of(cls, exc: Exception, default_call: str) -> Self:
+        if isinstance(exc, cls):
+            return exc
+        return cls(last_call(default_call), unexpected_answer(exc))

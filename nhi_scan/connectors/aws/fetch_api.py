@@ -21,12 +21,11 @@ from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
+    CallError,
     CallLimits,
-    last_call,
     note_call,
     one_line,
     retry_after_seconds,
-    unexpected_answer,
 )
 from nhi_scan.redact import redact_text
 
@@ -107,7 +106,7 @@ THROTTLING_CODES = frozenset(
 )
 
 
-class ApiError(Exception):
+class ApiError(CallError):
     """A failed call, as one line: the IAM action and the reason."""
 
     def __init__(self, call: str, detail: str, *, code: str | None = None, unavailable: bool = False) -> None:
@@ -118,13 +117,6 @@ class ApiError(Exception):
         #: The service has no endpoint in this region (not an error of the scan).
         self.unavailable = unavailable
         super().__init__(f"{call}: {self.detail}")
-
-    @classmethod
-    def of(cls, exc: Exception, phase: str) -> ApiError:
-        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
-        if isinstance(exc, ApiError):
-            return exc
-        return cls(last_call(phase), unexpected_answer(exc))
 
 
 #: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.

@@ -21,7 +21,13 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
-from nhi_scan.connectors.live_limits import SHAPE_ERRORS, CallLimits, last_call, note_call, one_line, unexpected_answer
+from nhi_scan.connectors.live_limits import (
+    SHAPE_ERRORS,
+    CallError,
+    CallLimits,
+    note_call,
+    one_line,
+)
 from nhi_scan.errors import UsageError
 from nhi_scan.redact import redact_text
 
@@ -96,7 +102,7 @@ class RetryPolicy:
     max_delay: float = 60.0
 
 
-class ApiError(Exception):
+class ApiError(CallError):
     """A failed call, as one line: the call and the reason."""
 
     def __init__(self, call: str, detail: str, *, status: int | None = None, code: str | None = None) -> None:
@@ -115,13 +121,6 @@ class ApiError(Exception):
     @property
     def denied(self) -> bool:
         return self.status in (401, 403)
-
-    @classmethod
-    def of(cls, exc: Exception, default_call: str) -> ApiError:
-        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
-        if isinstance(exc, ApiError):
-            return exc
-        return cls(last_call(default_call), unexpected_answer(exc))
 
 
 #: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.

@@ -18,12 +18,11 @@ from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
+    CallError,
     CallLimits,
-    last_call,
     note_call,
     one_line,
     retry_after_seconds,
-    unexpected_answer,
 )
 from nhi_scan.redact import redact_text
 
@@ -85,7 +84,7 @@ class RetryPolicy:
         return replace(self, base_delay=base_delay, max_delay=base_delay * 8)
 
 
-class ApiError(Exception):
+class ApiError(CallError):
     """A failed call, as one line: the permission it needed and the reason."""
 
     def __init__(self, call: str, detail: str, *, status: int | None = None, disabled: bool = False) -> None:
@@ -101,13 +100,6 @@ class ApiError(Exception):
     def missing(self) -> bool:
         """The resource is gone (deleted between a listing and this call)."""
         return self.status == 404
-
-    @classmethod
-    def of(cls, exc: Exception, default_call: str) -> ApiError:
-        """``exc`` as a failed call: itself, or an answer of an unexpected shape blamed on the last call made."""
-        if isinstance(exc, ApiError):
-            return exc
-        return cls(last_call(default_call), unexpected_answer(exc))
 
 
 #: What a phase turns into a recorded failure: a failed call, or an answer of an unexpected shape.
