@@ -69,3 +69,27 @@ def test_each_cloud_declares_its_own_fields_and_the_neutral_code_names_none() ->
     assert '"SecretAccessKey"' in (ROOT / "connectors" / "aws" / "secret_shapes.py").read_text(encoding="utf-8")
     assert '"privateKeyData"' in (ROOT / "connectors" / "gcp" / "secret_shapes.py").read_text(encoding="utf-8")
     assert '"secretText"' in (ROOT / "connectors" / "azure" / "secret_shapes.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "ghp_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8",
+        "github_pat_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2",
+        "glpat-" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3",
+        "xoxb-" + "1234567890-abcdef",
+        "AIza" + "Sy" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0",
+        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl",
+        SECRET,
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----",
+    ],
+)
+def test_a_token_is_redacted_in_a_long_text_as_in_a_short_one(token: str) -> None:
+    """Long texts (a report batch, a whole file) take the regex marker search, short ones the substring tests:
+    both find every credential shape, wherever it sits in the text."""
+    from nhi_scan.redact import holds_marker, redact_text
+
+    filler = '{"check_id": "azure-high", "severity": "high", "message": "through the vault"}, ' * 60
+    for text in (f"x {token} y", filler + token, token + filler, filler + token + filler):
+        assert holds_marker(text), (len(text), token[:8])
+        assert token not in redact_text(text), (len(text), token[:8])
