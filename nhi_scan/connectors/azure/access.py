@@ -29,6 +29,8 @@ from nhi_scan.connectors.azure.records import (
     AccessPolicyRecord,
     AppRoleAssignmentRecord,
     Collected,
+    CosmosSqlRoleAssignmentRecord,
+    CosmosSqlRoleDefinitionRecord,
     DelegatedGrantRecord,
     DenyAssignmentRecord,
     DirectoryRoleAssignmentRecord,
@@ -50,6 +52,7 @@ from nhi_scan.model import (
     Trust,
     TrustKind,
 )
+from nhi_scan.policy.azure import cosmos
 from nhi_scan.policy.azure.roles import built_in_role, directory_roles, graph_app_roles
 from nhi_scan.redact import quote
 
@@ -132,6 +135,7 @@ class Access:
             *self.rbac(),
             *self.deny(),
             *self.access_policies(),
+            *self.cosmos_sql_roles(),
         ]
 
     def app_roles(self) -> list[Grant]:
@@ -271,6 +275,34 @@ class Access:
                 },
                 provider=AZURE,
                 resource_scope=record.vault_id,
+            )
+        return list(found.values())
+
+    def cosmos_sql_roles(self) -> list[Grant]:
+        """Cosmos DB SQL role assignments: the account's own data-plane permissions (an access list of the account,
+        like a vault's access policies; Azure RBAC does not evaluate them)."""
+        names = {d.id: d.role_name for d in self.c.of(CosmosSqlRoleDefinitionRecord)}
+        found: dict[str, Grant] = {}
+        for record in self.c.of(CosmosSqlRoleAssignmentRecord):
+            if record.id in found:
+                continue
+            built_in = cosmos.BUILT_IN.get(record.role_definition_id.rsplit("/", 1)[-1])
+            role = names.get(record.role_definition_id) or (built_in.name if built_in else None)
+            account = record.account_id.rsplit("/", 1)[-1]
+            principal = self._principal(record.principal_id, None, "Cosmos DB SQL role assignment", record.source)
+            found[record.id] = Grant(
+                principal_id=principal,
+                policy_id=record.id,
+                policy_name=f"Cosmos DB SQL role {role or record.role_definition_id.rsplit('/', 1)[-1]} on {account}",
+                policy_kind=PolicyKind.ACCESS_POLICY,
+                document={
+                    "role_definition_id": record.role_definition_id,
+                    "role_name": role,
+                    "scope": record.scope,
+                    "object_id": record.principal_id,
+                },
+                provider=AZURE,
+                resource_scope=record.account_id,
             )
         return list(found.values())
 

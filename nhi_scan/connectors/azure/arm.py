@@ -13,6 +13,8 @@ from nhi_scan.connectors.azure.graph import federated_credential, guid, opt_guid
 from nhi_scan.connectors.azure.names import arm_id, resource_group_of, role_definition_guid, subscription_of
 from nhi_scan.connectors.azure.records import (
     AccessPolicyRecord,
+    CosmosSqlRoleAssignmentRecord,
+    CosmosSqlRoleDefinitionRecord,
     DenyAssignmentRecord,
     FederatedCredentialRecord,
     KeyVaultRecord,
@@ -181,8 +183,19 @@ def resource(entry: Fields) -> ResourceRecord:
         tags=tags(entry),
         system_principal_id=system,
         user_assigned=tuple(assigned),
+        key_auth_disabled=_key_auth_disabled(entry),
         source=entry.source,
     )
+
+
+def _key_auth_disabled(entry: Fields) -> bool | None:
+    """Whether a Cosmos DB or storage account refuses its keys, when the listing says (``az cosmosdb list`` and
+    ``az storage account list`` print the property; ``az resource list`` does not)."""
+    disabled = view(entry, "disableLocalAuth").opt_bool("disableLocalAuth")
+    if disabled is not None:
+        return disabled
+    shared = view(entry, "allowSharedKeyAccess").opt_bool("allowSharedKeyAccess")
+    return None if shared is None else not shared
 
 
 def user_assigned_identity(entry: Fields) -> UserAssignedIdentityRecord:
@@ -338,5 +351,63 @@ def vault_secret(entry: Fields) -> VaultSecretRecord:
         created=attributes.timestamp("created") if attributes is not None else None,
         expires=attributes.timestamp("expires") if attributes is not None else None,
         tags=tags(entry),
+        source=entry.source,
+    )
+
+
+_COSMOS_ACCOUNT = "/providers/microsoft.documentdb/databaseaccounts/"
+
+
+def _cosmos_child(entry: Fields, collection: str) -> tuple[str, str]:
+    """(id, account id) of a child of a Cosmos DB account: ``.../databaseAccounts/A/COLLECTION/NAME``."""
+    identifier = resource_id(entry)
+    head, found, tail = identifier.partition(f"/{collection}/")
+    if _COSMOS_ACCOUNT not in head or not found or not tail or "/" in tail or head.count("/") != 8:
+        raise entry.error(
+            "id",
+            f"not a Cosmos DB {collection} id (.../databaseAccounts/A/{collection}/ID): {quote(entry.string('id'))}",
+        )
+    return identifier, head
+
+
+def cosmos_sql_role_assignment(entry: Fields) -> CosmosSqlRoleAssignmentRecord:
+    """``az cosmosdb sql role assignment list`` (flattened) or the REST shape: who holds which SQL role where. The
+    scope is the account, a database or a container of it; the CLI also accepts it relative to the account
+    (``/``, ``/dbs/DB``), which is read as such."""
+    identifier, account = _cosmos_child(entry, "sqlroleassignments")
+    data = view(entry, "principalId")
+    raw_scope = data.string("scope")
+    scope = arm_id(raw_scope)
+    if scope == "/" or scope.startswith("/dbs/"):
+        scope = account + scope.rstrip("/") if scope != "/" else account
+    if (scope != account and not scope.startswith(f"{account}/dbs/")) or _CONTROL.search(raw_scope):
+        raise data.error("scope", f"not the assignment's account or a database or container of it: {quote(raw_scope)}")
+    definition = arm_id(data.string("roleDefinitionId"))
+    if not _ROLE_DEFINITION_ID.match(definition) or "/sqlroledefinitions/" not in definition:
+        raise data.error("roleDefinitionId", f"not a SQL role definition id: {quote(data.string('roleDefinitionId'))}")
+    return CosmosSqlRoleAssignmentRecord(
+        id=identifier,
+        account_id=account,
+        principal_id=guid(data, "principalId"),
+        role_definition_id=definition,
+        scope=scope,
+        source=entry.source,
+    )
+
+
+def cosmos_sql_role_definition(entry: Fields) -> CosmosSqlRoleDefinitionRecord:
+    """``az cosmosdb sql role definition list``: a role's name, type and data actions."""
+    identifier, account = _cosmos_child(entry, "sqlroledefinitions")
+    data = view(entry, "roleName")
+    kind = data.opt_str("type")  # az: CustomRole / BuiltInRole (older versions: the ARM type); REST: properties
+    blocks: list[Mapping[str, Any]] = []
+    for block in data.objects("permissions"):
+        blocks.append({k: list(block.strings(k)) for k in ("dataActions", "notDataActions")})
+    return CosmosSqlRoleDefinitionRecord(
+        id=identifier,
+        account_id=account,
+        role_name=data.string("roleName"),
+        role_type=None if kind is None or "/" in kind else kind,
+        permissions=tuple(blocks),
         source=entry.source,
     )

@@ -255,6 +255,9 @@ class ResourceRecord:
     system_principal_id: str | None
     #: (ARM id of the user-assigned identity, its principal id when the export says), in export order.
     user_assigned: tuple[tuple[str, str | None], ...]
+    #: The account refuses its keys (Cosmos DB ``disableLocalAuth`` true, storage ``allowSharedKeyAccess`` false);
+    #: None when the export does not say (``az resource list`` prints no properties).
+    key_auth_disabled: bool | None = None
     source: str = ""
 
 
@@ -342,6 +345,34 @@ class VaultSecretRecord:
     source: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CosmosSqlRoleAssignmentRecord:
+    """A Cosmos DB SQL (data-plane) role assignment (``az cosmosdb sql role assignment list``): its ``id`` names
+    the account."""
+
+    id: str
+    account_id: str
+    principal_id: str
+    #: The lower-case ARM id of the SQL role definition (``.../sqlRoleDefinitions/GUID``).
+    role_definition_id: str
+    #: The account, ``ACCOUNT/dbs/DB`` or ``ACCOUNT/dbs/DB/colls/C`` (full lower-case ids).
+    scope: str
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CosmosSqlRoleDefinitionRecord:
+    """A Cosmos DB SQL role definition (``az cosmosdb sql role definition list``): its data actions."""
+
+    id: str
+    account_id: str
+    role_name: str
+    role_type: str | None
+    #: ``[{"dataActions": [...], "notDataActions": [...]}]``
+    permissions: tuple[Mapping[str, Any], ...]
+    source: str = ""
+
+
 Record = (
     ServicePrincipalRecord
     | ApplicationRecord
@@ -369,6 +400,8 @@ Record = (
     | AccessPolicyRecord
     | KeyVaultRecord
     | VaultSecretRecord
+    | CosmosSqlRoleAssignmentRecord
+    | CosmosSqlRoleDefinitionRecord
 )
 
 

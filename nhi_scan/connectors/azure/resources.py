@@ -7,6 +7,7 @@ placed, under the parent its id implies, so that grants inherit down a complete 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from nhi_scan.connectors.azure import AZURE
@@ -24,6 +25,8 @@ from nhi_scan.connectors.azure.names import (
 from nhi_scan.connectors.azure.records import (
     AccessPolicyRecord,
     Collected,
+    CosmosSqlRoleAssignmentRecord,
+    CosmosSqlRoleDefinitionRecord,
     KeyVaultRecord,
     ManagementGroupRecord,
     ResourceGroupRecord,
@@ -64,6 +67,7 @@ def type_of(resource_id: str) -> str:
 #: Resources whose keys open everything they hold (storage accounts, Cosmos DB accounts): kept as scopes so that
 #: who may list their keys can be judged.
 KEY_STORES = frozenset({"microsoft.storage/storageaccounts", "microsoft.documentdb/databaseaccounts"})
+COSMOS_ACCOUNT = "Microsoft.DocumentDB/databaseAccounts"
 
 
 class Resources:
@@ -75,7 +79,12 @@ class Resources:
         for record in collected.of(ResourceRecord):
             known = self.resources.get(record.id)
             if known is None or (not (known.system_principal_id or known.user_assigned)):
+                if known is not None and record.key_auth_disabled is None:
+                    record = replace(record, key_auth_disabled=known.key_auth_disabled)
                 self.resources[record.id] = record
+            elif known.key_auth_disabled is None and record.key_auth_disabled is not None:
+                # az resource list says who it runs as, az cosmosdb list whether its keys work: both are kept
+                self.resources[record.id] = replace(known, key_auth_disabled=record.key_auth_disabled)
         self.identities = {i.id: i for i in collected.of(UserAssignedIdentityRecord)}
         self.vaults = {v.id: v for v in collected.of(KeyVaultRecord)}
         self.links = {link.child: link.parent for link in collected.of(ScopeLinkRecord)}
@@ -156,6 +165,40 @@ class Resources:
             ],
         }
 
+    def _cosmos_attributes(self) -> dict[str, dict[str, Any]]:
+        """Per Cosmos DB account: its SQL (data-plane) role assignments and the role definitions exported with
+        them, recorded on the account's scope as a vault's access policies are."""
+        found: dict[str, dict[str, Any]] = {}
+        seen: set[str] = set()
+        for assignment in self.c.of(CosmosSqlRoleAssignmentRecord):
+            if assignment.id in seen:
+                continue
+            seen.add(assignment.id)
+            entry = found.setdefault(assignment.account_id, {"sql_role_assignments": [], "sql_role_definitions": []})
+            entry["sql_role_assignments"].append(
+                {
+                    "id": assignment.id,
+                    "object_id": assignment.principal_id,
+                    "principal_id": self.directory.principal(assignment.principal_id),
+                    "role_definition_id": assignment.role_definition_id,
+                    "scope": assignment.scope,
+                }
+            )
+        definitions: dict[str, CosmosSqlRoleDefinitionRecord] = {}
+        for definition in self.c.of(CosmosSqlRoleDefinitionRecord):
+            definitions.setdefault(definition.id, definition)
+        for definition in definitions.values():
+            entry = found.setdefault(definition.account_id, {"sql_role_assignments": [], "sql_role_definitions": []})
+            entry["sql_role_definitions"].append(
+                {
+                    "id": definition.id,
+                    "role_name": definition.role_name,
+                    "role_type": definition.role_type,
+                    "permissions": [dict(p) for p in definition.permissions],
+                }
+            )
+        return found
+
     def hierarchy(self, grants: Iterable[Grant]) -> list[Scope]:
         tree = _Tree(self.directory.tenant, AZURE)
         names = {t.tenant_id: t.display_name for t in self.c.of(TenantRecord)}
@@ -171,6 +214,7 @@ class Resources:
                 tree.subscription(child.rsplit("/", 1)[-1], None, parent, {})
         for group_record in self.c.of(ResourceGroupRecord):
             tree.resource_group(group_record.id, group_record.name)
+        cosmos = self._cosmos_attributes()
         for resource in self.resources.values():
             if (
                 resource.system_principal_id
@@ -178,7 +222,14 @@ class Resources:
                 or resource.id in self.vaults
                 or resource.type.lower() in KEY_STORES
             ):
-                tree.resource(resource.id, {"name": resource.name, "type": resource.type})
+                facts: dict[str, Any] = {"name": resource.name, "type": resource.type}
+                if resource.key_auth_disabled is not None:
+                    facts["key_auth_disabled"] = resource.key_auth_disabled
+                tree.resource(resource.id, facts | cosmos.get(resource.id, {}))
+        for account, extra in cosmos.items():
+            if account not in self.resources:  # named by its SQL role assignments only
+                name = account.rsplit("/", 1)[-1]
+                tree.resource(account, {"name": name, "type": COSMOS_ACCOUNT, **extra}, replace=True)
         for vault in self.vaults.values():
             tree.resource(vault.id, self._vault_attributes(vault), replace=True)
         for grant in grants:

@@ -27,9 +27,11 @@ Schema of one file (keys not listed here are rejected)::
 
     [[grantors]]          one table per grantor; ANY one of them gives the method (at least one)
     [[requires]]          optional; ALL of these are needed as well
-    kind            str   directory-role | graph-permission | owner | rbac-action | rbac-data-action | access-policy
+    kind            str   directory-role | graph-permission | owner | rbac-action | rbac-data-action | access-policy |
+                          cosmos-sql-role
     name            str   role display name | Graph app role value | the target kind owned (owner) |
-                          Azure action / data action | Key Vault access policy permission ("secrets/get")
+                          Azure action / data action | Key Vault access policy permission ("secrets/get") |
+                          Cosmos DB data action a SQL role assignment on the account gives (target cosmos-account)
     id              str   directory-role: Entra role template id; graph-permission: Graph app role id (required
                           for those two kinds, forbidden for the others)
     scope           str   directory-role only (required): tenant | administrative-unit | application | any
@@ -117,6 +119,9 @@ class GrantorKind(enum.StrEnum):
     RBAC_DATA_ACTION = "rbac-data-action"
     #: A Key Vault access policy permission ("secrets/get") on the target vault.
     ACCESS_POLICY = "access-policy"
+    #: A Cosmos DB data action (``.../sqlDatabases/containers/items/read``) that a SQL (data-plane) role assigned on
+    #: the target account, or on one of its databases or containers, gives: the account's own RBAC, not Azure's.
+    COSMOS_SQL_ROLE = "cosmos-sql-role"
 
 
 class RoleScope(enum.StrEnum):
@@ -256,9 +261,14 @@ _NAMES: Mapping[GrantorKind, re.Pattern[str]] = {
     GrantorKind.RBAC_ACTION: re.compile(r"^Microsoft\.[A-Za-z]+(?:/[A-Za-z]+)+$"),
     GrantorKind.RBAC_DATA_ACTION: re.compile(r"^Microsoft\.[A-Za-z]+(?:/[A-Za-z]+)+$"),
     GrantorKind.ACCESS_POLICY: re.compile(r"^(?:keys|secrets|certificates|storage)/[a-z]+$"),
+    GrantorKind.COSMOS_SQL_ROLE: re.compile(r"^Microsoft\.DocumentDB/databaseAccounts(?:/[A-Za-z]+)+$"),
 }
 #: Grantor kinds Azure compares case-insensitively (their index keys are lowercased).
-_CASE_INSENSITIVE = frozenset({GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION, GrantorKind.ACCESS_POLICY})
+_CASE_INSENSITIVE = frozenset(
+    {GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION, GrantorKind.ACCESS_POLICY, GrantorKind.COSMOS_SQL_ROLE}
+)
+#: Grantor kinds that hold on one kind of target only.
+_ONLY_ON: Mapping[GrantorKind, TargetKind] = {GrantorKind.COSMOS_SQL_ROLE: TargetKind.COSMOS_ACCOUNT}
 _WITH_ID = frozenset({GrantorKind.DIRECTORY_ROLE, GrantorKind.GRAPH_PERMISSION})
 _RESOURCE_TYPE = re.compile(r"^Microsoft\.[A-Za-z]+(?:/[A-Za-z]+)+$")
 _OWASP_NHI = re.compile(r"^NHI(?:[1-9]|10):2025$")
@@ -296,7 +306,7 @@ class Grantor:
 
     def granted_by(self, held: str) -> bool:
         """Whether a held name grants this grantor: Azure patterns match with wildcards, case-insensitively."""
-        if self.kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION):
+        if self.kind in (GrantorKind.RBAC_ACTION, GrantorKind.RBAC_DATA_ACTION, GrantorKind.COSMOS_SQL_ROLE):
             return action_matches(held, self.name)
         if self.kind is GrantorKind.ACCESS_POLICY:
             return held.lower() == self.name.lower()
@@ -458,6 +468,9 @@ def _check_grantors(method: Method, reader: Reader) -> None:
             field = f"{key}[{index}]"
             if grantor.kind is GrantorKind.OWNER and grantor.name != method.target:
                 raise reader.error(f"{field}.name", f"an owner grantor must name the target {method.target!r}")
+            only = _ONLY_ON.get(grantor.kind)
+            if only is not None and method.target is not only:
+                raise reader.error(f"{field}.kind", f"{grantor.kind} holds on target {only} only")
             if grantor.key in seen:
                 raise reader.error(f"{field}.name", f"{grantor.name!r} is listed twice")
             seen.add(grantor.key)

@@ -1,6 +1,10 @@
 """Secret stores as lateral movement: who can read a Key Vault's secrets (an access policy, an RBAC data action, or
-by granting itself either) or list a storage or Cosmos DB account's keys, and whose credentials a vault appears to
-keep.
+by granting itself either), list a storage or Cosmos DB account's keys, or read a Cosmos DB account's data (a SQL
+role assignment on it, or by writing itself one), and whose credentials a vault appears to keep.
+
+A Cosmos DB account is one node for its keys and its data alike: both open what it keeps, which may be other
+identities' credentials. Its SQL role assignments are its own data-plane RBAC: Azure deny assignments do not apply to
+them, so none is consulted for them.
 
 No secret value is ever seen, so a secret is taken for an application's credential only when its tags or its name
 name that application (a tag value that is the app's display name or app id; a name that is the app's name and a
@@ -20,6 +24,7 @@ from nhi_scan.escalation.azure.catalog import GrantorKind, Method, TargetKind
 from nhi_scan.escalation.azure.targets import Chain, ScopeIndex
 from nhi_scan.graph import Edge, EdgeKind, MethodFacts, StoreKind
 from nhi_scan.model import Identity, IdentityKind, Scope
+from nhi_scan.policy.azure import cosmos
 from nhi_scan.policy.azure.rbac import Assignment
 from nhi_scan.tri import Tri
 
@@ -30,7 +35,12 @@ if TYPE_CHECKING:
 STORE_KINDS = (
     (TargetKind.KEY_VAULT, "microsoft.keyvault/vaults", "secrets of Key Vault", StoreKind.SECRETS),
     (TargetKind.STORAGE_ACCOUNT, "microsoft.storage/storageaccounts", "keys of storage account", StoreKind.KEYS),
-    (TargetKind.COSMOS_ACCOUNT, "microsoft.documentdb/databaseaccounts", "keys of Cosmos DB account", StoreKind.KEYS),
+    (
+        TargetKind.COSMOS_ACCOUNT,
+        "microsoft.documentdb/databaseaccounts",
+        "keys and data of Cosmos DB account",
+        StoreKind.KEYS,
+    ),
 )
 #: The hop from a vault to the identity whose credential one of its secrets appears to be.
 STORED_CREDENTIAL = MethodFacts(id="azure-key-vault-stored-credential", label="Use a credential kept in a Key Vault")
@@ -61,11 +71,23 @@ class Stores:
         self.by_policy: dict[str, list[int]] = {}
         #: vault id -> object id -> its access policy's permissions
         self.policies: dict[str, dict[str, Mapping[str, Any]]] = {}
+        #: Cosmos DB account id -> its SQL role assignments; -> its exported SQL role definitions by id.
+        self.sql_assignments: dict[str, list[Mapping[str, Any]]] = {}
+        self.sql_roles: dict[str, dict[str, cosmos.SqlRole]] = {}
         for position, vault in enumerate(self.items):
             for policy in _policies(vault):
                 object_id = str(policy.get("object_id") or "").lower()
                 self.by_policy.setdefault(object_id, []).append(position)
                 self.policies.setdefault(vault.id, {})[object_id] = policy.get("permissions") or {}
+            for assignment in _listed(vault, "sql_role_assignments"):
+                object_id = str(assignment.get("object_id") or "").lower()
+                if position not in self.by_policy.get(object_id, ()):
+                    self.by_policy.setdefault(object_id, []).append(position)
+                self.sql_assignments.setdefault(vault.id, []).append(assignment)
+            self.sql_roles[vault.id] = {
+                str(d.get("id") or "").lower(): cosmos.custom_role(str(d.get("role_name") or ""), _blocks(d))
+                for d in _listed(vault, "sql_role_definitions")
+            }
         self.linked: set[str] = set()
 
     def candidates(self, object_ids: Iterable[str], scopes: Iterable[str]) -> list[Scope]:
@@ -76,13 +98,64 @@ class Stores:
 
 
 def _policies(vault: Scope) -> list[Mapping[str, Any]]:
-    raw = vault.attributes.get("access_policies") or ()
+    return _listed(vault, "access_policies")
+
+
+def _listed(store: Scope, key: str) -> list[Mapping[str, Any]]:
+    raw = store.attributes.get(key) or ()
     return [p for p in raw if isinstance(p, Mapping)]
+
+
+def _blocks(definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    return [b for b in definition.get("permissions") or () if isinstance(b, Mapping)]
 
 
 def _excluded(method: Method, vault: Scope) -> bool:
     rbac = vault.attributes.get("rbac") is True
-    return ("rbac-vault" in method.excludes and rbac) or ("access-policy-vault" in method.excludes and not rbac)
+    keyless = "key-auth-disabled" in method.excludes and vault.attributes.get("key_auth_disabled") is True
+    return (
+        keyless or ("rbac-vault" in method.excludes and rbac) or ("access-policy-vault" in method.excludes and not rbac)
+    )
+
+
+def _sql_scope(account: Scope, scope: str) -> tuple[int, str]:
+    """(breadth, words) of a SQL role assignment's scope: the whole account (2), a database (1), a container (0)."""
+    name = account.name or account.id
+    parts = scope[len(account.id) :].strip("/").split("/")
+    if len(parts) >= 4 and parts[0] == "dbs" and parts[2] == "colls":
+        return 0, f"container {parts[3]} of database {parts[1]} of {name} only (partial: not the rest of the account)"
+    if len(parts) >= 2 and parts[0] == "dbs":
+        return 1, f"database {parts[1]} of {name} only (partial: not its other databases)"
+    return 2, f"Cosmos DB account {name}"
+
+
+def _sql_role(stores: Stores, account: Scope, object_ids: set[str], action: str, own: str) -> tuple[Tri, str]:
+    """The widest SQL role assignment on ``account`` (to one of ``object_ids``) whose role allows ``action``, in
+    words; an assignment of a custom role the export does not define may allow it (unknown)."""
+    best: tuple[Tri, int, str] = (Tri.FALSE, -1, "")
+    for assignment in stores.sql_assignments.get(account.id, ()):
+        object_id = str(assignment.get("object_id") or "").lower()
+        if object_id not in object_ids:
+            continue
+        definition = str(assignment.get("role_definition_id") or "").lower()
+        role = cosmos.sql_role(definition, stores.sql_roles.get(account.id, {}))
+        breadth, where = _sql_scope(account, str(assignment.get("scope") or account.id).lower())
+        to = "" if object_id == own else f" to group {object_id}"
+        if role is None:
+            guid = definition.rsplit("/", 1)[-1]
+            found = (
+                Tri.UNKNOWN,
+                breadth,
+                f"custom SQL role {guid} assigned{to} on {where}, whose definition is not in the export "
+                "(az cosmosdb sql role definition list): it may allow reading items",
+            )
+        elif role.allows(action):
+            found = (Tri.TRUE, breadth, f"SQL role {role.name} assigned{to} on {where}")
+        else:
+            continue
+        if found[:2] > best[:2]:
+            best = found
+    return best[0], best[2]
 
 
 def _access_policy(vaults: Stores, vault: Scope, object_ids: set[str], permission: str) -> str | None:
@@ -207,7 +280,7 @@ def _link(
 def _may_hold(builder: _Builder, method: Method, assignments: Sequence[Assignment], listed: bool) -> bool:
     """Whether ``assignments`` (or, ``listed``, an access policy naming the principal) could give the method."""
     for grantor in method.grantors:
-        if grantor.kind is GrantorKind.ACCESS_POLICY:
+        if grantor.kind in (GrantorKind.ACCESS_POLICY, GrantorKind.COSMOS_SQL_ROLE):
             if listed:
                 return True
             continue
@@ -227,6 +300,9 @@ def _holds(
         if grantor.kind is GrantorKind.ACCESS_POLICY:
             why = _access_policy(vaults, vault, object_ids, grantor.name)
             held = (Tri.TRUE, why) if why else (Tri.FALSE, "")
+        elif grantor.kind is GrantorKind.COSMOS_SQL_ROLE:
+            own = str(principal.attributes.get("object_id") or principal.id.rsplit("/", 1)[-1]).lower()
+            held = _sql_role(vaults, vault, object_ids, grantor.name, own)
         elif grantor.kind in _RBAC:
             held = builder.holds(grantor, principal, None, vault.id)
         else:

@@ -7,6 +7,8 @@ import re
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.arm import resource
+from nhi_scan.connectors.azure.formats import arm_cosmos_sql_role_assignments as cosmos_assignments
+from nhi_scan.connectors.azure.formats import arm_cosmos_sql_role_definitions as cosmos_definitions
 from nhi_scan.connectors.azure.formats._common import any_of, has, items, sniff_items
 from nhi_scan.connectors.azure.formats.arm_identities import is_identity
 from nhi_scan.connectors.azure.formats.arm_identity_federated_credentials import is_credential
@@ -25,6 +27,7 @@ def is_resource(item: dict[str, object]) -> bool:
         and any_of(item, "identity", "resourceGroup", "location")
         and not str(item["type"]).lower().startswith(_NOT_RESOURCES)
         and not (is_identity(item) or is_vault(item) or is_credential(item))
+        and not (cosmos_assignments.is_assignment(item) or cosmos_definitions.is_definition(item))
     )
 
 

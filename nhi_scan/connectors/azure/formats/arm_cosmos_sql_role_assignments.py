@@ -1,0 +1,35 @@
+"""``az cosmosdb sql role assignment list --account-name A --resource-group G`` (or ``GET {account}/
+sqlRoleAssignments``): who holds which Cosmos DB SQL (data-plane) role on the account, one of its databases or
+one of its containers. Each ``id`` names its account, so no directory convention is needed."""
+
+from __future__ import annotations
+
+from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.arm import cosmos_sql_role_assignment
+from nhi_scan.connectors.azure.formats._common import items, sniff_items, type_is
+from nhi_scan.connectors.azure.records import Records
+from nhi_scan.connectors.formats import InputFormat
+
+ARM_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"
+
+
+def is_assignment(item: dict[str, object]) -> bool:
+    return type_is(item, ARM_TYPE) or "/sqlroleassignments/" in str(item.get("id", "")).lower()
+
+
+def sniff(value: object) -> bool:
+    return sniff_items(value, is_assignment)
+
+
+def load(source: str, value: object) -> Records:
+    return Records(tuple(cosmos_sql_role_assignment(entry) for entry in items(source, value)))
+
+
+FORMAT = InputFormat(
+    name="azure-arm-cosmos-sql-role-assignments",
+    provider=AZURE,
+    description="az cosmosdb sql role assignment list (Cosmos DB data-plane roles)",
+    sniff_json=sniff,
+    load=load,
+    file_names=("sqlRoleAssignments.json",),
+)
