@@ -14,6 +14,7 @@ from nhi_scan import parallel
 from nhi_scan.connectors.loader import load_inputs
 from nhi_scan.engine import build_graph, parse_documents, run_checks
 from nhi_scan.escalation.aws import build
+from nhi_scan.model import Provider
 from nhi_scan.settings import Settings
 from tests.conftest import RunCli
 
@@ -142,3 +143,21 @@ def test_early_checks_in_a_worker_give_the_same_findings(monkeypatch: pytest.Mon
         if c.early
     }
     assert early == {"service-wide-access", "unscoped-permissions-management", "unscoped-secret-access"}
+
+
+@forking
+def test_azure_checks_run_early_in_a_worker_with_the_same_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every Azure check reads the inventory only (no escalation edge): all of them start in a worker as soon as
+    the tenant's grants are known and overlap the edge building, and the report is the same as a run in one
+    process."""
+    from nhi_scan import engine
+
+    monkeypatch.setattr(engine, "MIN_PARALLEL_IDENTITIES", 0)
+    tenant = SAMPLE.parent / "azure"
+    fallbacks = parallel.fallbacks
+    results = [engine.run_scan([tenant], now=NOW, jobs=jobs).findings for jobs in (1, 2)]
+    assert parallel.fallbacks == fallbacks, "the worker delivered the early findings"
+    assert any(f.check_id.startswith("azure-") for f in results[0])
+    assert results[1] == results[0]
+    azure = [c for c in engine.select_checks({Provider("azure")}) if c.providers == (Provider("azure"),)]
+    assert azure and all(c.early for c in azure)

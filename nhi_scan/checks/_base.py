@@ -51,8 +51,8 @@ class Check:
     run: RunFn
     #: The clouds whose subjects the check judges (it sees nothing else); empty: a neutral check, for every cloud.
     providers: tuple[Provider, ...] = ()
-    #: Judges only effective permissions: it may run as soon as its provider's permissions are known, before the
-    #: escalation edges exist (in a worker process, while they are built). Its findings are then kept for the
+    #: Judges only what its provider knows before the escalation edges exist (effective permissions, the
+    #: inventory): it may run then, in a worker process, while they are built. Its findings are then kept for the
     #: identities ``keep`` gives on the complete graph, which makes the result the same as a run at the end.
     early: bool = False
     keep: Callable[[CheckContext], frozenset[str]] | None = None

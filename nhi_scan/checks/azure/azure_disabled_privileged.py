@@ -61,4 +61,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(AZURE,),
+    early=True,
 )

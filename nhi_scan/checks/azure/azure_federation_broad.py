@@ -140,4 +140,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(AZURE,),
+    early=True,
 )

@@ -84,4 +84,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(AZURE,),
+    early=True,
 )

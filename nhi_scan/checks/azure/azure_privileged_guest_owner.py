@@ -74,4 +74,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(AZURE,),
+    early=True,
 )

@@ -63,4 +63,5 @@ CHECK = Check(
     ),
     run=run,
     providers=(AZURE,),
+    early=True,
 )

@@ -9,7 +9,9 @@ principals, not with their pairs."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from nhi_scan.escalation.azure.analysis import GLOBAL_ADMINISTRATOR, AzureAnalysis, admin_node
 from nhi_scan.escalation.azure.catalog import (
@@ -27,8 +29,8 @@ from nhi_scan.escalation.azure.stores import link_stores
 from nhi_scan.escalation.azure.targets import ScopeIndex, TargetIndex
 from nhi_scan.graph import ADMIN_EQUIVALENT, Edge, EdgeKind, IdentityGraph, MethodFacts
 from nhi_scan.model import Identity, IdentityKind, Inventory, ScopeKind, Workload
-from nhi_scan.policy.azure.directory import Directory
-from nhi_scan.policy.azure.rbac import Rbac
+from nhi_scan.policy.azure.directory import Directory, DirectoryRoleHeld
+from nhi_scan.policy.azure.rbac import Assignment, Rbac
 from nhi_scan.tri import Tri
 
 _PRINCIPAL_KINDS = (
@@ -93,6 +95,27 @@ def _tenant_of(inventory: Inventory) -> str:
     return next((i.scope for i in inventory.identities if i.scope != "unknown"), "unknown")
 
 
+@dataclass(frozen=True, slots=True)
+class _Grants:
+    """What one principal holds, directly or through its groups: asked by every method planned for it, so
+    gathered once per principal (the builder works principal by principal)."""
+
+    id: str
+    principals: list[str]
+    assignments: list[Assignment]
+    #: The distinct scopes of its assignments, sorted.
+    scopes: list[str]
+    roles: list[DirectoryRoleHeld]
+    permissions: dict[str, str]
+
+
+@cache
+def _resource_words(types: tuple[str, ...]) -> tuple[list[str], str]:
+    """A method's resource types (lower case, sorted) and their short names joined by "or"."""
+    kinds = sorted({t.lower() for t in types})
+    return kinds, " or ".join(t.rsplit("/", 1)[-1] for t in kinds)
+
+
 class _Builder:
     def __init__(self, graph: IdentityGraph, inventory: Inventory, analysis: AzureAnalysis) -> None:
         self.graph = graph
@@ -102,6 +125,8 @@ class _Builder:
         self.rbac = analysis.rbac
         self.tenant_node = admin_node(f"tenants/{analysis.tenant}")
         self.hubs: set[str] = set()
+        self._grants: _Grants | None = None
+        self._shared_of: dict[str, bool] = {}
         self._candidates_of: dict[str, list[Identity]] = {}
         self._target_indexes: dict[str, TargetIndex] = {}
         self.holders = Holders(inventory.identities, self.directory, self.rbac)
@@ -201,6 +226,22 @@ class _Builder:
 
     # -- grantors --------------------------------------------------------------------------------------------------
 
+    def grants(self, principal: Identity) -> _Grants:
+        """The principal's grants (the last principal's, kept)."""
+        found = self._grants
+        if found is None or found.id != principal.id:
+            principals = self.directory.principals_of(principal)
+            assignments = self.rbac.assignments(principals)
+            found = self._grants = _Grants(
+                id=principal.id,
+                principals=principals,
+                assignments=assignments,
+                scopes=sorted({a.scope for a in assignments}),
+                roles=self.directory.roles_of(principal),
+                permissions=self.directory.permissions_of(principal),
+            )
+        return found
+
     def holds(
         self,
         grantor: Grantor,
@@ -216,7 +257,7 @@ class _Builder:
         if kind is GrantorKind.DIRECTORY_ROLE:
             return self._role(grantor, principal, target, eligible_only=eligible_only)
         if kind is GrantorKind.GRAPH_PERMISSION:
-            permissions = self.directory.permissions_of(principal)
+            permissions = self.grants(principal).permissions
             return (Tri.TRUE, f"Microsoft Graph {grantor.name}") if grantor.name in permissions else (Tri.FALSE, "")
         if kind is GrantorKind.OWNER:
             if target is not None and self.directory.owns(principal.id, target):
@@ -226,12 +267,14 @@ class _Builder:
             where = resource or (str(target.attributes.get("resource_id") or "") if target is not None else "")
             if not where:
                 return Tri.FALSE, ""
+            grants = self.grants(principal)
             outcome, assignment = self.rbac.allows(
-                self.directory.principals_of(principal),
+                grants.principals,
                 grantor.name,
                 where,
                 data=kind is GrantorKind.RBAC_DATA_ACTION,
                 custom_only=custom_only,
+                assignments=grants.assignments,
             )
             return outcome, (f"{grantor.name} from {assignment.describe()}" if assignment else "")
         return Tri.FALSE, ""  # access policies lead to data, not identities
@@ -242,7 +285,7 @@ class _Builder:
         best: Held = (Tri.FALSE, "")
         wanted = (grantor.id or "").lower()
         app_scope = f"/{target.attributes.get('object_id')}" if target is not None else None
-        for held in self.directory.roles_of(principal):
+        for held in self.grants(principal).roles:
             if held.template_id != wanted and held.name != grantor.name:
                 continue
             if eligible_only and not held.eligible:
@@ -293,7 +336,7 @@ class _Builder:
         identity: held at any scope of the principal's assignments, where it may create or change such a resource."""
         data = grantor.kind is GrantorKind.RBAC_DATA_ACTION
         best: Held = (Tri.FALSE, "")
-        for assignment in self.rbac.assignments(self.directory.principals_of(principal)):
+        for assignment in self.grants(principal).assignments:
             blocks = self.rbac.allowing(assignment.role_id, grantor.name, data=data)
             if not blocks or assignment.outcome <= best[0]:
                 continue
@@ -390,21 +433,24 @@ class _Builder:
         # Unless ownership or a role scoped to the object decides, what the principal holds on a target depends
         # only on which of its RBAC assignments are above it and on the app instance lock: judged once per
         # scope or once for every foreign target, reached through a hub.
-        shared = not any(
-            g.kind is GrantorKind.OWNER or (g.kind is GrantorKind.DIRECTORY_ROLE and g.scope is RoleScope.APPLICATION)
-            for g in (*method.grantors, *method.requires)
-        )
+        shared = self._shared(method)
         tenant_wide = self._tenant_wide(method, principal)
         if tenant_wide[0] is not Tri.FALSE:
             if index.home:
                 self.edge(principal, self.hub(method, index.home), method, tenant_wide, f"every {method.target.value}")
-            if shared and index.foreign and not any(c.attributes.get("resource_id") for c in index.foreign):
+            if not index.foreign:
+                return
+            held = None
+            if shared and not index.foreign_located:
                 held = self.meets(method, principal, index.foreign[0], None)
+            elif tenant_wide[0] is Tri.TRUE and not index.foreign_located and self._target_free(method):
+                held = self._on_foreign(method, tenant_wide)
+            if held is not None:
                 if held[0] is not Tri.FALSE:
                     hub = self.hub(method, index.foreign, foreign=True)
                     self.edge(principal, hub, method, held, f"every {method.target.value} of other tenants")
                 return
-            targets = index.foreign  # conditional one by one (app instance lock)
+            targets = index.foreign  # one by one: a grant that is not tenant-wide may hold on some of them
         elif shared and all(g.kind in _RBAC for g in method.grantors):
             self._under_scopes(principal, method, index)
             return
@@ -415,10 +461,41 @@ class _Builder:
             if held[0] is not Tri.FALSE:
                 self.edge(principal, self.end(target), method, held, target.name)
 
+    def _shared(self, method: Method) -> bool:
+        """What the method gives on a target depends on no grant held on that target itself (once per method)."""
+        found = self._shared_of.get(method.id)
+        if found is None:
+            found = self._shared_of[method.id] = not any(
+                g.kind is GrantorKind.OWNER
+                or (g.kind is GrantorKind.DIRECTORY_ROLE and g.scope is RoleScope.APPLICATION)
+                for g in (*method.grantors, *method.requires)
+            )
+        return found
+
+    @staticmethod
+    def _target_free(method: Method) -> bool:
+        """No required grantor depends on the target (a Graph permission, a tenant-wide role)."""
+        return all(
+            g.kind is GrantorKind.GRAPH_PERMISSION
+            or (g.kind is GrantorKind.DIRECTORY_ROLE and (g.scope or RoleScope.TENANT) is RoleScope.TENANT)
+            for g in method.requires
+        )
+
+    @staticmethod
+    def _on_foreign(method: Method, tenant_wide: Held) -> Held:
+        """What a certain tenant-wide grant gives on every target of another tenant, as ``meets`` judges each one:
+        nothing held on one of them (ownership, a role scoped to it) can exceed it, so they share one hub edge
+        instead of one edge per principal and foreign target (a quarter of the edges of a 100,000-SP tenant)."""
+        outcome = tenant_wide[0]
+        locked = "app-instance-lock" in method.excludes
+        if locked or (method.offline_note and method.target is not TargetKind.RESOURCE):
+            outcome = min(outcome, Tri.UNKNOWN)
+        return outcome, tenant_wide[1]
+
     def _under_scopes(self, principal: Identity, method: Method, index: TargetIndex) -> None:
         """RBAC alone decides: at each scope of the principal's assignments, judged there (an assignment applies
         to everything below), one edge to the candidate on that scope or to a hub of those below it."""
-        for scope in sorted({a.scope for a in self.rbac.assignments(self.directory.principals_of(principal))}):
+        for scope in self.grants(principal).scopes:
             below = index.scopes.under([scope])
             if not below:
                 continue
@@ -500,7 +577,7 @@ class _Builder:
             wanted_scope = grantor.scope or RoleScope.TENANT
             wanted = (grantor.id or "").lower()
             found: set[int] = set()
-            for held in self.directory.roles_of(principal):
+            for held in self.grants(principal).roles:
                 if (held.template_id != wanted and held.name != grantor.name) or (eligible_only and not held.eligible):
                     continue
                 if _scope_fits(wanted_scope, held.scope, None) is not Tri.FALSE:
@@ -509,7 +586,7 @@ class _Builder:
                     found |= index.object_scoped(held.scope)
             return found
         if kind is GrantorKind.GRAPH_PERMISSION:
-            return None if grantor.name in self.directory.permissions_of(principal) else set()
+            return None if grantor.name in self.grants(principal).permissions else set()
         if kind is GrantorKind.OWNER:
             return index.owned(self.directory.owned.get(principal.id, ()))
         if kind in _RBAC:
@@ -518,7 +595,7 @@ class _Builder:
             data = kind is GrantorKind.RBAC_DATA_ACTION
             scopes = [
                 a.scope
-                for a in self.rbac.assignments(self.directory.principals_of(principal))
+                for a in self.grants(principal).assignments
                 if self.rbac.allowing(a.role_id, grantor.name, data=data)
             ]
             return index.scopes.positions(scopes)
@@ -528,11 +605,9 @@ class _Builder:
         """At each scope of the principal's assignments, judged there (an assignment applies to everything
         below): edges to the identities of the one resource on that scope, or to a hub of every identity that
         the method's resources under it run as."""
-        assignments = self.rbac.assignments(self.directory.principals_of(principal))
         index = self.workload_index(method)
-        kinds = sorted({t.lower() for t in method.resource_types})
-        words = " or ".join(t.rsplit("/", 1)[-1] for t in kinds)
-        for scope in sorted({a.scope for a in assignments}):
+        kinds, words = _resource_words(method.resource_types)
+        for scope in self.grants(principal).scopes:
             below = index.under([scope])
             if not below:
                 continue
@@ -562,7 +637,7 @@ class _Builder:
     def _denied_below(self, principal: Identity, method: Method, scope: str) -> bool:
         """A deny assignment under ``scope`` blocks one of the method's RBAC grantors for the principal: one hub
         for everything under the scope would reach what the deny protects."""
-        principals = self.directory.principals_of(principal)
+        principals = self.grants(principal).principals
         return any(
             self.rbac.denied_below(principals, g.name, scope, data=g.kind is GrantorKind.RBAC_DATA_ACTION)
             for g in method.grantors

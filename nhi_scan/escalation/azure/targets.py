@@ -49,6 +49,8 @@ class TargetIndex:
         self.candidates = candidates
         self.foreign = [c for c in candidates if c.attributes.get("foreign")]
         self.home = [c for c in candidates if not c.attributes.get("foreign")]
+        #: Some foreign candidate sits on an ARM scope (then RBAC may tell them apart): asked once per principal.
+        self.foreign_located = any(c.attributes.get("resource_id") for c in self.foreign)
         self._by_key: dict[str, list[int]] = {}
         self._by_object: dict[str, list[int]] = {}
         for position, candidate in enumerate(candidates):

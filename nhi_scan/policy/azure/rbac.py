@@ -143,6 +143,7 @@ class Rbac:
         }
         self._roles: dict[str, tuple[RoleGrant, ...]] = {}
         self._chains: dict[str, tuple[str, ...]] = {}
+        self._chain_sets: dict[str, frozenset[str]] = {}
         self._allowing: dict[tuple[str, str, bool], tuple[RoleGrant, ...]] = {}
         for assignments in self.by_principal.values():
             for assignment in assignments:
@@ -198,6 +199,12 @@ class Rbac:
         self._chains[resource] = result
         return result
 
+    def _chain_set(self, resource: str) -> frozenset[str]:
+        found = self._chain_sets.get(resource)
+        if found is None:
+            found = self._chain_sets[resource] = frozenset(self.chain(resource))
+        return found
+
     def assignments(self, principals: Sequence[str]) -> list[Assignment]:
         return [a for p in principals for a in self.by_principal.get(p, ())]
 
@@ -209,12 +216,14 @@ class Rbac:
         *,
         data: bool = False,
         custom_only: bool = False,
+        assignments: Sequence[Assignment] | None = None,
     ) -> tuple[Tri, Assignment | None]:
         """Whether one of ``principals`` (an identity and its groups) may perform ``action`` on ``resource``, and
-        through which assignment (``custom_only``: through a custom role, the only kind one can change)."""
-        applicable = set(self.chain(resource))
+        through which assignment (``custom_only``: through a custom role, the only kind one can change).
+        ``assignments``: the principals' assignments, when the caller has them already."""
+        applicable = self._chain_set(resource)
         best: tuple[Tri, Assignment | None] = (Tri.FALSE, None)
-        for assignment in self.assignments(principals):
+        for assignment in self.assignments(principals) if assignments is None else assignments:
             if assignment.scope not in applicable or assignment.outcome <= best[0]:
                 continue
             if custom_only and assignment.role_id not in self.custom:
