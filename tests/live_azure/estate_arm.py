@@ -3,8 +3,10 @@
 Subscription prod (under management group platform): VM vm-ops runs as its system-assigned identity, which is
 Owner of prod; id-deploy (a user-assigned identity of dev) is Virtual Machine Contributor on prod's rg-ops (so it
 reaches vm-ops's identity); key vault kv-ops (access policies; two secrets, one answer carrying a planted value);
-a custom role. Subscription dev (under the root group): id-deploy with a GitHub federated credential, run by
-function app fn-deploy; group readers is Reader there.
+a custom role; Cosmos DB accounts cosmos-orders (keys disabled: reporting holds the built-in Data Reader SQL role
+on it, group readers a custom SQL role on one database) and cosmos-audit (keys enabled, no SQL roles).
+Subscription dev (under the root group): id-deploy with a GitHub federated credential, run by function app
+fn-deploy; group readers is Reader there.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ VM = f"{PROD}/resourceGroups/rg-ops/providers/Microsoft.Compute/virtualMachines/
 VAULT = f"{PROD}/resourceGroups/rg-sec/providers/Microsoft.KeyVault/vaults/kv-ops"
 IDENTITY = f"{DEV}/resourceGroups/rg-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-deploy"
 FUNCTION = f"{DEV}/resourceGroups/rg-dev/providers/Microsoft.Web/sites/fn-deploy"
+COSMOS = f"{PROD}/resourceGroups/rg-data/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+COSMOS_AUDIT = f"{PROD}/resourceGroups/rg-data/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-audit"
+SQL_READER = "00000000-0000-0000-0000-000000000001"
+SQL_CUSTOM = "c0ffee00-0000-4000-8000-0000000000d1"
 
 SUBSCRIPTIONS = [
     {
@@ -207,6 +213,8 @@ RESOURCES = {
             "Microsoft.Storage/storageAccounts",
             kind="StorageV2",
         ),
+        resource(COSMOS, "Microsoft.DocumentDB/databaseAccounts", kind="GlobalDocumentDB"),
+        resource(COSMOS_AUDIT, "Microsoft.DocumentDB/databaseAccounts", kind="GlobalDocumentDB"),
     ],
     SUB_DEV: [
         resource(
@@ -296,4 +304,87 @@ SECRETS_OF = {
         secret("db-password", 1_735_689_600, 1_798_761_600, value=SECRETS[2]),
         secret("api-key", 1_704_067_200, None),
     ]
+}
+
+
+def cosmos_account(identifier: str, *, local_auth_disabled: bool) -> dict[str, Any]:
+    return resource(
+        identifier,
+        "Microsoft.DocumentDB/databaseAccounts",
+        kind="GlobalDocumentDB",
+        properties={
+            "provisioningState": "Succeeded",
+            "documentEndpoint": f"https://{identifier.rsplit('/', 1)[-1]}.documents.azure.com:443/",
+            "databaseAccountOfferType": "Standard",
+            "disableLocalAuth": local_auth_disabled,
+        },
+    )
+
+
+COSMOS_ACCOUNTS = {
+    SUB_PROD: [
+        cosmos_account(COSMOS, local_auth_disabled=True),
+        cosmos_account(COSMOS_AUDIT, local_auth_disabled=False),
+    ],
+    SUB_DEV: [],
+}
+
+
+def sql_assignment(account: str, n: int, principal: str, role: str, scope: str) -> dict[str, Any]:
+    return {
+        "id": f"{account}/sqlRoleAssignments/{oid(850 + n)}",
+        "name": oid(850 + n),
+        "type": "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments",
+        "properties": {
+            "roleDefinitionId": f"{account}/sqlRoleDefinitions/{role}",
+            "scope": scope,
+            "principalId": principal,
+        },
+    }
+
+
+def sql_definition(account: str, role: str, name: str, kind: str, data_actions: list[str]) -> dict[str, Any]:
+    return {
+        "id": f"{account}/sqlRoleDefinitions/{role}",
+        "name": role,
+        "type": "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions",
+        "properties": {
+            "roleName": name,
+            "type": kind,
+            "assignableScopes": [account],
+            "permissions": [{"dataActions": data_actions, "notDataActions": []}],
+        },
+    }
+
+
+SQL_ROLE_ASSIGNMENTS = {
+    COSMOS: [
+        sql_assignment(COSMOS, 1, REPORTING, SQL_READER, COSMOS),
+        sql_assignment(COSMOS, 2, READERS, SQL_CUSTOM, f"{COSMOS}/dbs/orders"),
+    ],
+    COSMOS_AUDIT: [],
+}
+SQL_ROLE_DEFINITIONS = {
+    COSMOS: [
+        sql_definition(
+            COSMOS,
+            SQL_READER,
+            "Cosmos DB Built-in Data Reader",
+            "BuiltInRole",
+            [
+                "Microsoft.DocumentDB/databaseAccounts/readMetadata",
+                "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/executeQuery",
+                "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/readChangeFeed",
+                "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read",
+            ],
+        ),
+        sql_definition(
+            COSMOS,
+            SQL_CUSTOM,
+            "orders-reader",
+            "CustomRole",
+            ["Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers/items/read"],
+        ),
+    ],
+    COSMOS_AUDIT: [],
 }

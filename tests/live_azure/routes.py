@@ -242,6 +242,11 @@ for _suffix, _action, _table in (
         a.IDENTITIES,
     ),
     ("/providers/Microsoft.KeyVault/vaults", "Microsoft.KeyVault/vaults/read", a.VAULTS),
+    (
+        "/providers/Microsoft.DocumentDB/databaseAccounts",
+        "Microsoft.DocumentDB/databaseAccounts/read",
+        a.COSMOS_ACCOUNTS,
+    ),
 ):
     route("arm", SUB + re.escape(_suffix), _action)(_per_subscription(_table))
 
@@ -269,6 +274,34 @@ def identity_credentials(call: Call, match: re.Match[str]) -> Answer:
 )
 def vault_secrets(call: Call, match: re.Match[str]) -> Answer:
     return arm_page(call, a.SECRETS_OF.get(call.path.rsplit("/", 1)[0], []))
+
+
+@route(
+    "arm",
+    SUB + RG + r"/providers/Microsoft\.DocumentDB/databaseAccounts/([^/]+)/sqlRoleAssignments",
+    "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read",
+)
+def cosmos_sql_role_assignments(call: Call, match: re.Match[str]) -> Answer:
+    return _cosmos(call, a.SQL_ROLE_ASSIGNMENTS)
+
+
+@route(
+    "arm",
+    SUB + RG + r"/providers/Microsoft\.DocumentDB/databaseAccounts/([^/]+)/sqlRoleDefinitions",
+    "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/read",
+)
+def cosmos_sql_role_definitions(call: Call, match: re.Match[str]) -> Answer:
+    return _cosmos(call, a.SQL_ROLE_DEFINITIONS)
+
+
+def _cosmos(call: Call, table: dict[str, list[dict[str, Any]]]) -> Answer:
+    """An account's SQL role listing: one ``{"value": [...]}`` answer, not paged, as the Cosmos DB provider gives it."""
+    account = next((k for k in table if k.lower() == call.path.rsplit("/", 1)[0].lower()), None)
+    if account is None:
+        return error(404, "NotFound", "no such database account")
+    if not call.param("api-version"):
+        return error(400, "MissingApiVersionParameter", "The api-version query parameter is required")
+    return 200, {"value": copy.deepcopy(table[account])}
 
 
 def token_audience(headers: dict[str, str]) -> str | None:

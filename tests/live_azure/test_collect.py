@@ -32,6 +32,11 @@ def expected_files() -> set[str]:
     for subscription in (g.SUB_PROD, g.SUB_DEV):
         found |= {f"arm/subscriptions/{subscription}/{name}.json" for name in SUBSCRIPTION_FILES}
     found.add(f"arm/subscriptions/{g.SUB_PROD}/keyVaults/kv-ops/secrets.json")
+    # Cosmos DB accounts only where the resource listing shows some; every account's SQL role listings, even empty
+    found.add(f"arm/subscriptions/{g.SUB_PROD}/cosmosAccounts.json")
+    for account in ("cosmos-orders", "cosmos-audit"):
+        for listing in ("sqlRoleAssignments", "sqlRoleDefinitions"):
+            found.add(f"arm/subscriptions/{g.SUB_PROD}/cosmosAccounts/{account}/{listing}.json")
     found.add(f"arm/subscriptions/{g.SUB_DEV}/identities/id-deploy/federatedCredentials.json")
     return found
 
@@ -76,6 +81,24 @@ def test_the_parser_reads_it_all_and_finds_the_paths(collection: Path) -> None:
     # ci-runner owns deploy-bot's app (Graph owners + Application.ReadWrite.OwnedBy); id-deploy is VM Contributor
     # on the group of vm-ops (ARM, across subscriptions); reporting only reads.
     assert {n for c, n in found if c == "privilege-escalation"} == {"ci-runner", "id-deploy"}
+
+
+def test_cosmos_db_sql_roles_are_read_back(collection: Path) -> None:
+    from nhi_scan.engine import run_scan
+    from nhi_scan.escalation.azure.stores import store_node
+
+    result = run_scan([collection])
+    [scope] = [s for s in result.inventory.hierarchy if s.id == a.COSMOS.lower()]
+    assert scope.attributes["key_auth_disabled"] is True
+    assert [x["object_id"] for x in scope.attributes["sql_role_assignments"]] == [g.REPORTING, g.READERS]
+    [finding] = [
+        f
+        for f in result.findings
+        if f.check_id == "secret-store-access" and f.subject == f"servicePrincipals/{g.REPORTING}"
+    ]
+    [store] = [e for e in finding.evidence["stores"] if e["store"] == store_node(a.COSMOS)]
+    assert store["method"] == "azure-cosmos-db-sql-data-read" and not store["conditional"]
+    assert "keys and data of Cosmos DB account cosmos-orders" in finding.message
 
 
 def test_graph_pages_as_graph_gives_them(collection: Path) -> None:
@@ -127,6 +150,21 @@ def test_arm_listings_as_the_az_cli_prints_them(collection: Path) -> None:
     assert secrets[0]["attributes"]["expires"] == "2027-01-01T00:00:00+00:00"
     assert secrets[1]["attributes"]["expires"] is None
     assert read(collection, f"{prod}/denyAssignments.json") == {"value": []}
+    accounts = {x["name"]: x for x in read(collection, f"{prod}/cosmosAccounts.json")}
+    assert accounts["cosmos-orders"]["properties"]["disableLocalAuth"] is True
+    assert accounts["cosmos-orders"]["resourceGroup"] == "rg-data"
+    sql = read(collection, f"{prod}/cosmosAccounts/cosmos-orders/sqlRoleAssignments.json")
+    assert [(x["principalId"], x["scope"]) for x in sql] == [
+        (g.REPORTING, a.COSMOS),
+        (g.READERS, f"{a.COSMOS}/dbs/orders"),
+    ]
+    assert not [x for x in sql if "properties" in x]  # flattened, as az cosmosdb sql role assignment list prints it
+    roles = read(collection, f"{prod}/cosmosAccounts/cosmos-orders/sqlRoleDefinitions.json")
+    assert [(x["roleName"], x["type"]) for x in roles] == [
+        ("Cosmos DB Built-in Data Reader", "BuiltInRole"),
+        ("orders-reader", "CustomRole"),
+    ]
+    assert read(collection, f"{prod}/cosmosAccounts/cosmos-audit/sqlRoleAssignments.json") == []
     [tree] = read(collection, "arm/managementGroups.json")
     assert tree["name"] == g.TENANT and tree["properties"]["children"][0]["children"][0]["id"] == a.PROD
     assert [s["subscriptionId"] for s in read(collection, "arm/subscriptions.json")] == [g.SUB_PROD, g.SUB_DEV]

@@ -38,6 +38,31 @@ def test_a_denied_subscription_is_recorded_and_the_other_collected(fake: FakeAzu
     assert not scanned.complete and any(g.SUB_DEV in s.detail for s in scanned.sources if s.status.value == "error")
 
 
+def test_a_cosmos_account_that_refuses_its_sql_roles_is_one_failure_naming_it(fake: FakeAzure, tmp_path: Path) -> None:
+    fake.fail_always(r"/databaseAccounts/cosmos-orders/sqlRoleAssignments", 403, "AuthorizationFailed")
+    ui = RecordingUi()
+    out = tmp_path / "out"
+    result = run(fake, out, ui=ui)
+    assert not result.complete and not result.failed_subscriptions
+    [record] = errors(out)
+    assert (record["Account"], record["Phase"]) == (a.COSMOS, "cosmos db sqlRoleAssignments")
+    assert record["Call"] == (
+        "GET {account id}/sqlRoleAssignments (Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read)"
+    )
+    assert record["Error"].startswith("HTTP 403 AuthorizationFailed")
+    assert record["Impact"] == "who may read the data of Cosmos DB account cosmos-orders unknown"
+    assert any(a.COSMOS in line and "cosmos-orders unknown" in line for line in ui.warnings)
+    prod = f"arm/subscriptions/{g.SUB_PROD}"
+    assert f"{prod}/cosmosAccounts/cosmos-audit/sqlRoleAssignments.json" in files(out)  # the other account
+    assert not [f for f in files(out) if f.startswith(f"{prod}/cosmosAccounts/cosmos-orders/")]
+    assert {f"{prod}/{n}.json" for n in SUBSCRIPTION_FILES} | {f"{prod}/cosmosAccounts.json"} <= files(out)
+    assert ui.finished_scopes[f"subscription {g.SUB_PROD}"] == ("done", True)
+    from nhi_scan.engine import run_scan
+
+    scanned = run_scan([out])
+    assert not scanned.complete and any(a.COSMOS in s.detail for s in scanned.sources if s.status.value == "error")
+
+
 def test_throttling_is_retried_honouring_retry_after(fake: FakeAzure, tmp_path: Path) -> None:
     fake.fail_next(r"^/v1\.0/servicePrincipals\?", 429, retry_after="1")
     fake.fail_next(rf"^/subscriptions/{g.SUB_DEV}/resources\?", 503, times=2, retry_after=None)

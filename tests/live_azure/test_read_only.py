@@ -53,3 +53,11 @@ def test_every_request_is_a_get_the_documented_grant_allows(
     arm = {str(c.permission) for c in calls if c.api == "arm"}
     assert arm and all(action.endswith("/read") for action in arm) and arm <= listed  # Reader: */read
     assert not [c.path for c in calls if "/secrets/" in c.path]  # a secret value is never read
+    # Cosmos DB: the accounts and their SQL role listings are read (Reader's */read); their keys never are
+    cosmos = {str(c.permission) for c in calls if "/Microsoft.DocumentDB/" in c.path}
+    assert cosmos == {
+        "Microsoft.DocumentDB/databaseAccounts/read",
+        "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read",
+        "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/read",
+    }
+    assert not [c.path for c in calls if c.path.lower().endswith(("/listkeys", "/listconnectionstrings"))]

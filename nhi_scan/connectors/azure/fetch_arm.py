@@ -22,6 +22,8 @@ AUTHORIZATION_API = "2022-04-01"
 RESOURCES_API = "2021-04-01"
 IDENTITIES_API = "2023-01-31"
 KEY_VAULT_API = "2023-07-01"
+COSMOS_API = "2024-11-15"
+_COSMOS_TYPE = "microsoft.documentdb/databaseaccounts"
 _GROUPS = "providers/Microsoft.Management/managementGroups"
 _NOT_SCANNED = "subscription not scanned"
 #: ARM error codes of a resource provider not registered in the subscription.
@@ -108,8 +110,10 @@ class SubscriptionCollector:
         self.subscription = subscription
         self.scope = f"/subscriptions/{subscription}"
         self.base = f"arm/subscriptions/{safe_name(subscription)}"
-        #: Principals holding an Azure role or a Key Vault access policy here (their groups' members matter).
+        #: Principals holding an Azure role, a Key Vault access policy or a Cosmos DB SQL role here (their groups'
+        #: members matter).
         self.principals: set[str] = set()
+        self.resources: list[dict[str, Any]] = []
 
     def write(self, name: str, value: object) -> None:
         self.ctx.snapshot.json(f"{self.base}/{name}", value)
@@ -164,17 +168,20 @@ class SubscriptionCollector:
                 "resourceGroups.json", self.listed("resourcegroups", perm.RESOURCE_GROUPS_READ, RESOURCES_API)
             ),
         )
-        self.optional(
-            "resources",
-            "resources and the managed identities they run as unknown",
-            lambda: self.write(
-                "resources.json",
-                [shapes.with_group(r) for r in self.listed("resources", perm.RESOURCES_READ, RESOURCES_API)],
-            ),
-        )
+        self.optional("resources", "resources and the managed identities they run as unknown", self.listed_resources)
         self.optional("user-assigned identities", "user-assigned managed identities unknown", self.identities)
         self.optional("key vaults", "key vaults and who may read their secrets unknown", self.vaults)
+        if any(str(r.get("type", "")).lower() == _COSMOS_TYPE for r in self.resources):
+            self.optional(
+                "cosmos db accounts",
+                "whether Cosmos DB accounts accept their keys, and who holds their SQL data roles, unknown",
+                self.cosmos,
+            )
         return True
+
+    def listed_resources(self) -> None:
+        self.resources = [shapes.with_group(r) for r in self.listed("resources", perm.RESOURCES_READ, RESOURCES_API)]
+        self.write("resources.json", self.resources)
 
     def roles(self) -> None:
         path = "providers/Microsoft.Authorization/roleDefinitions"
@@ -238,3 +245,40 @@ class SubscriptionCollector:
             "names and expiry of key vault secrets unknown",
             lambda: each(one, [v for v in found if v.get("id")], self.ctx.call_workers),
         )
+
+    def cosmos(self) -> None:
+        """The Cosmos DB accounts (``disableLocalAuth``), then each account's SQL role assignments and definitions
+        (the data plane's own RBAC). An account that refuses them is one failure naming it; the others are still
+        read. Never ``listKeys``: keys are not read, only who could read them."""
+        path = "providers/Microsoft.DocumentDB/databaseAccounts"
+        found = [shapes.with_group(x) for x in self.listed(path, perm.COSMOS_ACCOUNTS_READ, COSMOS_API)]
+        self.write("cosmosAccounts.json", found)
+        directories: dict[str, str] = {}
+        for account in found:  # names are unique per resource group only
+            name = safe_name(str(account.get("name", "")))
+            if name in directories.values():
+                name = safe_name(f"{account.get('name')}.{account.get('resourceGroup')}")
+            directories[str(account.get("id"))] = name
+        calls = {
+            "sqlRoleAssignments": perm.arm("{account id}/sqlRoleAssignments", perm.COSMOS_SQL_ASSIGNMENTS_READ),
+            "sqlRoleDefinitions": perm.arm("{account id}/sqlRoleDefinitions", perm.COSMOS_SQL_DEFINITIONS_READ),
+        }
+
+        def one(account: dict[str, Any]) -> None:
+            identifier = str(account["id"])
+            for collection, call in calls.items():
+                url = self.ctx.arm.url(f"{_path(identifier)}/{collection}")
+                try:
+                    listed = self.ctx.arm.listed(url, call, {"api-version": COSMOS_API}, next_key="nextLink")
+                except FAILURES as raised:
+                    exc = ApiError.of(raised, call)
+                    if not exc.missing:
+                        impact = f"who may read the data of Cosmos DB account {account.get('name')} unknown"
+                        self.ctx.failed(identifier, f"cosmos db {collection}", exc, impact)
+                    return
+                converted = [shapes.flattened(x) for x in listed]
+                if collection == "sqlRoleAssignments":
+                    self.principals.update(str(x.get("principalId", "")).lower() for x in converted)
+                self.write(f"cosmosAccounts/{directories[identifier]}/{collection}.json", converted)
+
+        each(one, [x for x in found if x.get("id")], self.ctx.call_workers)

@@ -53,6 +53,9 @@ IDENTITIES_READ = "Microsoft.ManagedIdentity/userAssignedIdentities/read"
 IDENTITY_FICS_READ = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials/read"
 VAULTS_READ = "Microsoft.KeyVault/vaults/read"
 SECRETS_READ = "Microsoft.KeyVault/vaults/secrets/read"  # ARM: names and attributes, never values
+COSMOS_ACCOUNTS_READ = "Microsoft.DocumentDB/databaseAccounts/read"  # never listKeys: that is a POST
+COSMOS_SQL_ASSIGNMENTS_READ = "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments/read"
+COSMOS_SQL_DEFINITIONS_READ = "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions/read"
 
 #: Every ARM action above, sorted: all reads, all in the built-in Reader role (``*/read``).
 ARM_ACTIONS: tuple[str, ...] = tuple(
@@ -69,6 +72,9 @@ ARM_ACTIONS: tuple[str, ...] = tuple(
             IDENTITY_FICS_READ,
             VAULTS_READ,
             SECRETS_READ,
+            COSMOS_ACCOUNTS_READ,
+            COSMOS_SQL_ASSIGNMENTS_READ,
+            COSMOS_SQL_DEFINITIONS_READ,
         }
     )
 )
