@@ -84,10 +84,10 @@ CHECK = Check(
     category=Category.LATERAL_MOVEMENT,
     owasp_nhi=("NHI2:2025", "NHI5:2025"),
     description=(
-        "A machine identity that can read every secret of a secret store (a Key Vault) or list the keys of a data "
-        "store (a storage or Cosmos DB account), directly or by granting itself access; high when a secret there "
-        "appears to be another identity's credential, low for data store keys and when it depends on conditions "
-        "unknown offline."
+        "A machine identity that can read every secret of a secret store (a Key Vault), list the keys of a data "
+        "store (a storage or Cosmos DB account) or read a data store's data (a Cosmos DB SQL role), directly or by "
+        "granting itself access; high when a secret there appears to be another identity's credential, low for data "
+        "store keys and data and when it depends on conditions unknown offline."
     ),
     remediation=(
         "Grant secret reads per secret or to the one workload that needs them (Key Vault RBAC on the secret, "
