@@ -60,8 +60,9 @@ def select_checks(providers: set[Provider] | frozenset[Provider], only: Sequence
     return chosen
 
 
-#: Called when a provider knows every principal's effective permissions, before its escalation edges are added.
-PermissionsKnown = Callable[[Provider, Inventory, IdentityGraph, ProviderAnalysis], None]
+#: Called when a provider knows every principal's effective permissions, before its escalation edges are added:
+#: (provider, its part of the inventory, the whole inventory, the graph so far, its analysis).
+PermissionsKnown = Callable[[Provider, Inventory, Inventory, IdentityGraph, ProviderAnalysis], None]
 Analyses = Mapping[Provider, ProviderAnalysis]
 
 
@@ -87,7 +88,7 @@ def build_graph(
             f"{graph.nx.number_of_edges():,} edges so far"
         )
         if plugin.analyse is not None:
-            hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, graph)
+            hook = None if permissions_known is None else partial(permissions_known, plugin.id, part, inventory, graph)
             request = AnalysisRequest(graph=graph, inventory=part, now=now, jobs=jobs, permissions_known=hook)
             analyses[plugin.id] = plugin.analyse(request)
         if plugin.issued_tokens is not None:
@@ -123,9 +124,10 @@ class Views:
 
 
 class EarlyChecks:
-    """The permission-only checks (``Check.early``) of one provider, started in a worker process as soon as that
-    provider's permissions are known, while this process builds the escalation edges; their findings are then kept
-    for the final subjects only (``Check.keep``).
+    """The early checks (``Check.early``) of one provider, started in a worker process as soon as that provider's
+    permissions are known, while this process builds the escalation edges; their findings are then kept for the
+    final subjects only (``Check.keep``). In a scan of one cloud, the neutral early checks (which read only the
+    inventory) start with them: that provider's part is the whole inventory.
 
     Measured on 10,000 principals: the checks overlap the method application instead of following it.
     """
@@ -136,10 +138,15 @@ class EarlyChecks:
         self._pending: Pending[list[Finding]] | None = None
         self._started: tuple[str, ...] = ()
 
-    def start(self, cloud: Provider, inventory: Inventory, graph: IdentityGraph, analysis: ProviderAnalysis) -> None:
+    def start(
+        self, cloud: Provider, inventory: Inventory, whole: Inventory, graph: IdentityGraph, analysis: ProviderAnalysis
+    ) -> None:
         if self._pending is not None or len(inventory.identities) < MIN_PARALLEL_IDENTITIES or not can_fork():
             return
-        early = [c for c in select_checks({cloud}) if c.early and tuple(c.providers) == (cloud,)]
+        sole = inventory is whole  # (``only`` gives the inventory itself when it covers nothing else)
+        early = [
+            c for c in select_checks({cloud}) if c.early and (tuple(c.providers) == (cloud,) or (sole and c.neutral))
+        ]
         if not early:
             return
         context = CheckContext(

@@ -142,7 +142,18 @@ def test_early_checks_in_a_worker_give_the_same_findings(monkeypatch: pytest.Mon
         )
         if c.early
     }
-    assert early == {"service-wide-access", "unscoped-permissions-management", "unscoped-secret-access"}
+    assert early == {
+        "service-wide-access",
+        "unscoped-permissions-management",
+        "unscoped-secret-access",
+        # neutral checks that read only the inventory: early in a scan of one cloud
+        "credential-not-rotated",
+        "credential-unused",
+        "identity-unused",
+        "missing-owner",
+        "secret-in-export",
+        "service-unused",
+    }
 
 
 @forking
@@ -161,3 +172,25 @@ def test_azure_checks_run_early_in_a_worker_with_the_same_findings(monkeypatch: 
     assert results[1] == results[0]
     azure = [c for c in engine.select_checks({Provider("azure")}) if c.providers == (Provider("azure"),)]
     assert azure and all(c.early for c in azure)
+
+
+@forking
+def test_neutral_early_checks_wait_for_the_end_in_a_scan_of_several_clouds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A neutral check judges every cloud's identities: in a multi-cloud scan no single provider's hook may start
+    it (it would see one cloud); it runs at the end, and the report is that of one process."""
+    from nhi_scan import engine
+
+    monkeypatch.setattr(engine, "MIN_PARALLEL_IDENTITIES", 0)
+    started: list[tuple[str, ...]] = []
+    original = engine.EarlyChecks.start
+
+    def spy(self: engine.EarlyChecks, *args: object) -> None:
+        original(self, *args)  # type: ignore[arg-type]
+        started.append(self._started)
+
+    monkeypatch.setattr(engine.EarlyChecks, "start", spy)
+    estates = [SAMPLE, SAMPLE.parent / "azure"]
+    results = [engine.run_scan(estates, now=NOW, jobs=jobs).findings for jobs in (1, 2)]
+    assert results[1] == results[0]
+    assert started and not any("missing-owner" in ids for ids in started)
+    assert any(f.check_id == "missing-owner" for f in results[0])

@@ -47,4 +47,5 @@ CHECK = Check(
         "Better, replace it with short-lived credentials (an IAM role, workload identity federation, OIDC)."
     ),
     run=run,
+    early=True,  # reads the inventory only
 )

@@ -54,4 +54,5 @@ CHECK = Check(
         "pure risk. If its owner is gone, offboard the identity."
     ),
     run=run,
+    early=True,  # reads the inventory only
 )

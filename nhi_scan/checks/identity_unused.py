@@ -82,4 +82,5 @@ CHECK = Check(
         "identities keep their access and are not watched."
     ),
     run=run,
+    early=True,  # reads the inventory only
 )

@@ -31,4 +31,5 @@ CHECK = Check(
     description="Machine identity without any of the owner tag keys (configurable with --owner-tag).",
     remediation="Tag the identity with its owning team or person (e.g. owner=team-payments) and keep it current.",
     run=run,
+    early=True,  # reads the inventory only
 )

@@ -170,4 +170,5 @@ CHECK = Check(
         "from the tag or description, and keep secrets in a secret manager the workload reads at run time."
     ),
     run=run,
+    early=True,  # reads the inventory only
 )

@@ -65,4 +65,5 @@ CHECK = Check(
     ),
     remediation=("Remove the unused services from its grants; check first for yearly jobs, which usage data misses."),
     run=run,
+    early=True,  # reads the inventory only
 )
