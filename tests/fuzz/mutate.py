@@ -109,8 +109,15 @@ OPTIONAL_KEYS = frozenset(
         "startDateTime",
         "servicePrincipalType",
         "userPrincipalName",
+        # Compute leaves serviceAccounts out of an instance (or template) that runs as no account
+        # (--no-service-account): deleting it is a valid export of such an instance, which has no identity.
+        "serviceAccounts",
     }
 )
+#: Keys optional only under a given parent key, as (parent, key): a Vertex AI reasoning engine without
+#: spec.serviceAccount runs as its project's Reasoning Engine service agent (the API's documented default, which
+#: the scan names from the project number), so deleting it is a valid export of another agent.
+OPTIONAL_BELOW = frozenset({("spec", "serviceAccount")})
 #: Keys whose value is free text or a name: another string there is a valid value.
 FREE_TEXT_KEYS = frozenset({"Description", "description", "displayName", "notes", "title", "Value", "Sid"})
 
@@ -400,7 +407,8 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         keyed = [p for p, _ in all_nodes if isinstance(p[-1], str)]
         if keyed:
             path = rng.choice(keyed)
-            invalid = str(path[-1]) not in OPTIONAL_KEYS and "Condition" not in path
+            below = (str(path[-2]), str(path[-1])) in OPTIONAL_BELOW if len(path) >= 2 else False
+            invalid = str(path[-1]) not in OPTIONAL_KEYS and "Condition" not in path and not below
             return Mutation(family=family, target=target, op="delete", invalid=invalid, path=path)
         family = "wrong-type"
     if family == "duplicate-key":
@@ -425,9 +433,11 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
     if family == "huge-value":
         path, value = rng.choice(all_nodes)
         if rng.random() < 0.5:
-            return Mutation(
-                family=family, target=target, op="replace", invalid=True, path=path, value=10 ** rng.choice([30, 400])
-            )
+            digits = rng.choice([30, 400])
+            # A number is a valid IAM condition value (as for wrong-type below), compared as its text: 10**30 there
+            # is a condition no token meets, read as written. 10**400 is past what the strict decoder reads.
+            invalid = digits > 30 or not _condition_value(path)
+            return Mutation(family=family, target=target, op="replace", invalid=invalid, path=path, value=10**digits)
         times = rng.choice([5000, 300_000, 3_000_000])
         invalid = not isinstance(value, str)
         return Mutation(family=family, target=target, op="replace", invalid=invalid, path=path, value="A", repeat=times)
@@ -481,9 +491,14 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
     odd = _other_type(rng, value)
     # null where a value was is an absent value (Graph writes null for every unset field): wrong only if required.
     invalid = odd is not None or _key_of(path) not in OPTIONAL_KEYS or not isinstance(path[-1], str)
-    if "Condition" in path and isinstance(odd, (int, float, bool)) and len(path) - path.index("Condition") >= 3:
+    if isinstance(odd, (int, float, bool)) and _condition_value(path):
         invalid = False  # IAM condition values may be numbers or booleans
     return Mutation(family="wrong-type", target=target, op="replace", invalid=invalid, path=path, value=odd)
+
+
+def _condition_value(path: Path) -> bool:
+    """A value (or an element of the values) of an IAM condition key: ``Condition.OPERATOR.KEY[...]``."""
+    return "Condition" in path and len(path) - path.index("Condition") >= 3
 
 
 def _strings_like(value: Any) -> bool:

@@ -15,11 +15,20 @@ _EXACT = ("stringequals", "forallvalues:stringequals", "forAnyValue:stringequals
 
 
 def _as_list(value: object) -> list[str]:
-    if isinstance(value, str):
-        return [value]
+    """A string or an array as strings. IAM takes numbers and booleans as condition values and compares them as
+    text (``true``, ``7``): read as nothing, ``"aud": 7`` would become a condition no token could meet."""
     if isinstance(value, list):
-        return [str(v) for v in value]
+        return [_text(v) for v in value]
+    if isinstance(value, (str, bool, int, float)):
+        return [_text(value)]
     return []
+
+
+def _text(value: object) -> str:
+    """A condition value as IAM compares it: JSON's spelling of a boolean (``true``), a number as written."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:

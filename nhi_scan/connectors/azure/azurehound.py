@@ -48,6 +48,25 @@ RESOURCE_KINDS = {
 
 #: A kind shown as written (AZDevice); anything else is quoted, bounded.
 _PLAIN_KIND = re.compile(r"^[A-Za-z0-9]{1,40}$")
+#: Every AzureHound kind (AZUser, AZVMRoleAssignment...): an entry of another (empty, cut) kind was damaged, and
+#: counted among the kinds nhi-scan does not read it would drop an identity with only a count.
+_KIND = re.compile(r"^AZ[A-Za-z0-9]+$")
+
+
+def _listed(data: Fields, key: str) -> list[Fields]:
+    """The items of a wrapper's list. AzureHound always writes the key (``null`` when empty: Go's nil slice): a
+    wrapper without it was damaged, and read as empty its owners, members or credentials would vanish unsaid."""
+    if not data.has(key):
+        raise data.error(key, "missing required field")
+    return list(data.objects(key))
+
+
+def _typed(item: Fields) -> Fields:
+    """Graph never writes an empty ``@odata.type``: read as none, an agent identity would become a plain service
+    principal (and an owner of a known kind one of no kind)."""
+    if item.raw.get("@odata.type") == "":
+        raise item.error("@odata.type", "an empty type")
+    return item
 
 
 def _tenant(data: Fields, notes: list[str]) -> list[Record]:
@@ -75,7 +94,7 @@ def _owners(inner: str, outer: str | None, collection: str) -> Reader:
 
     def read(data: Fields, notes: list[str]) -> list[Record]:
         found: list[Record] = []
-        for item in data.objects("owners"):
+        for item in _listed(data, "owners"):
             owner = item.obj("owner")
             if owner is None:
                 raise item.error("owner", "missing required field")
@@ -83,7 +102,7 @@ def _owners(inner: str, outer: str | None, collection: str) -> Reader:
             found.append(
                 OwnershipRecord(
                     target=ObjectRef(object_id=target, collection=collection),
-                    owner=graph.ref(owner),
+                    owner=graph.ref(_typed(owner)),
                     source=data.source,
                 )
             )
@@ -94,12 +113,12 @@ def _owners(inner: str, outer: str | None, collection: str) -> Reader:
 
 def _members(data: Fields, notes: list[str]) -> list[Record]:
     found: list[Record] = []
-    for item in data.objects("members"):
+    for item in _listed(data, "members"):
         member = item.obj("member")
         if member is None:
             raise item.error("member", "missing required field")
         group = graph.guid(item, "groupId") if item.has("groupId") else graph.guid(data, "groupId")
-        found.append(MembershipRecord(group_id=group, member=graph.ref(member), source=data.source))
+        found.append(MembershipRecord(group_id=group, member=graph.ref(_typed(member)), source=data.source))
     return found
 
 
@@ -109,12 +128,12 @@ def _application(data: Fields, notes: list[str]) -> list[Record]:
 
 
 def _directory_role_assignments(data: Fields, notes: list[str]) -> list[Record]:
-    return [graph.role_assignment(item, eligible=False) for item in data.objects("roleAssignments")]
+    return [graph.role_assignment(item, eligible=False) for item in _listed(data, "roleAssignments")]
 
 
 def _federated_credentials(data: Fields, notes: list[str]) -> list[Record]:
     found: list[Record] = []
-    for item in data.objects("fics"):
+    for item in _listed(data, "fics"):
         fic = item.obj("fic")
         if fic is None:
             raise item.error("fic", "missing required field")
@@ -147,13 +166,24 @@ def _resource(kind: str) -> Reader:
 def _rbac_assignments(data: Fields, notes: list[str]) -> list[Record]:
     """``{"roleAssignments": [{"roleAssignment": {...}}]}`` or ``{"assignees": [{"assignee": {...}}]}``."""
     found: list[Record] = []
+    if not data.has("roleAssignments") and not data.has("assignees"):
+        raise data.error("roleAssignments", "missing required field (nor assignees)")
     for list_key, item_key in (("roleAssignments", "roleAssignment"), ("assignees", "assignee")):
         for item in data.objects(list_key):
             inner = item.obj(item_key)
             if inner is None:
                 raise item.error(item_key, "missing required field")
-            found.append(arm.rbac_assignment(inner))
+            found.append(arm.rbac_assignment(_scoped(inner)))
     return found
+
+
+def _scoped(assignment: Fields) -> Fields:
+    """ARM gives every role assignment its scope: an empty one would read as the root scope ``/``, an assignment
+    on one resource turned into one on every subscription of the tenant."""
+    for holder in (assignment, assignment.obj("properties")):
+        if holder is not None and holder.raw.get("scope") == "":
+            raise holder.error("scope", "an empty scope")
+    return assignment
 
 
 def _access_policy(data: Fields, notes: list[str]) -> list[Record]:
@@ -217,12 +247,16 @@ def load(source: str, value: object) -> Records:
     for entry in document.objects("data"):
         try:
             kind = entry.string("kind")
+            if not _KIND.match(kind):
+                raise entry.error("kind", f"not an AzureHound kind (AZ...): {quote(kind)}")
             reader = READERS.get(kind) or (_rbac_assignments if is_role_assignment_kind(kind) else None)
             data = entry.obj("data")
+            if reader is not None and data is None:
+                raise entry.error("data", f"missing: the {kind} entry holds nothing")
             if reader is None or data is None:
                 ignored[kind] += 1
                 continue
-            found.extend(reader(data, notes))
+            found.extend(reader(_typed(data), notes))
         except InputError as exc:
             broken.append(exc.one_line())
     notes.extend(f"unreadable AzureHound entry skipped: {line[:200]}" for line in broken[:_NAMED_ERRORS])

@@ -55,6 +55,28 @@ def policy_resource(name: str, asset_type: str | None, project: str | None) -> s
     return short
 
 
+def _needs_project(entry: Fields, key: str, asset_type: str | None, project: str | None) -> None:
+    """A bucket, secret, topic or dataset is named below its project (``projects/P/buckets/B``): without the
+    project its policy would land on a bare name of no scope, and the grants on it would be judged nowhere."""
+    if project is None and asset_type in COLLECTIONS:
+        raise entry.error(key, f"no project: the {asset_type.rsplit('/', 1)[-1].lower()} cannot be named below it")
+
+
+#: Resource names that are canonical without their asset type.
+_NAMED_BELOW = ("projects/", "folders/", "organizations/")
+#: Asset types whose ``resource.data.parent`` the asset's ``ancestors`` also give.
+_SCOPES = ("cloudresourcemanager.googleapis.com/Project", "cloudresourcemanager.googleapis.com/Folder")
+
+
+def _with_parent(data: Fields, asset_type: str, ancestors: list[str]) -> Fields:
+    """A project or folder without ``parent`` in its data takes it from ``ancestors`` (itself, then its parent...),
+    which Cloud Asset always writes: read as no parent, it would leave its organization and every grant inherited
+    from it."""
+    if asset_type not in _SCOPES or data.raw.get("parent") is not None or len(ancestors) < 2:
+        return data
+    return Fields({**data.raw, "parent": ancestors[1]}, data.source, data.where)
+
+
 def records_of(asset: Fields) -> tuple[list[Record], bool]:
     """The records of one asset, and whether its type was one nhi-scan reads."""
     name = asset.string("name")
@@ -65,6 +87,7 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         raise asset.error("asset_type", "missing required field")
     ancestors = asset.strings("ancestors")
     project = project_of(ancestors)
+    _needs_project(asset, "ancestors", asset_type, project)
     found: list[Record] = []
     known = False
     policy = asset.obj(_field(asset, "iam_policy", "iamPolicy"))
@@ -81,7 +104,7 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         data = resource.obj("data")
         if data is None:
             raise resource.error("data", "missing: the resource of an asset nhi-scan reads")
-        found.append(reader(data))
+        found.append(reader(_with_parent(data, asset_type, ancestors)))
         known = True
     return found, known
 
@@ -96,7 +119,12 @@ def search_result(item: Fields) -> Record:
         raise item.error("project", "an empty project")
     if not item.string("resource"):
         raise item.error("resource", "an empty resource name")
+    if asset_type is None and not rest.short_name(item.string("resource")).startswith(_NAMED_BELOW):
+        # Every search result carries its type; without it a bucket (//storage.googleapis.com/B) would be read
+        # on a bare name, outside its project, and the grants on it judged nowhere.
+        raise item.error("assetType", "missing: the resource's name does not say what it is")
     project_id = project.split("/", 1)[1] if project and "/" in project else project
+    _needs_project(item, "project", asset_type, project_id)
     policy = item.obj("policy")
     if policy is None:
         raise item.error("policy", "missing required field")

@@ -29,6 +29,7 @@ from nhi_scan.connectors.gcp.records import (
     ServiceAccountRecord,
     WorkloadRecord,
 )
+from nhi_scan.connectors.gcp.rest import reasoning_engine_agent
 from nhi_scan.connectors.loader import LoadedDocument
 from nhi_scan.model import (
     Credential,
@@ -119,6 +120,8 @@ class _Builder:
         self.projects: set[str] = set()
         self.hierarchy: dict[str, Scope] = {}
         self._accounts_by_project: dict[str, list[str]] | None = None
+        #: What the inputs leave undecided, each naming its file (the report's warnings).
+        self.notes: list[str] = []
 
     def project(self, ref: str | None) -> str | None:
         found = self.names.project(ref)
@@ -130,6 +133,8 @@ class _Builder:
         for record in self.c.of(ScopeRecord):
             name = self.names.resource(record.name)
             parent = self.names.resource(record.parent) if record.parent else None
+            known = self.hierarchy.get(name)
+            parent = parent or (known.parent if known is not None else None)  # another input may give it
             number = {"project_number": record.project_number} if record.project_number else {}
             self.hierarchy[name] = Scope(
                 id=name,
@@ -426,6 +431,8 @@ class _Builder:
         for record in self.c.of(WorkloadRecord):
             project = self.project(record.project) or record.project
             emails = [self.names.email(e) for e in record.service_accounts if e]
+            if not emails and record.kind == "reasoning-engine":
+                emails = self._engine_agent(record, project)
             if not emails:
                 continue
             identifier = self.names.resource(record.id)
@@ -445,6 +452,33 @@ class _Builder:
                 application=next((record.labels[k] for k in _APP_LABELS if record.labels.get(k)), None),
             )
         return list(found.values())
+
+    def _engine_agent(self, record: WorkloadRecord, project: str) -> list[str]:
+        """An agent without ``spec.serviceAccount`` named by project id runs as the project's Reasoning Engine
+        service agent, named by the project's number: from the inputs, or said (never dropped in silence)."""
+        number = self.names.project_numbers.get(project)
+        if number:
+            return [reasoning_engine_agent(number)]
+        self.notes.append(
+            f"{record.source}: reasoning engine {record.id} has no spec.serviceAccount and the inputs do not give "
+            f"the number of project {project}: the service agent it runs as cannot be named (it is left out)"
+        )
+        return []
+
+    def orphan_projects(self) -> None:
+        """A project without a parent in an estate that describes an organization or folder is said: read as
+        written it is outside them, and every grant it would inherit from them is left out (a damaged export
+        cannot be told from a project outside the organization)."""
+        above = [s.id for s in self.hierarchy.values() if s.kind in (ScopeKind.ORGANIZATION, ScopeKind.FOLDER)]
+        if not above:
+            return
+        for record in self.c.of(ScopeRecord):
+            scope = self.hierarchy.get(self.names.resource(record.name))
+            if record.kind == "project" and record.parent is None and scope is not None and scope.parent is None:
+                self.notes.append(
+                    f"{record.source}: project {record.project_id} has no parent while the inputs describe "
+                    f"{sorted(above)[0]}: read as outside it, it inherits none of its grants"
+                )
 
 
 #: Permissions that let a principal act as a service account (roles/iam.workloadIdentityUser holds both).
@@ -491,7 +525,8 @@ def parse(documents: Sequence[LoadedDocument], *, owner_tag_keys: Sequence[str])
     for identity in identities:
         if identity.kind is IdentityKind.SERVICE_ACCOUNT and identity.scope not in ("unknown",):
             builder.projects.add(identity.scope)
-    notes = list(collected.notes)
+    builder.orphan_projects()
+    notes = list(collected.notes) + builder.notes
     unnamed = sum(1 for i in identities if i.scope == "unknown")
     if unnamed:
         notes.append(f"{unnamed} service accounts named in policies belong to projects the inputs do not describe")

@@ -21,7 +21,7 @@ from nhi_scan.connectors.gcp.records import (
     ServiceAccountRecord,
     WorkloadRecord,
 )
-from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
+from nhi_scan.connectors.unreadable import note_unreadable, readable, refuse_if_nothing_read
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
 from nhi_scan.timeutil import parse_timestamp
@@ -45,6 +45,8 @@ _MEMBER = re.compile(
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOCATED = re.compile(r"projects/([^/]+)/locations/([^/]+)/[^/]+/([^/]+)")
+#: A parent in the resource hierarchy.
+_SCOPE_NAME = re.compile(r"^(folders|organizations|projects)/[^/\s]+$")
 
 
 def timestamp(entry: Fields, key: str) -> datetime | None:
@@ -173,14 +175,19 @@ def key(data: Fields) -> KeyRecord:
 
 
 def _parent(data: Fields) -> str | None:
-    """v3 ``parent: "folders/1"`` or v1 ``parent: {"type": "folder", "id": "1"}``."""
+    """v3 ``parent: "folders/1"`` or v1 ``parent: {"type": "folder", "id": "1"}``. An empty one is an error: read as
+    no parent, the scope would leave its folder and organization and lose every grant it inherits from them."""
     raw = data.raw.get("parent")
     if raw is None:
         return None
     if isinstance(raw, str):
+        if not _SCOPE_NAME.match(short_name(raw)):
+            raise data.error("parent", f"not a folder, organization or project name: {quote(raw)}")
         return short_name(raw)
     parent = Fields(raw, data.source, f"{data.where}.parent" if data.where else "parent")
     kind, ident = parent.string("type"), parent.string("id")
+    if not ident or re.search(r"[\s/]", ident):
+        raise parent.error("id", f"not a folder or organization id: {quote(ident)}")
     plural = {"folder": "folders", "organization": "organizations", "project": "projects"}.get(kind)
     if plural is None:
         raise parent.error("type", f"unknown parent type {quote(kind)} (expected folder or organization)")
@@ -214,11 +221,18 @@ def folder_or_organization(data: Fields) -> ScopeRecord:
     kind = name.split("/", 1)[0]
     if kind not in ("folders", "organizations"):
         raise data.error("name", f"not a folder or organization name: {quote(name)}")
+    parent = _parent(data) if kind == "folders" else None
+    if kind == "folders" and parent is None:
+        # Resource Manager gives every folder its parent: read without it, the folder and all below it leave the
+        # organization and every grant inherited from it, so it is said (the folder itself is still read).
+        note_unreadable(
+            data.source, data.path_of("parent"), "missing (every folder has one): read as outside the organization"
+        )
     return ScopeRecord(
         name=name,
         kind=kind[:-1],
         display_name=data.opt_str("displayName"),
-        parent=_parent(data) if kind == "folders" else None,
+        parent=parent,
         source=data.source,
     )
 
@@ -414,6 +428,11 @@ def run_service(data: Fields, project: str | None = None) -> WorkloadRecord:
     )
 
 
+def reasoning_engine_agent(project_number: str) -> str:
+    """The AI Platform Reasoning Engine service agent of a project: what an agent without its own account runs as."""
+    return f"service-{project_number}@gcp-sa-aiplatform-re.iam.gserviceaccount.com"
+
+
 def reasoning_engine(data: Fields) -> WorkloadRecord:
     """A Vertex AI Agent Engine agent; without ``spec.serviceAccount`` it runs as the project's AI Platform
     Reasoning Engine service agent (named by project number)."""
@@ -423,8 +442,10 @@ def reasoning_engine(data: Fields) -> WorkloadRecord:
         raise data.error("name", f"not a reasoning engine name: {quote(name)}")
     spec = data.obj("spec")
     email = spec.opt_str("serviceAccount") if spec else None
+    if email == "":
+        raise spec.error("serviceAccount", "an empty service account")  # type: ignore[union-attr]
     if not email and match.group(1).isdigit():
-        email = f"service-{match.group(1)}@gcp-sa-aiplatform-re.iam.gserviceaccount.com"
+        email = reasoning_engine_agent(match.group(1))
     return WorkloadRecord(
         id=name,
         kind="reasoning-engine",

@@ -62,8 +62,19 @@ def _attached(entry: Fields) -> tuple[AttachedPolicy, ...]:
 
 
 def _boundary(entry: Fields) -> str | None:
+    """The permissions boundary's ARN. IAM writes the ARN in every ``PermissionsBoundary``: one without it is
+    said (read as no boundary, what the identity may do can be overstated, never understated in silence)."""
     boundary = entry.obj("PermissionsBoundary")
-    return iam_arn(boundary, "PermissionsBoundaryArn", "policy", required=False) if boundary else None
+    if boundary is None:
+        return None
+    arn = iam_arn(boundary, "PermissionsBoundaryArn", "policy", required=False)
+    if arn is None:
+        note_unreadable(
+            entry.source,
+            boundary.path_of("PermissionsBoundaryArn"),
+            "missing: the permissions boundary is unknown (read as none: what the identity may do can be overstated)",
+        )
+    return arn
 
 
 def _user(entry: Fields) -> UserRecord:
