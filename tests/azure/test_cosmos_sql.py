@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from nhi_scan.connectors.azure import AZURE
+from nhi_scan.connectors.azure.parse import parse
 from nhi_scan.engine import run_checks
 from nhi_scan.escalation.azure.build import build_azure
 from nhi_scan.escalation.azure.stores import store_node
@@ -163,7 +164,6 @@ BAD: list[tuple[object, tuple[str, ...]]] = [
         ("[0].principalId", "missing"),
     ),
     ([sql_assignment(1, oid(1), READER, scope=5)], ("[0].scope", "expected a string")),  # type: ignore[arg-type]
-    ('[{"id": "' + ACCOUNT + '/sqlRoleAssignments/x", "principalId": "', ("invalid JSON",)),
     (
         [sql_assignment(1, oid(1), READER, f"{RG}/providers/Microsoft.DocumentDB/databaseAccounts/other")],
         ("[0].scope", "not the assignment's account"),
@@ -189,6 +189,25 @@ def test_bad_input_is_one_line_naming_the_file_and_field(
     assert "\n" not in source.detail and "Traceback" not in source.detail
     for needle in (str(path), *needles):
         assert needle in source.detail, source.detail
+
+
+def test_a_truncated_listing_is_an_error_or_a_partial_source(tmp_path: Path) -> None:
+    # cut inside the JSON: one line naming the file; a REST page whose nextLink was not followed: partial, named
+    cut = write(
+        tmp_path, "a/sqlRoleAssignments.json", '[{"id": "' + ACCOUNT + '/sqlRoleAssignments/x", "principalId": "'
+    )
+    (source,) = load_inputs(cut).sources
+    assert source.status is SourceStatus.ERROR and "invalid JSON" in source.detail and str(cut) in source.detail
+    page = {"value": [sql_assignment(1, oid(1), READER)], "nextLink": "https://management.azure.com/next?$skipToken=2"}
+    path = write(tmp_path, "b/x.json", page)
+    loaded = load_inputs(path)
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL, source
+    assert "field nextLink" in source.detail and "the assignments there are not read" in source.detail
+    assert "\n" not in source.detail
+    assert any("nextLink" in w for w in loaded.warnings)
+    found = parse(loaded.documents, owner_tag_keys=())
+    assert [g.policy_id for g in found.grants] == [f"{ACCOUNT}/sqlRoleAssignments/{oid(0xE01)}".lower()]
 
 
 # --------------------------------------------------------------------------------------------------- the semantics
@@ -269,10 +288,12 @@ def test_an_exported_custom_role_is_judged_by_its_data_actions(tmp_path: Path) -
 
 def test_no_edge_for_a_role_without_items_read(tmp_path: Path) -> None:
     metadata = sql_definition(CUSTOM, "metadata-only", ["Microsoft.DocumentDB/databaseAccounts/readMetadata"], [])
-    root = tenant(tmp_path, [sql_assignment(1, oid(5), CUSTOM)], **{"arm/sqlRoleDefinitions.json": [metadata]})
+    assignments = [sql_assignment(1, oid(5), CUSTOM), sql_assignment(2, oid(1), READER)]
+    root = tenant(tmp_path, assignments, **{"arm/sqlRoleDefinitions.json": [metadata]})
     _, graph, findings = analyse(root)
-    assert edges_to_account(graph, 5) == {}
-    assert not [f for f in findings if f.check_id == "secret-store-access"]
+    assert edges_to_account(graph, 5) == {}  # its assignment is read, and its role reads no item
+    assert READ_METHOD in edges_to_account(graph, 1)  # the same account, a role that does
+    assert [f.subject for f in findings if f.check_id == "secret-store-access"] == [f"servicePrincipals/{oid(1)}"]
 
 
 def test_writing_oneself_an_assignment_reaches_an_account_whose_keys_are_disabled(tmp_path: Path) -> None:

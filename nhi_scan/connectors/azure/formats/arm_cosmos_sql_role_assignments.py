@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.arm import cosmos_sql_role_assignment
-from nhi_scan.connectors.azure.formats._common import items, sniff_items, type_is
+from nhi_scan.connectors.azure.formats._common import is_page, items, sniff_items, type_is
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
+from nhi_scan.connectors.unreadable import note_unreadable
 
 ARM_TYPE = "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"
 
@@ -22,7 +23,21 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(cosmos_sql_role_assignment(entry) for entry in items(source, value)))
+    found = Records(tuple(cosmos_sql_role_assignment(entry) for entry in items(source, value)))
+    cut_short(source, value, "assignments")
+    return found
+
+
+def cut_short(source: str, value: object, what: str) -> None:
+    """A REST page (or the last of an array of pages) that names a ``nextLink``: the file holds part of the
+    listing, and who holds a role on the rest would be lost in silence. The source is marked partial."""
+    pages = value if isinstance(value, list) and value and all(is_page(v) for v in value) else [value]
+    last = pages[-1]
+    if is_page(last) and isinstance(last, dict) and last.get("nextLink"):
+        where = f"[{len(pages) - 1}].nextLink" if isinstance(value, list) else "nextLink"
+        note_unreadable(
+            source, where, f"the listing goes on at its nextLink, not in this file: the {what} there are not read"
+        )
 
 
 FORMAT = InputFormat(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.arm import cosmos_sql_role_definition
 from nhi_scan.connectors.azure.formats._common import items, sniff_items, type_is
+from nhi_scan.connectors.azure.formats.arm_cosmos_sql_role_assignments import cut_short
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
 
@@ -22,7 +23,9 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(cosmos_sql_role_definition(entry) for entry in items(source, value)))
+    found = Records(tuple(cosmos_sql_role_definition(entry) for entry in items(source, value)))
+    cut_short(source, value, "definitions")
+    return found
 
 
 FORMAT = InputFormat(
