@@ -158,6 +158,17 @@ def test_the_relative_scope_the_cli_accepts_is_read_against_the_account(tmp_path
     ]
 
 
+def test_the_rest_shape_reads_the_same(tmp_path: Path) -> None:
+    flat = sql_assignment(1, oid(1), READER, f"{ACCOUNT}/dbs/orders")
+    rest = {k: v for k, v in flat.items() if k not in ("principalId", "roleDefinitionId", "scope", "resourceGroup")}
+    rest["properties"] = {k: flat[k] for k in ("principalId", "roleDefinitionId", "scope")}
+    found = inventory(tenant(tmp_path, [], **{"arm/rest.json": {"value": [rest]}}))
+    [scope] = [s for s in found.hierarchy if s.id == ACCOUNT.lower()]
+    assert [(a["object_id"], a["scope"]) for a in scope.attributes["sql_role_assignments"]] == [
+        (oid(1), f"{ACCOUNT}/dbs/orders".lower())
+    ]
+
+
 BAD: list[tuple[object, tuple[str, ...]]] = [
     (
         [{k: v for k, v in sql_assignment(1, oid(1), READER).items() if k != "principalId"}],
