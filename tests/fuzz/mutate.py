@@ -112,12 +112,25 @@ OPTIONAL_KEYS = frozenset(
         # Compute leaves serviceAccounts out of an instance (or template) that runs as no account
         # (--no-service-account): deleting it is a valid export of such an instance, which has no identity.
         "serviceAccounts",
+        # IAM writes a key's disableReason and extendedStatus only when there is one (both documented optional): a
+        # key without them is a key nothing flagged, and a finding still shown from the other one is correct
+        "disableReason",
+        "extendedStatus",
     }
 )
-#: Keys optional only under a given parent key, as (parent, key): a Vertex AI reasoning engine without
+#: Keys optional only under a given parent key, as (parent, key). A Vertex AI reasoning engine without
 #: spec.serviceAccount runs as its project's Reasoning Engine service agent (the API's documented default, which
-#: the scan names from the project number), so deleting it is a valid export of another agent.
-OPTIONAL_BELOW = frozenset({("spec", "serviceAccount")})
+#: the scan names from the project number): deleting it is a valid export of another agent.
+OPTIONAL_BELOW = frozenset(
+    {
+        ("spec", "serviceAccount"),
+        # Graph writes an object's @odata.type only when it is of a type derived from its collection's (an agent
+        # identity among service principals): an AzureHound entry's data without it is a valid base-type object,
+        # which a damaged agent identity cannot be told from. (Owners and members, of directoryObject lists,
+        # always carry theirs: there it stays required.)
+        ("data", "@odata.type"),
+    }
+)
 #: Keys whose value is free text or a name: another string there is a valid value.
 FREE_TEXT_KEYS = frozenset({"Description", "description", "displayName", "notes", "title", "Value", "Sid"})
 
@@ -407,8 +420,7 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         keyed = [p for p, _ in all_nodes if isinstance(p[-1], str)]
         if keyed:
             path = rng.choice(keyed)
-            below = (str(path[-2]), str(path[-1])) in OPTIONAL_BELOW if len(path) >= 2 else False
-            invalid = str(path[-1]) not in OPTIONAL_KEYS and "Condition" not in path and not below
+            invalid = not _optional(path) and "Condition" not in path
             return Mutation(family=family, target=target, op="delete", invalid=invalid, path=path)
         family = "wrong-type"
     if family == "duplicate-key":
@@ -481,8 +493,12 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
     if family == "node-replacement":
         path, value = rng.choice(all_nodes)
         _, other = rng.choice(all_nodes)
+        # Objects of the same required keys are two valid items (a binding for another, with or without its
+        # optional condition): a different export, not a damaged one.
         invalid = _type(other) != _type(value) or (
-            isinstance(value, dict) and isinstance(other, dict) and set(value) != set(other)
+            isinstance(value, dict)
+            and isinstance(other, dict)
+            and set(value) - OPTIONAL_KEYS != set(other) - OPTIONAL_KEYS
         )
         if _strings_like(value) and _strings_like(other):
             invalid = False  # "*" for ["s3:GetObject", ...]: IAM and GCP take a string or a list of strings alike
@@ -490,10 +506,17 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
     path, value = rng.choice(all_nodes)
     odd = _other_type(rng, value)
     # null where a value was is an absent value (Graph writes null for every unset field): wrong only if required.
-    invalid = odd is not None or _key_of(path) not in OPTIONAL_KEYS or not isinstance(path[-1], str)
+    invalid = odd is not None or not isinstance(path[-1], str) or not _optional(path)
     if isinstance(odd, (int, float, bool)) and _condition_value(path):
         invalid = False  # IAM condition values may be numbers or booleans
     return Mutation(family="wrong-type", target=target, op="replace", invalid=invalid, path=path, value=odd)
+
+
+def _optional(path: Path) -> bool:
+    """Whether the key at the end of ``path`` may be left out of a valid export."""
+    if str(path[-1]) in OPTIONAL_KEYS:
+        return True
+    return len(path) >= 2 and (str(path[-2]), str(path[-1])) in OPTIONAL_BELOW
 
 
 def _condition_value(path: Path) -> bool:

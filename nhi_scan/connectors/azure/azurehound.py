@@ -173,13 +173,16 @@ def _rbac_assignments(data: Fields, notes: list[str]) -> list[Record]:
             inner = item.obj(item_key)
             if inner is None:
                 raise item.error(item_key, "missing required field")
-            found.append(arm.rbac_assignment(_scoped(inner)))
+            found.append(arm.rbac_assignment(_assignment(inner)))
     return found
 
 
-def _scoped(assignment: Fields) -> Fields:
-    """ARM gives every role assignment its scope: an empty one would read as the root scope ``/``, an assignment
-    on one resource turned into one on every subscription of the tenant."""
+def _assignment(assignment: Fields) -> Fields:
+    """ARM gives every role assignment its id and scope. An empty scope would read as the root scope ``/`` (an
+    assignment on one resource turned into one on every subscription of the tenant); without its id the
+    assignment would be named ``.../unnamed``, and two such would be one."""
+    if not assignment.opt_str("id"):
+        raise assignment.error("id", "an empty assignment id" if assignment.has("id") else "missing required field")
     for holder in (assignment, assignment.obj("properties")):
         if holder is not None and holder.raw.get("scope") == "":
             raise holder.error("scope", "an empty scope")

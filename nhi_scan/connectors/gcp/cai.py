@@ -87,11 +87,11 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         raise asset.error("asset_type", "missing required field")
     ancestors = asset.strings("ancestors")
     project = project_of(ancestors)
-    _needs_project(asset, "ancestors", asset_type, project)
     found: list[Record] = []
     known = False
     policy = asset.obj(_field(asset, "iam_policy", "iamPolicy"))
     if policy is not None:
+        _needs_project(asset, "ancestors", asset_type, project)
         found.append(
             rest.policy(policy, policy_resource(name, asset_type, project), project=project, asset_type=asset_type)
         )

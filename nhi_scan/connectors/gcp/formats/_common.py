@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.unreadable import readable, refuse_if_nothing_read
 from nhi_scan.errors import InputError
 
 Predicate = Callable[[dict[str, object]], bool]
+R = TypeVar("R")
 
 
 def _list_of(value: object, key: str | None) -> list[object] | None:
@@ -41,3 +44,12 @@ def items(source: str, value: object, *, page_key: str | None = None) -> list[Fi
 def name_has(item: dict[str, object], *parts: str) -> bool:
     name = item.get("name")
     return isinstance(name, str) and all(part in name for part in parts)
+
+
+def read_each(items_: list[Fields], read: Callable[[Fields], R]) -> tuple[R, ...]:
+    """``read`` of each item; one that cannot be read is left out with a note naming it (the rest of the file is
+    still read, the source partial), and a file of which no item reads is an error as before."""
+    errors: list[InputError] = []
+    found = readable(items_, read, errors)
+    refuse_if_nothing_read(errors, len(found))
+    return found

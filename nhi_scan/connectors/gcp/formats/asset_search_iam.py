@@ -6,7 +6,7 @@ from __future__ import annotations
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
 from nhi_scan.connectors.gcp.cai import search_result
-from nhi_scan.connectors.gcp.formats._common import items, sniff_items
+from nhi_scan.connectors.gcp.formats._common import items, read_each, sniff_items
 from nhi_scan.connectors.gcp.records import Records
 
 
@@ -19,7 +19,7 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(search_result(entry) for entry in items(source, value, page_key="results")))
+    return Records(read_each(items(source, value, page_key="results"), search_result))
 
 
 FORMAT = InputFormat(

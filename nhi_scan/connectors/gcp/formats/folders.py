@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
-from nhi_scan.connectors.gcp.formats._common import items, sniff_items
+from nhi_scan.connectors.gcp.formats._common import items, read_each, sniff_items
 from nhi_scan.connectors.gcp.records import Records
 from nhi_scan.connectors.gcp.rest import folder_or_organization
 
@@ -27,7 +27,7 @@ def sniff(value: object) -> bool:
 
 def load(source: str, value: object) -> Records:
     key = "organizations" if isinstance(value, dict) and "organizations" in value else "folders"
-    return Records(tuple(folder_or_organization(entry) for entry in items(source, value, page_key=key)))
+    return Records(read_each(items(source, value, page_key=key), folder_or_organization))
 
 
 FORMAT = InputFormat(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
-from nhi_scan.connectors.gcp.formats._common import items, sniff_items
+from nhi_scan.connectors.gcp.formats._common import items, read_each, sniff_items
 from nhi_scan.connectors.gcp.records import Records
 from nhi_scan.connectors.gcp.rest import project
 
@@ -20,7 +20,7 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(project(entry) for entry in items(source, value, page_key="projects")))
+    return Records(read_each(items(source, value, page_key="projects"), project))
 
 
 FORMAT = InputFormat(

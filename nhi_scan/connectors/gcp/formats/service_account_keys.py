@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
-from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
+from nhi_scan.connectors.gcp.formats._common import items, name_has, read_each, sniff_items
 from nhi_scan.connectors.gcp.records import Records
 from nhi_scan.connectors.gcp.rest import key
 
@@ -18,7 +18,7 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(key(entry) for entry in items(source, value, page_key="keys")))
+    return Records(read_each(items(source, value, page_key="keys"), key))
 
 
 FORMAT = InputFormat(

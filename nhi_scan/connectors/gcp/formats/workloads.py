@@ -9,7 +9,7 @@ from collections.abc import Callable
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
-from nhi_scan.connectors.gcp.formats._common import items, name_has, sniff_items
+from nhi_scan.connectors.gcp.formats._common import items, name_has, read_each, sniff_items
 from nhi_scan.connectors.gcp.records import Records, WorkloadRecord
 from nhi_scan.connectors.gcp.rest import function, instance, reasoning_engine, run_service
 from nhi_scan.errors import InputError
@@ -78,10 +78,10 @@ def load(source: str, value: object) -> Records:
     except InputError as exc:
         raise InputError(source, exc.detail) from None
     if aggregated is not None:
-        return Records(tuple(instance(entry) for entry in items(source, aggregated)))
+        return Records(read_each(items(source, aggregated), instance))
     for test, key, read in _KINDS:
         if sniff_items(value, test, page_key=key):
-            return Records(tuple(read(entry) for entry in items(source, value, page_key=key)))
+            return Records(read_each(items(source, value, page_key=key), read))
     if _empty(value):
         return Records(())
     raise InputError(source, "not a list of instances, functions, Cloud Run services or reasoning engines")
