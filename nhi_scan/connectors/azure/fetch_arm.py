@@ -192,12 +192,7 @@ class SubscriptionCollector:
         path = "providers/Microsoft.ManagedIdentity/userAssignedIdentities"
         found = [shapes.identity(i) for i in self.listed(path, perm.IDENTITIES_READ, IDENTITIES_API)]
         self.write("identities.json", found)
-        directories: dict[str, str] = {}
-        for identity in found:  # names are unique per resource group only
-            name = safe_name(str(identity.get("name", "")))
-            if name in directories.values():
-                name = safe_name(f"{identity.get('name')}.{identity.get('resourceGroup')}")
-            directories[str(identity.get("id"))] = name
+        directories = _directories(found)
         call = perm.arm("{identity id}/federatedIdentityCredentials", perm.IDENTITY_FICS_READ)
 
         def one(identity: dict[str, Any]) -> None:
@@ -253,12 +248,7 @@ class SubscriptionCollector:
         path = "providers/Microsoft.DocumentDB/databaseAccounts"
         found = [shapes.with_group(x) for x in self.listed(path, perm.COSMOS_ACCOUNTS_READ, COSMOS_API)]
         self.write("cosmosAccounts.json", found)
-        directories: dict[str, str] = {}
-        for account in found:  # names are unique per resource group only
-            name = safe_name(str(account.get("name", "")))
-            if name in directories.values():
-                name = safe_name(f"{account.get('name')}.{account.get('resourceGroup')}")
-            directories[str(account.get("id"))] = name
+        directories = _directories(found)
         calls = {
             "sqlRoleAssignments": perm.arm("{account id}/sqlRoleAssignments", perm.COSMOS_SQL_ASSIGNMENTS_READ),
             "sqlRoleDefinitions": perm.arm("{account id}/sqlRoleDefinitions", perm.COSMOS_SQL_DEFINITIONS_READ),
@@ -282,3 +272,15 @@ class SubscriptionCollector:
                 self.write(f"cosmosAccounts/{directories[identifier]}/{collection}.json", converted)
 
         each(one, [x for x in found if x.get("id")], self.ctx.call_workers)
+
+
+def _directories(found: list[dict[str, Any]]) -> dict[str, str]:
+    """A directory name per resource id for what is written under it: its name, or name.resourceGroup where two
+    resources share a name (names are unique per resource group only)."""
+    directories: dict[str, str] = {}
+    for resource in found:
+        name = safe_name(str(resource.get("name", "")))
+        if name in directories.values():
+            name = safe_name(f"{resource.get('name')}.{resource.get('resourceGroup')}")
+        directories[str(resource.get("id"))] = name
+    return directories
