@@ -232,10 +232,10 @@ def test_a_data_reader_on_the_account_reaches_its_store_node(tmp_path: Path) -> 
         "Read Cosmos DB data (SQL role assignment): SQL role Cosmos DB Built-in Data Reader assigned on Cosmos DB "
         "account orders-db"
     )
-    assert graph.label(store_node(ACCOUNT)) == "keys and data of Cosmos DB account orders-db"
+    assert graph.label(store_node(ACCOUNT)) == "data of Cosmos DB account orders-db"
     [finding] = [f for f in findings if f.check_id == "secret-store-access"]
     assert finding.subject == f"servicePrincipals/{oid(1)}" and finding.severity.label == "low"
-    assert finding.message == "Service-principal reader can read the keys and data of Cosmos DB account orders-db."
+    assert finding.message == "Service-principal reader can read the data of Cosmos DB account orders-db."
 
 
 def test_a_member_of_an_assigned_group_reaches_it_too(tmp_path: Path) -> None:

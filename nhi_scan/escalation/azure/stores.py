@@ -38,7 +38,7 @@ STORE_KINDS = (
     (
         TargetKind.COSMOS_ACCOUNT,
         "microsoft.documentdb/databaseaccounts",
-        "keys and data of Cosmos DB account",
+        "data of Cosmos DB account",  # its keys (list-keys) or, through a SQL role, its items
         StoreKind.KEYS,
     ),
 )
