@@ -5,7 +5,7 @@ finding names the identity or the file and the field, never the value (reports r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from nhi_scan.checks._base import Check, CheckContext
 from nhi_scan.inventory import providers_of
@@ -83,14 +83,26 @@ def _in_names(inventory: Inventory) -> Iterator[Finding]:
             )
     places += [("name", scope, None, provider) for provider, scope in inventory.scopes if aws_keys_in(scope)]
     for policy in inventory.policies:
-        statements = (policy.default_document or {}).get("Statement")
-        listed = statements if isinstance(statements, list) else [statements]
-        sids = [statement.get("Sid") for statement in listed if isinstance(statement, dict)]
-        values = [("name", policy.name), *(("statement Sid", sid) for sid in sids if isinstance(sid, str))]
+        values = [("name", policy.name), *(("statement Sid", sid) for sid in _sids(policy.default_document))]
         places += [(where, policy.id, None, policy.provider) for where, value in values if aws_keys_in(value)]
+    # Inline policies and attachments live on the grants (a group's inline policy on each member's): each policy
+    # and each document judged once.
+    seen: set[tuple[str, str]] = set()
+    walked: set[int] = set()
+    for grant in inventory.grants:
+        values = [("name", grant.policy_name)]
+        if id(grant.document) not in walked:
+            walked.add(id(grant.document))
+            values += [("statement Sid", sid) for sid in _sids(grant.document)]
+        for where, value in values:
+            if (grant.policy_id, where) not in seen and aws_keys_in(value):
+                seen.add((grant.policy_id, where))
+                places.append((where, grant.policy_id, None, grant.provider))
+    told: set[tuple[str, str]] = set()  # a managed policy met as a policy and as an attachment: once
     for where, subject, identity, provider in places:
-        if identity is None and provider is None:
+        if (identity is None and provider is None) or (where, subject) in told:
             continue
+        told.add((where, subject))
         yield CHECK.finding(
             subject=subject,
             identity=identity,
@@ -102,6 +114,13 @@ def _in_names(inventory: Inventory) -> Iterator[Finding]:
             ),
             evidence={"field": where, "looks_like": "an AWS secret access key"},
         )
+
+
+def _sids(document: object) -> list[str]:
+    """The statement Sids of a policy document (AWS), as written."""
+    statements = document.get("Statement") if isinstance(document, Mapping) else None
+    listed = statements if isinstance(statements, list) else [statements]
+    return [sid for s in listed if isinstance(s, dict) and isinstance(sid := s.get("Sid"), str)]
 
 
 def _owners(inventory: Inventory) -> dict[str, Identity]:

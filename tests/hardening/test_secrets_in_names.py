@@ -128,7 +128,15 @@ def test_a_pem_tail_without_its_head_is_redacted() -> None:
     assert PEM_BODY[-20:] not in redact_text(json.dumps({"scope": tail}))
 
 
-@pytest.mark.parametrize(("cloud", "field"), [("aws", "service name of its access data"), ("gcp", "name")])
+@pytest.mark.parametrize(
+    ("cloud", "field"),
+    [
+        ("aws", "service name of its access data"),
+        ("aws", "statement Sid"),  # of a group's inline policy (a grant, not a listed policy)
+        ("aws", "name"),  # of an attached policy the export does not list
+        ("gcp", "name"),
+    ],
+)
 def test_a_secret_key_in_a_name_is_a_secret_in_export_finding(estates: dict[str, Path], cloud: str, field: str) -> None:
     text = _run("scan", str(estates[cloud]), "-f", "json", "-q")
     document = json.loads(text[text.index("{") :])
