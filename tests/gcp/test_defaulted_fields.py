@@ -143,3 +143,51 @@ def test_search_result_of_a_project_without_type_is_read(tmp_path: Path) -> None
     path = write(tmp_path, "search.json", [result])
     (source,) = scan(path).sources
     assert source.status is SourceStatus.USED
+
+
+FUNCTION = {"name": "projects/p1/locations/us-central1/functions/f", "runtime": "python312", "entryPoint": "main"}
+RUN_V2 = {"name": "projects/p1/locations/us-central1/services/s", "template": {"containers": []}}
+RUN_KNATIVE = {
+    "apiVersion": "serving.knative.dev/v1",
+    "kind": "Service",
+    "metadata": {"name": "s", "namespace": "p1"},
+    "spec": {"template": {"spec": {"containers": []}}},
+}
+
+
+def test_function_or_service_without_its_account_is_said(tmp_path: Path) -> None:
+    """Their APIs always write the account they run as (the project's default when none was chosen)."""
+    cases = [
+        ("functions.json", [FUNCTION], "[0].serviceAccountEmail"),
+        ("functions.json", [{**FUNCTION, "serviceConfig": {}}], "[0].serviceConfig.serviceAccountEmail"),
+        ("run-services.json", [RUN_V2], "[0].template.serviceAccount"),
+        ("run-services.json", [RUN_KNATIVE], "[0].spec.template.spec.serviceAccountName"),
+    ]
+    for index, (name, value, field) in enumerate(cases):
+        path = write(tmp_path / str(index), f"projects/p1/{name}", value)
+        loaded = load_inputs([path])
+        (source,) = loaded.sources
+        assert source.status is SourceStatus.PARTIAL, (field, source.detail)
+        assert any(f"field {field}: missing" in w for w in loaded.warnings), (field, loaded.warnings)
+
+
+def test_an_empty_account_is_an_error_naming_it(tmp_path: Path) -> None:
+    zone = "https://www.googleapis.com/compute/v1/projects/p1/zones/us-central1-a"
+    cases = [
+        (
+            "compute-instances.json",
+            [{"name": "vm", "zone": zone, "machineType": "e2", "serviceAccounts": [{"email": ""}]}],
+            "[0].serviceAccounts[0].email",
+        ),
+        ("functions.json", [{**FUNCTION, "serviceAccountEmail": ""}], "[0].serviceAccountEmail"),
+        (
+            "reasoning-engines.json",
+            {"reasoningEngines": [{**engine("p1"), "spec": {"serviceAccount": ""}}]},
+            "reasoningEngines[0].spec.serviceAccount",
+        ),
+    ]
+    for index, (name, value, field) in enumerate(cases):
+        path = write(tmp_path / str(index), f"projects/p1/{name}", value)
+        (source,) = load_inputs([path]).sources
+        assert source.status is SourceStatus.ERROR, field
+        assert f"field {field}: an empty service account" in (source.detail or ""), source.detail

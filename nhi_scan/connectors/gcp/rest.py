@@ -351,6 +351,23 @@ def _project_of_url(url: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _account(holder: Fields | None, key: str, *, required: bool = False) -> str | None:
+    """The service account a workload runs as, which must be an address: an empty or damaged one would drop the
+    workload (or name an account that does not exist) without a word."""
+    if holder is None:
+        return None
+    value = holder.string(key) if required else holder.opt_str(key)
+    if value is not None and not _EMAIL.match(value):
+        raise holder.error(key, "an empty service account" if not value else f"not an e-mail address: {quote(value)}")
+    return value
+
+
+def _unnamed_account(data: Fields, key: str) -> None:
+    """Functions and Cloud Run services always run as an account, which their APIs write (the project's default
+    when none was chosen): one without it is said, not guessed, and read without the identity it runs as."""
+    note_unreadable(data.source, data.path_of(key), "missing: the account it runs as is unknown (left out)")
+
+
 def instance(data: Fields, project: str | None = None) -> WorkloadRecord:
     name = data.string("name")
     self_link = data.opt_str("selfLink") or ""
@@ -359,7 +376,7 @@ def instance(data: Fields, project: str | None = None) -> WorkloadRecord:
     if owner is None:
         raise data.error("selfLink", "the instance does not say its project (no selfLink or zone URL)")
     zone = zone_url.rsplit("/", 1)[-1] or None
-    emails = tuple(sa.string("email") for sa in data.objects("serviceAccounts"))
+    emails = tuple(str(_account(sa, "email", required=True)) for sa in data.objects("serviceAccounts"))
     return WorkloadRecord(
         id=f"projects/{owner}/zones/{zone}/instances/{name}" if zone else f"projects/{owner}/instances/{name}",
         kind="compute-instance",
@@ -378,7 +395,9 @@ def function(data: Fields) -> WorkloadRecord:
     if match is None:
         raise data.error("name", f"not a function name (projects/P/locations/L/functions/F): {quote(name)}")
     config = data.obj("serviceConfig")
-    email = data.opt_str("serviceAccountEmail") or (config.opt_str("serviceAccountEmail") if config else None)
+    email = _account(data, "serviceAccountEmail") or _account(config, "serviceAccountEmail")
+    if email is None:
+        _unnamed_account(data, "serviceConfig.serviceAccountEmail" if config is not None else "serviceAccountEmail")
     return WorkloadRecord(
         id=name,
         kind="cloud-function",
@@ -403,9 +422,11 @@ def run_service(data: Fields, project: str | None = None) -> WorkloadRecord:
         spec = data.obj("spec")
         template = spec.obj("template") if spec else None
         inner = template.obj("spec") if template else None
-        email = inner.opt_str("serviceAccountName") if inner else None
+        email = _account(inner, "serviceAccountName")
         if owner is None:
             raise metadata.error("namespace", "the service does not say its project")
+        if email is None:
+            _unnamed_account(data, "spec.template.spec.serviceAccountName")
         identifier = f"projects/{owner}/locations/{region or '-'}/services/{service_name}"
     else:
         identifier = short_name(data.string("name"))
@@ -414,7 +435,9 @@ def run_service(data: Fields, project: str | None = None) -> WorkloadRecord:
             raise data.error("name", f"not a Cloud Run service name: {quote(identifier)}")
         owner, region, service_name = match.group(1), match.group(2), match.group(3)
         template = data.obj("template")
-        email = template.opt_str("serviceAccount") if template else None
+        email = _account(template, "serviceAccount")
+        if email is None:
+            _unnamed_account(data, "template.serviceAccount")
         labels = _labels(data)
     return WorkloadRecord(
         id=identifier,
@@ -441,9 +464,7 @@ def reasoning_engine(data: Fields) -> WorkloadRecord:
     if match is None:
         raise data.error("name", f"not a reasoning engine name: {quote(name)}")
     spec = data.obj("spec")
-    email = spec.opt_str("serviceAccount") if spec else None
-    if email == "":
-        raise spec.error("serviceAccount", "an empty service account")  # type: ignore[union-attr]
+    email = _account(spec, "serviceAccount")
     if not email and match.group(1).isdigit():
         email = reasoning_engine_agent(match.group(1))
     return WorkloadRecord(
