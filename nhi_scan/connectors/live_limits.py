@@ -11,9 +11,11 @@ from __future__ import annotations
 import math
 import os
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Self
+from typing import Any, Self
 
 from nhi_scan.errors import UsageError
 
@@ -121,3 +123,51 @@ class CallError(Exception):
         if isinstance(exc, cls):
             return exc
         return cls(last_call(default_call), unexpected_answer(exc))
+
+
+#: Largest answer body read (a page of any listing is a few MB; a server streaming gigabytes is not an API).
+MAX_BODY = 256 * 1024 * 1024
+_PIECE = 1024 * 1024
+
+
+class AnswerCutOff(OSError):
+    """An answer's body that did not end in time or in size: an ``OSError`` like a dropped connection, so a caller
+    retries it within the call's budget, then reports the call."""
+
+
+def read_body(read1: Callable[[int], bytes], seconds: float) -> bytes:
+    """A whole answer body, read piece by piece as it arrives (``read1``: one socket read at most) and given up
+    after ``seconds`` or ``MAX_BODY`` bytes: a body that keeps trickling in, a few bytes within each read timeout,
+    would hold the call forever (the read timeout bounds each socket read, not the answer)."""
+    give_up = time.monotonic() + seconds
+    pieces: list[bytes] = []
+    size = 0
+    while piece := read1(_PIECE):
+        pieces.append(piece)
+        size += len(piece)
+        if size > MAX_BODY:
+            raise AnswerCutOff(f"answer larger than {MAX_BODY // (1024 * 1024)} MB: not read further")
+        if time.monotonic() > give_up:
+            raise AnswerCutOff(f"answer still arriving after {seconds:g} s: not waited for further")
+    return b"".join(pieces)
+
+
+def pieces_of(raw: Any) -> Callable[[int], bytes]:
+    """``read1`` of a streamed answer (urllib3's response under requests, which every cloud's HTTP client here
+    uses): one socket read at a time, urllib3's errors (a body cut short) raised as ``OSError``, as requests
+    raises them when it reads a body itself. Without ``read1``, the whole body in one piece."""
+    from urllib3.exceptions import HTTPError
+
+    read1 = getattr(raw, "read1", None)
+    if read1 is None:
+        whole = [bytes(raw.read())]
+        return lambda _size: whole.pop() if whole else b""
+
+    def piece(size: int) -> bytes:
+        try:
+            found: bytes = read1(size, decode_content=True)
+        except HTTPError as exc:
+            raise OSError(f"{type(exc).__name__}: {exc}") from None
+        return found
+
+    return piece

@@ -33,7 +33,7 @@ class Fault:
     """``kind``: status (an error answer), slow (the answer after ``seconds``), html (an HTML page with ``status``),
     truncated (half the body, the whole length announced), json (``document`` instead of the answer),
     gzip (a body said to be compressed that is not), drop (the connection closed without an
-    answer) or repeat (the next-page link is the page itself)."""
+    answer), repeat (the next-page link is the page itself) or trickle (the body a byte every ``seconds``)."""
 
     pattern: re.Pattern[str]
     status: int
@@ -160,7 +160,13 @@ def _server(fake: FakeAzure) -> ThreadingHTTPServer:
             self.send_header("Content-Length", str(announced or len(data)))
             self.end_headers()
             try:
-                self.wfile.write(data)
+                if fault is not None and fault.kind == "trickle":  # a byte at a time, each within the read timeout
+                    for at in range(len(data)):
+                        self.wfile.write(data[at : at + 1])
+                        self.wfile.flush()
+                        time.sleep(fault.seconds)
+                else:
+                    self.wfile.write(data)
             except OSError:  # the client gave up waiting (a slow answer): nothing to tell it
                 return
             if announced is not None:

@@ -95,6 +95,19 @@ def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(fake:
     assert "graph/users.json" in files(tmp_path / "out")
 
 
+def test_an_answer_that_trickles_in_is_cut_off_within_the_call_budget(fake: FakeAzure, tmp_path: Path) -> None:
+    """A byte every 0.2 s never trips the 0.5 s read timeout (it bounds each socket read, and azure-core's
+    pipeline would wait on such a body for ever): given up after the call's budget, the subscription reported."""
+    fake.inject(DEV_RESOURCES, "trickle", seconds=0.2)
+    started = time.monotonic()
+    found = _collect(fake, tmp_path / "out")
+    assert time.monotonic() - started < 8  # the answer alone would take minutes
+    [record] = found.values()
+    assert (record["Account"], record["Phase"]) == (f"/subscriptions/{g.SUB_DEV}", "resources")
+    assert "still arriving after" in record["Error"]
+    assert "graph/users.json" in files(tmp_path / "out")
+
+
 @pytest.mark.parametrize("api", ["graph", "arm"])
 def test_paging_that_repeats_its_link_is_stopped_and_reported(fake: FakeAzure, tmp_path: Path, api: str) -> None:
     fake.inject(USERS if api == "graph" else DEV_RESOURCES, "repeat")

@@ -23,10 +23,13 @@ from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
+    AnswerCutOff,
     CallError,
     CallLimits,
     note_call,
     one_line,
+    pieces_of,
+    read_body,
 )
 from nhi_scan.errors import UsageError
 from nhi_scan.redact import redact_text
@@ -250,8 +253,10 @@ class Rest:
             raise ApiError(call, UNREADABLE, status=status)
         return payload
 
-    def _send(self, target: str, call: str) -> tuple[int, object, str]:
-        """Status, decoded JSON body (None when not JSON) and the start of the text of one GET."""
+    def _send(self, target: str, call: str, *, again: bool = True) -> tuple[int, object, str]:
+        """Status, decoded JSON body (None when not JSON) and the start of the text of one GET. The body is read
+        here, as it arrives and within the call's budget (not by the pipeline, which would wait on a body that
+        trickles in for ever); one cut short is asked ``again``, as the pipeline would have."""
         from azure.core.exceptions import (
             AzureError,
             ClientAuthenticationError,
@@ -262,8 +267,16 @@ class Rest:
 
         options: dict[str, Any] = {"enforce_https": False} if self._plain else {}
         try:
-            response = self._client.send_request(HttpRequest("GET", target), **options)
-            content = response.content
+            response = self._client.send_request(HttpRequest("GET", target), stream=True, **options)
+            raw = getattr(getattr(response, "_internal_response", None), "raw", None)  # requests' urllib3 answer
+            try:
+                content = read_body(pieces_of(raw if raw is not None else response), self.limits.retry_budget)
+            except AnswerCutOff:
+                raise
+            except OSError:
+                if again:
+                    return self._send(target, call, again=False)
+                raise
         except ClientAuthenticationError as exc:
             raise ApiError(call, one_line(f"credentials: {exc.message}", 240)) from None
         except (ServiceRequestTimeoutError, ServiceResponseTimeoutError) as exc:

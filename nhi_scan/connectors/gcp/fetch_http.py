@@ -7,6 +7,7 @@ overridable (``NHI_SCAN_GCP_ENDPOINT`` points every API at one base URL, for emu
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import time
@@ -22,6 +23,8 @@ from nhi_scan.connectors.live_limits import (
     CallLimits,
     note_call,
     one_line,
+    pieces_of,
+    read_body,
     retry_after_seconds,
 )
 from nhi_scan.redact import redact_text
@@ -199,9 +202,11 @@ class Rest:
 
         while True:
             try:
-                response = self.session.request(method, url, params=params, timeout=timeout)
+                response = self.session.request(method, url, params=params, timeout=timeout, stream=True)
                 status = int(response.status_code)
-                payload = _payload(response)
+                seconds = max(deadline - time.monotonic(), self.limits.read_timeout)
+                body = read_body(pieces_of(response.raw), seconds)
+                payload = _payload(body)
             except GoogleAuthError as exc:
                 raise ApiError(call, one_line(f"credentials: {exc}")) from None
             except (OSError, ValueError) as exc:  # requests' ConnectionError, Timeout, a body cut short; a bad URL
@@ -214,21 +219,21 @@ class Rest:
             if retried and another(self.retry.delay(attempt, response.headers.get("Retry-After"))):
                 attempt += 1
                 continue
-            return self._answer(response, status, payload, call)
+            return self._answer(status, payload, body[:200].decode("utf-8", "replace"), call)
 
     @staticmethod
-    def _answer(response: Any, status: int, payload: object, call: str) -> dict[str, Any]:
+    def _answer(status: int, payload: object, text: str, call: str) -> dict[str, Any]:
         if status >= 400:
-            detail, disabled = error_detail(status, payload, response.text[:200])
+            detail, disabled = error_detail(status, payload, text)
             raise ApiError(call, detail, status=status, disabled=disabled)
         if not isinstance(payload, dict):
             raise ApiError(call, UNREADABLE, status=status)
         return payload
 
 
-def _payload(response: Any) -> object:
+def _payload(body: bytes) -> object:
     """The decoded JSON body (``{}`` when empty), or None when it is not JSON."""
     try:
-        return response.json() if response.content else {}
+        return json.loads(body) if body.strip() else {}
     except ValueError:
         return None
