@@ -152,10 +152,11 @@ def read_body(read1: Callable[[int], bytes], seconds: float) -> bytes:
     return b"".join(pieces)
 
 
-def pieces_of(raw: Any) -> Callable[[int], bytes]:
-    """``read1`` of a streamed answer (urllib3's response under requests, which every cloud's HTTP client here
-    uses): one socket read at a time, urllib3's errors (a body cut short) raised as ``OSError``, as requests
-    raises them when it reads a body itself. Without ``read1``, the whole body in one piece."""
+def pieces_of(raw: Any, *, decode: bool | None = True) -> Callable[[int], bytes]:
+    """``read1`` of a streamed answer (urllib3's response, under requests and botocore alike): one socket read at
+    a time, urllib3's errors (a body cut short) raised as ``OSError``, as requests raises them when it reads a
+    body itself. ``decode``: undo a Content-Encoding (None: as the response was opened). Without ``read1``, the
+    whole body in one piece."""
     from urllib3.exceptions import HTTPError
 
     read1 = getattr(raw, "read1", None)
@@ -165,7 +166,7 @@ def pieces_of(raw: Any) -> Callable[[int], bytes]:
 
     def piece(size: int) -> bytes:
         try:
-            found: bytes = read1(size, decode_content=True)
+            found: bytes = read1(size, decode_content=decode)
         except HTTPError as exc:
             raise OSError(f"{type(exc).__name__}: {exc}") from None
         return found

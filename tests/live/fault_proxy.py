@@ -131,13 +131,25 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             return None
 
-        def _send(self, status: int, data: bytes, headers: dict[str, str], *, length: int | None = None) -> None:
+        def _send(
+            self, status: int, data: bytes, headers: dict[str, str], *, length: int | None = None, every: float = 0
+        ) -> None:
+            """``every``: the body a byte at a time, this many seconds apart."""
             self.send_response(status)
             for key, value in headers.items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(data) if length is None else length))
             self.end_headers()
-            self.wfile.write(data)
+            if not every:
+                self.wfile.write(data)
+                return
+            try:
+                for at in range(len(data)):
+                    self.wfile.write(data[at : at + 1])
+                    self.wfile.flush()
+                    time.sleep(every)
+            except OSError:  # the client gave up
+                self.close_connection = True
 
         def _upstream(self, body: bytes) -> tuple[int, dict[str, str], bytes]:
             connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=60)
@@ -176,6 +188,8 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
             elif fault.kind == "slow":
                 time.sleep(fault.seconds)
                 self._send(*self._forward(body))
+            elif fault.kind == "trickle":
+                self._send(*self._forward(body), every=fault.seconds)
             elif fault.kind == "truncated":
                 status, headers, data = self._upstream(body)
                 self._send(status, data[: len(data) // 2], headers, length=len(data))

@@ -112,6 +112,22 @@ def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
     assert (tmp_path / f"out/{REGION}/lambda-functions.json").is_file()
 
 
+def test_an_answer_that_trickles_in_is_cut_off_within_the_call_budget(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte every 0.2 s never trips the 0.8 s read timeout (botocore bounds each socket read): the body is given
+    up when the call's budget is spent, the call reported, the rest collected."""
+    monkeypatch.setenv(TIMEOUT_VARIABLE, "0.8")
+    monkeypatch.setenv(BUDGET_VARIABLE, "1.5")
+    proxy.add("cloudformation", "DescribeStacks", "trickle", seconds=0.2)
+    started = time.monotonic()
+    _, lines = _collect(tmp_path / "out")
+    assert time.monotonic() - started < 20  # the answer alone would take minutes
+    assert list(lines) == ["cloudformation:DescribeStacks"]
+    assert "timeout" in lines["cloudformation:DescribeStacks"].lower()
+    assert (tmp_path / f"out/{REGION}/lambda-functions.json").is_file()
+
+
 def test_access_denied_on_one_call_names_it_and_the_rest_is_collected(proxy: FaultProxy, tmp_path: Path) -> None:
     echoed = f"not authorized with token {ECHOED_SECRET}"  # an API's message may echo what it was sent
     proxy.add("iam", "ListAccessKeys", "status", status=403, code="AccessDenied", message=echoed)

@@ -21,10 +21,13 @@ from nhi_scan import __version__
 from nhi_scan.connectors import live_limits
 from nhi_scan.connectors.live_limits import (
     SHAPE_ERRORS,
+    AnswerCutOff,
     CallError,
     CallLimits,
     note_call,
     one_line,
+    pieces_of,
+    read_body,
     retry_after_seconds,
 )
 from nhi_scan.redact import redact_text
@@ -234,6 +237,37 @@ def _error_code(response: Any) -> str | None:
     return code if isinstance(code, str) else None
 
 
+def _bound_bodies(client: Any, limits: CallLimits) -> None:
+    """Read each answer's body as it arrives and give it up after the call's budget (or 256 MB): botocore reads it
+    whole inside its HTTP session, where a body trickled a byte at a time, each within the read timeout, would
+    hold the call for ever. A body given up is a read timeout to botocore (retried within the budget, then the
+    call's error); one cut short, a closed connection, as before."""
+    from botocore.exceptions import ConnectionClosedError, ReadTimeoutError
+
+    session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    send = getattr(session, "send", None)
+    if send is None:  # another botocore: its own reading, unbounded
+        return
+
+    def bounded(request: Any) -> Any:
+        streamed = request.stream_output
+        request.stream_output = True  # the session then leaves the body unread
+        try:
+            response = send(request)
+        finally:
+            request.stream_output = streamed
+        if not streamed:
+            try:
+                response._content = read_body(pieces_of(response.raw, decode=None), limits.retry_budget)
+            except AnswerCutOff as exc:
+                raise ReadTimeoutError(endpoint_url=request.url, error=exc) from None
+            except OSError as exc:
+                raise ConnectionClosedError(endpoint_url=request.url, error=exc) from None
+        return response
+
+    session.send = bounded  # type: ignore[union-attr]
+
+
 def _refuse_unreadable(http_response: Any = None, model: Any = None, **_: Any) -> None:
     """After the last attempt: an unreadable success answer is an error of the call, not an empty listing."""
     from botocore.parsers import ResponseParserError
@@ -278,6 +312,7 @@ class Api:
                 client.meta.events.register(f"before-call.{service_id}", stamp)
                 client.meta.events.register_first(f"needs-retry.{service_id}", decide)
                 client.meta.events.register(f"after-call.{service_id}", _refuse_unreadable)
+                _bound_bodies(client, self.limits)
                 self._clients[key] = client
             return self._clients[key]
 
