@@ -76,7 +76,7 @@ def test_project_without_parent_beside_an_organization_is_said(tmp_path: Path) -
     )
     result = scan(tmp_path)
     (said,) = [w for w in result.warnings if "has no parent" in w]
-    assert str(path) in said and "project p2" in said
+    assert str(path) in said and "project 'p2'" in said
 
 
 def test_project_without_parent_alone_is_not_an_orphan(tmp_path: Path) -> None:

@@ -567,7 +567,11 @@ def _assets(camel: bool) -> list[dict[str, Any]]:
             "storage.googleapis.com/Bucket",
             **resource({"name": "reports", "projectNumber": "111"}),
         ),
-        asset("//compute.googleapis.com/projects/p1/global/networks/default", "compute.googleapis.com/Network"),
+        asset(  # a type nhi-scan does not read: counted (with its content, as every line of a resource export)
+            "//compute.googleapis.com/projects/p1/global/networks/default",
+            "compute.googleapis.com/Network",
+            **resource({"name": "default"}),
+        ),
         asset(project, "cloudresourcemanager.googleapis.com/Project", **{policy_key: policy(("roles/owner", [B]))}),
         asset(
             "//storage.googleapis.com/reports",

@@ -83,3 +83,32 @@ def test_a_bad_item_is_left_out_and_named(tmp_path: Path, relative: str, value: 
     assert warning.startswith(f"{short_path(str(path))}: ") and f"field {field}:" in warning, warning
     (document,) = loaded.documents
     assert len(document.payload.items) == 1  # type: ignore[union-attr]
+
+
+DENY = "policies/cloudresourcemanager.googleapis.com%2Fprojects%2Fp1/denypolicies/d"
+RULE = {
+    "deniedPrincipals": ["principalSet://goog/public:all"],
+    "deniedPermissions": ["iam.googleapis.com/roles.create"],
+}
+
+
+@pytest.mark.parametrize("expression", ["", "  "])
+def test_a_condition_with_an_empty_expression_is_left_out(tmp_path: Path, expression: str) -> None:
+    """IAM refuses such a condition: read as none, a conditional grant (or deny) held always (fuzz, gcp seed 41)."""
+    conditional = {"role": "roles/owner", "members": ["user:a@x.com"], "condition": {"expression": expression}}
+    policy = {"bindings": [{"role": "roles/viewer", "members": ["user:a@x.com"]}, conditional]}
+    deny = {
+        "name": DENY,
+        "rules": [{"denyRule": RULE}, {"denyRule": {**RULE, "denialCondition": {"expression": expression}}}],
+    }
+    paths = [
+        (tmp_path / "projects/p1/iam-policy.json", policy, "bindings[1].condition.expression"),
+        (tmp_path / "projects/p1/deny-policies.json", [deny], "[0].rules[1].denyRule.denialCondition.expression"),
+    ]
+    for path, value, _ in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+    loaded = load_inputs([tmp_path])
+    assert [s.status for s in loaded.sources] == [SourceStatus.PARTIAL] * 2, [s.detail for s in loaded.sources]
+    for _, _, field in paths:
+        assert any(f"field {field}: an empty expression" in w for w in loaded.warnings), (field, loaded.warnings)

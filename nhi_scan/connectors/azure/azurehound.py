@@ -26,6 +26,7 @@ from nhi_scan.connectors.azure.records import (
     TenantRecord,
 )
 from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.unreadable import note_unreadable
 from nhi_scan.errors import InputError
 from nhi_scan.redact import quote
 
@@ -77,15 +78,23 @@ def _tenant(data: Fields, notes: list[str]) -> list[Record]:
     ]
 
 
+def _enabled(data: Fields, written: bool | None) -> bool:
+    """omitempty: AzureHound writes ``accountEnabled`` only when true, and never null (a Go bool). A null was
+    damaged: said, and read as enabled (read as disabled, a privileged principal's findings would fade unsaid)."""
+    if data.has("accountEnabled") and data.raw["accountEnabled"] is None:
+        note_unreadable(data.source, data.path_of("accountEnabled"), "null (true or left out): read as enabled")
+        return True
+    return bool(written)
+
+
 def _user(data: Fields, notes: list[str]) -> list[Record]:
-    """omitempty: AzureHound writes ``accountEnabled`` only when true."""
     record = graph.user(data)
-    return [replace(record, account_enabled=bool(record.account_enabled))]
+    return [replace(record, account_enabled=_enabled(data, record.account_enabled))]
 
 
 def _service_principal(data: Fields, notes: list[str]) -> list[Record]:
     record = graph.service_principal(data, notes)
-    return [replace(record, account_enabled=bool(record.account_enabled))]
+    return [replace(record, account_enabled=_enabled(data, record.account_enabled))]
 
 
 def _owners(inner: str, outer: str | None, collection: str) -> Reader:

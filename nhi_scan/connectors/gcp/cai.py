@@ -11,6 +11,8 @@ from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.gcp import rest
 from nhi_scan.connectors.gcp.records import Record
 from nhi_scan.connectors.gcp.workload_assets import reader as workload_reader
+from nhi_scan.connectors.unreadable import note_unreadable
+from nhi_scan.redact import quote
 
 Reader = Callable[[Fields], Record]
 
@@ -53,6 +55,15 @@ def policy_resource(name: str, asset_type: str | None, project: str | None) -> s
     if collection and project:
         return f"projects/{project}/{collection}/{short.rsplit('/', 1)[-1]}"
     return short
+
+
+#: Fields of an asset that say what it is, not what it holds (all that a names-only export writes).
+ABOUT = frozenset({"name", "asset_type", "assetType", "ancestors", "update_time", "updateTime"})
+
+
+def has_content(asset: dict[str, object]) -> bool:
+    """Whether the asset holds content (its resource, IAM policy, org policy...), not only its name and type."""
+    return bool(asset.keys() - ABOUT)
 
 
 def _needs_project(entry: Fields, key: str, asset_type: str | None, project: str | None) -> None:
@@ -105,8 +116,23 @@ def records_of(asset: Fields) -> tuple[list[Record], bool]:
         if data is None:
             raise resource.error("data", "missing: the resource of an asset nhi-scan reads")
         found.append(reader(_with_parent(data, asset_type, ancestors)))
+        _check_read(data, asset_type, name)
         known = True
     return found, known
+
+
+def _check_read(data: Fields, asset_type: str, name: str) -> None:
+    """What the asset's name and type say its data must hold. A custom role's asset always lists its permissions
+    (read without them it grants nothing, and every grant of it vanishes); a project's asset is named by its
+    number (another number in its data would name another project)."""
+    role = asset_type == "iam.googleapis.com/Role" and not data.raw.get("deleted")
+    if role and "includedPermissions" not in data.raw:
+        note_unreadable(data.source, data.path_of("includedPermissions"), "missing: read as granting nothing")
+    if asset_type == "cloudresourcemanager.googleapis.com/Project":
+        named = rest.short_name(name).removeprefix("projects/")
+        number = data.raw.get("projectNumber")
+        if named.isdigit() and number is not None and str(number) != named:
+            raise data.error("projectNumber", f"not the number the asset is named by ({quote(named)})")
 
 
 def search_result(item: Fields) -> Record:

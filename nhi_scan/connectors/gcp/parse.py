@@ -48,6 +48,7 @@ from nhi_scan.model import (
     Workload,
 )
 from nhi_scan.policy.gcp.roles import predefined_role
+from nhi_scan.redact import quote
 
 _HUMAN_KINDS = {"user": IdentityKind.USER, "group": IdentityKind.GROUP}
 _APP_LABELS = ("app", "application", "service", "component", "workload", "system", "project")
@@ -460,8 +461,8 @@ class _Builder:
         if number:
             return [reasoning_engine_agent(number)]
         self.notes.append(
-            f"{record.source}: reasoning engine {record.id} has no spec.serviceAccount and the inputs do not give "
-            f"the number of project {project}: the service agent it runs as cannot be named (it is left out)"
+            f"{record.source}: reasoning engine {quote(record.id)} has no spec.serviceAccount and the inputs do not "
+            f"give the number of project {quote(project)}: the service agent it runs as cannot be named (left out)"
         )
         return []
 
@@ -476,8 +477,8 @@ class _Builder:
             scope = self.hierarchy.get(self.names.resource(record.name))
             if record.kind == "project" and record.parent is None and scope is not None and scope.parent is None:
                 self.notes.append(
-                    f"{record.source}: project {record.project_id} has no parent while the inputs describe "
-                    f"{sorted(above)[0]}: read as outside it, it inherits none of its grants"
+                    f"{record.source}: project {quote(str(record.project_id))} has no parent while the inputs "
+                    f"describe {quote(sorted(above)[0])}: read as outside it, it inherits none of its grants"
                 )
 
 

@@ -45,6 +45,8 @@ _MEMBER = re.compile(
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LOCATED = re.compile(r"projects/([^/]+)/locations/([^/]+)/[^/]+/([^/]+)")
+#: Project numbers are int64s.
+_MAX_NUMBER_DIGITS = 19
 #: A parent in the resource hierarchy.
 _SCOPE_NAME = re.compile(r"^(folders|organizations|projects)/[^/\s]+$")
 
@@ -82,8 +84,8 @@ def _binding(entry: Fields) -> Binding:
         if not _MEMBER.match(member):
             raise entry.error(f"members[{index}]", f"not a member (user:, serviceAccount:, group:...): {quote(member)}")
     condition = entry.obj("condition")
-    if condition is not None and not isinstance(condition.raw.get("expression"), str):
-        raise condition.error("expression", "a condition without an expression")
+    if condition is not None:
+        _expression(condition)
     if condition is not None:
         _check_timestamps(condition)
     return Binding(
@@ -93,6 +95,16 @@ def _binding(entry: Fields) -> Binding:
         if condition is None
         else {k: str(v) for k, v in condition.raw.items() if isinstance(v, str | int | float)},
     )
+
+
+def _expression(condition: Fields) -> str:
+    """A condition's CEL expression. IAM refuses a condition without one (or with an empty one): read as no
+    condition, a conditional grant (or deny) would hold always, without a word."""
+    expression = condition.raw.get("expression")
+    if not isinstance(expression, str) or not expression.strip():
+        detail = "an empty expression" if isinstance(expression, str) else "a condition without an expression"
+        raise condition.error("expression", detail)
+    return expression
 
 
 _CEL_TIMESTAMP = re.compile(r"""\btimestamp\(\s*(?:"([^"]*)"|'([^']*)')\s*\)""")
@@ -204,6 +216,9 @@ def project(data: Fields) -> ScopeRecord:
         number = name.split("/", 1)[1]
     if number is None or not str(number).isdigit():
         raise data.error("projectNumber", "no project number (projectNumber, or name projects/NUMBER)")
+    if len(str(number)) > _MAX_NUMBER_DIGITS:
+        # An int64: a longer number was damaged, and read as written the project's number would name nothing.
+        raise data.error("projectNumber", f"not a project number (an int64): {quote(str(number))}")
     display = data.opt_str("displayName") or (name if name and not name.startswith("projects/") else None)
     return ScopeRecord(
         name=f"projects/{project_id}",
@@ -287,7 +302,7 @@ def _deny_rule(rule: Fields) -> DenyRule:
         exception_principals=lists["exceptionPrincipals"],
         denied_permissions=lists["deniedPermissions"],
         exception_permissions=lists["exceptionPermissions"],
-        condition=condition.opt_str("expression") if condition is not None else None,
+        condition=_expression(condition) if condition is not None else None,
     )
 
 

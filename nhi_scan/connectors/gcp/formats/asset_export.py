@@ -13,7 +13,7 @@ from nhi_scan.connectors import json_text
 from nhi_scan.connectors.fields import Fields
 from nhi_scan.connectors.formats import InputFormat
 from nhi_scan.connectors.gcp import GCP
-from nhi_scan.connectors.gcp.cai import records_of
+from nhi_scan.connectors.gcp.cai import has_content, records_of
 from nhi_scan.connectors.gcp.records import Record, Records
 from nhi_scan.errors import InputError
 
@@ -52,6 +52,8 @@ def load_path(source: str, path: Path) -> Records:
     notes: list[str] = []
     broken = 0
     first_broken = 0
+    content = 0
+    bare: list[int] = []
     ignored = 0
     lines = 0
     try:
@@ -62,6 +64,10 @@ def load_path(source: str, path: Path) -> Records:
             try:
                 value = json_text.decode(source, line, where=f"line {number}", line=number)
                 records, known = records_of(Fields(value, source, f"line {number}"))
+                if isinstance(value, dict) and has_content(value):
+                    content += 1
+                elif isinstance(value, dict):
+                    bare.append(number)
             except (json.JSONDecodeError, InputError) as exc:
                 broken += 1
                 first_broken = first_broken or number
@@ -77,6 +83,13 @@ def load_path(source: str, path: Path) -> Records:
         # Like an empty file: an export holds at least its organisation, so only blank lines is a broken export,
         # not an estate without identities.
         raise InputError(source, "no assets: the file holds only blank lines")
+    if content and bare:
+        # An export holds the content it was asked for on every line (a names-only export on none): a line with
+        # only its name and type among lines with content lost it, and its policy with it.
+        for number in bare[:_NAMED_ERRORS]:
+            notes.append(f"{source}:{number}: asset without its content (no resource, no IAM policy) skipped")
+        broken += len(bare)
+        first_broken = min(first_broken or bare[0], bare[0])
     if broken > _NAMED_ERRORS:
         notes.append(f"{source}: {broken - _NAMED_ERRORS} more unreadable assets skipped")
     incomplete = f"{broken} unreadable line(s) skipped, the first at {source}:{first_broken}" if broken else None
