@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from tests.live.calls import _SCOPE
+from tests.trickle import write_trickled
 
 HTML_PAGE = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>"
 
@@ -144,10 +145,7 @@ def _handler(proxy: FaultProxy, upstream: str) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
                 return
             try:
-                for at in range(len(data)):
-                    self.wfile.write(data[at : at + 1])
-                    self.wfile.flush()
-                    time.sleep(every)
+                write_trickled(self.wfile, data, every)
             except OSError:  # the client gave up
                 self.close_connection = True
 

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.live_azure.routes import ROUTES, Answer, Call, error, token_audience
+from tests.trickle import write_trickled
 
 AUDIENCES = {"graph": "https://graph.microsoft.com", "arm": "https://management.azure.com"}
 
@@ -161,10 +162,7 @@ def _server(fake: FakeAzure) -> ThreadingHTTPServer:
             self.end_headers()
             try:
                 if fault is not None and fault.kind == "trickle":  # a byte at a time, each within the read timeout
-                    for at in range(len(data)):
-                        self.wfile.write(data[at : at + 1])
-                        self.wfile.flush()
-                        time.sleep(fault.seconds)
+                    write_trickled(self.wfile, data, fault.seconds)
                 else:
                     self.wfile.write(data)
             except OSError:  # the client gave up waiting (a slow answer): nothing to tell it

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.live_gcp import estate as e
 from tests.live_gcp.routes import ROUTES, Answer, Call, error
+from tests.trickle import write_trickled
 
 HTML_PAGE = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>upstream down</body></html>"
 
@@ -152,10 +153,7 @@ def _server(fake: FakeGcp) -> ThreadingHTTPServer:
             self.end_headers()
             try:
                 if fault is not None and fault.kind == "trickle":  # a byte at a time, each within the read timeout
-                    for at in range(len(data)):
-                        self.wfile.write(data[at : at + 1])
-                        self.wfile.flush()
-                        time.sleep(fault.seconds)
+                    write_trickled(self.wfile, data, fault.seconds)
                 else:
                     self.wfile.write(data)
             except OSError:  # the client gave up waiting (a slow answer): nothing to tell it
