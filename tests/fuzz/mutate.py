@@ -129,6 +129,9 @@ OPTIONAL_BELOW = frozenset(
         # which a damaged agent identity cannot be told from. (Owners and members, of directoryObject lists,
         # always carry theirs: there it stays required.)
         ("data", "@odata.type"),
+        # An OIDC provider without allowedAudiences admits tokens whose aud is the provider's own resource name
+        # (GCP's documented default, which the scan names in the trust): another valid provider.
+        ("oidc", "allowedAudiences"),
     }
 )
 #: Keys whose value is free text or a name: another string there is a valid value.
@@ -420,7 +423,7 @@ def json_mutation(rng: random.Random, target: str, document: Any, size: int) -> 
         keyed = [p for p, _ in all_nodes if isinstance(p[-1], str)]
         if keyed:
             path = rng.choice(keyed)
-            invalid = not _optional(path) and "Condition" not in path
+            invalid = not _optional(path) and "Condition" not in path and not _engine_spec(document, path)
             return Mutation(family=family, target=target, op="delete", invalid=invalid, path=path)
         family = "wrong-type"
     if family == "duplicate-key":
@@ -517,6 +520,15 @@ def _optional(path: Path) -> bool:
     if str(path[-1]) in OPTIONAL_KEYS:
         return True
     return len(path) >= 2 and (str(path[-2]), str(path[-1])) in OPTIONAL_BELOW
+
+
+def _engine_spec(document: Any, path: Path) -> bool:
+    """The ``spec`` of a Vertex AI reasoning engine: optional in the API (``spec.serviceAccount`` with it), and an
+    engine without it runs as its project's Reasoning Engine service agent, as the scan reads it."""
+    if path[-1] != "spec":
+        return False
+    parent, _ = _parent(document, path)
+    return isinstance(parent, dict) and "/reasoningEngines/" in str(parent.get("name", ""))
 
 
 def _condition_value(path: Path) -> bool:

@@ -341,6 +341,10 @@ def pool_provider(data: Fields) -> PoolProviderRecord:
         raise data.error("attributeMapping", "no google.subject mapping (required for OIDC and SAML providers)")
     if data.opt_str("attributeCondition") == "":
         raise data.error("attributeCondition", "an empty condition")
+    if data.has("attributeCondition") and data.raw["attributeCondition"] is None:
+        # The API leaves an unset condition out; a null was damaged. Read as none (every token of the issuer
+        # admitted, the widest reading), and said.
+        note_unreadable(data.source, data.path_of("attributeCondition"), "null: read as no condition")
     return PoolProviderRecord(
         name=name,
         pool=name.rsplit("/providers/", 1)[0],
