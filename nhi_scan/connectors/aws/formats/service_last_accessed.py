@@ -21,7 +21,11 @@ def sniff(value: object) -> bool:
 
 
 def _service(item: Fields) -> ServiceAccessRecord:
+    """One service: an empty namespace names none (read as written, it was a service of no name the principal
+    'may use and has not used': a finding about nothing). Other odd names are read, so a secret in one is found."""
     namespace = item.string("ServiceNamespace")
+    if not namespace.strip():
+        raise item.error("ServiceNamespace", "an empty service namespace")
     actions = {}
     for tracked in item.objects("TrackedActionsLastAccessed"):
         action = tracked.string("ActionName")
