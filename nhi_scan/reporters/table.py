@@ -33,6 +33,9 @@ SEVERITY_STYLE = {
 LISTED_INPUTS = 10
 #: Rows of the identity table shown without -v; the JSON report always has every identity.
 IDENTITY_ROWS = 200
+#: Rows of the findings table shown without -v, most severe first: 40,000 findings of a 10,000-SP tenant are no
+#: read for a terminal, and rich takes 16 s to lay them out; the JSON report always has every finding.
+FINDING_ROWS = 500
 
 
 def _ago(moment: datetime | None, now: datetime) -> str:
@@ -172,11 +175,12 @@ def _findings(console: Console, result: ScanResult, verbose: bool, show_suppress
         if note:
             console.print(note)
         return
+    listed = findings if verbose else findings[:FINDING_ROWS]
     table = Table(title=f"Findings ({len(findings)})", show_lines=verbose)
     table.add_column("severity")
     table.add_column("check")
     table.add_column("finding", overflow="fold")
-    for finding in findings:
+    for finding in listed:
         text = escape(finding.message)
         if finding.suppressed is not None:
             mark = finding.suppressed
@@ -192,6 +196,10 @@ def _findings(console: Console, result: ScanResult, verbose: bool, show_suppress
                 text += f"\n  → {escape(hop.target)}{where} [dim]({escape(hop.edge)}: {escape(hop.reason)})[/]"
         table.add_row(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.label}[/]", finding.check_id, text)
     console.print(table)
+    if len(listed) < len(findings):
+        rest = Counter(f.severity for f in findings[len(listed) :])
+        counts = ", ".join(f"{rest[s]:,} {s.label}" for s in sorted(rest, reverse=True))
+        console.print(f"[dim]… {len(findings) - len(listed):,} more findings ({counts}): use -v or -f json[/]")
     if note:
         console.print(note)
     if not verbose:

@@ -110,3 +110,24 @@ def test_several_formats_to_an_output_dir(tmp_path: Path, run_cli) -> None:  # t
     assert both.returncode == 2 and "--output-dir" in both.stderr
     unknown = run_cli("scan", tmp_path / "in", "-f", "pdf")
     assert unknown.returncode == 2 and "pdf" in unknown.stderr
+
+
+def test_the_terminal_table_lists_the_most_severe_findings_and_counts_the_rest(
+    result: ScanResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tens of thousands of findings are no read on a terminal (and took rich 16 s to lay out at 10,000 SPs):
+    without -v the table lists the first FINDING_ROWS, most severe first, and counts the rest by severity."""
+    from nhi_scan.reporters import table
+
+    counted = [f for f in result.findings if f.counted]
+    assert len(counted) > 3
+    monkeypatch.setattr(table, "FINDING_ROWS", 3)
+    text = render("table", result, width=200)
+    hidden = counted[3:]
+    assert f"… {len(hidden):,} more findings (" in text and "use -v or -f json" in text
+    assert all(f.check_id in text for f in counted[:3])
+    worst = max(f.severity for f in hidden)
+    assert f"{sum(1 for f in hidden if f.severity is worst):,} {worst.label}" in text
+    verbose = render("table", result, width=200, verbose=True)
+    assert "more findings" not in verbose
+    assert verbose.count("fix:") == len(counted)
