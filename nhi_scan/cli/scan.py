@@ -121,7 +121,12 @@ def scan(
         ),
     ] = None,
     now: Annotated[str | None, typer.Option("--now", help="Judge ages at this ISO 8601 time instead of now.")] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show evidence and every identity.")] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="Show evidence, every identity and every finding (the table lists 500 without it)."
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notes on stderr.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 2 when any input could not be used.")] = False,
     key_max_age: Annotated[
