@@ -93,7 +93,11 @@ def _user(data: Fields, notes: list[str]) -> list[Record]:
 
 
 def _service_principal(data: Fields, notes: list[str]) -> list[Record]:
+    """Entra names the tenant owning an application's service principal (appOwnerOrganizationId): one without it
+    is said (read as this tenant's, a foreign application's power would pass for a local one's)."""
     record = graph.service_principal(data, notes)
+    if data.opt_str("servicePrincipalType") == "Application" and data.raw.get("appOwnerOrganizationId") is None:
+        note_unreadable(data.source, data.path_of("appOwnerOrganizationId"), "missing: read as this tenant's")
     return [replace(record, account_enabled=_enabled(data, record.account_enabled))]
 
 
