@@ -140,7 +140,7 @@ def test_an_account_named_only_by_its_assignments_is_still_a_store(tmp_path: Pat
     root = tenant(
         tmp_path,
         [sql_assignment(1, oid(1), READER)],
-        account=arm_resource(f"{RG}/providers/Microsoft.Web/sites/x", "Microsoft.Web/sites", None),
+        account=arm_resource(f"{RG}/providers/Microsoft.Web/sites/x", "Microsoft.Web/sites", None, kind="app"),
     )
     _, graph, _ = analyse(root)
     assert READ_METHOD in edges_to_account(graph, 1)

@@ -492,7 +492,12 @@ def test_enclosing_finds_the_nearest_collection_directory() -> None:
 
 
 def test_federated_credentials_take_their_application_from_context_or_directory(tmp_path: Path) -> None:
-    beta = page(f"applications('{oid(10)}')/federatedIdentityCredentials", fic(1, None), beta=True)
+    flexible = {"languageVersion": 1, "value": "claims['sub'] matches 'repo:o/*'"}
+    beta = page(
+        f"applications('{oid(10)}')/federatedIdentityCredentials",
+        fic(1, None, claimsMatchingExpression=flexible),
+        beta=True,
+    )
     v1 = {"value": [fic(2, "repo:o/r:ref:refs/heads/main")]}
     loaded = load_inputs(
         write(tmp_path, "anywhere/fics.json", beta),

@@ -130,6 +130,32 @@ class Estate:
             path.write_bytes(self.originals[mutation.target])
 
 
+#: ARM keys az writes as null when there is none (a resource that runs as no identity): null there is the optional
+#: key's absence, which node-replacement (unlike wrong-type) counts as damage. Not Graph's collections: Graph writes
+#: [] for those, and a null one is damage.
+_NULL_IS_NONE = frozenset({"identity", "userAssignedIdentities"})
+
+
+def _valid_azure_export(estate: Estate, mutation: Mutation) -> bool:
+    """Azure changes the mutator counts as damage that are another valid export (the oracle's view, not the
+    mutator's, since mutate.py is shared): a tag deleted, emptied or nulled (tags are free text; another tag set
+    is another resource's), a Key Vault secret's ``contentType`` deleted, emptied or nulled (optional free text:
+    REST leaves it out when unset, az writes null), and a delegated grant's ``scope`` emptied or nulled (Graph
+    writes ``""`` for a grant of no scope, and the property is nullable; deleting the field stays damage)."""
+    if estate.name != "azure" or mutation.op not in ("delete", "replace") or not mutation.path:
+        return False
+    if mutation.op == "replace" and mutation.value is None and mutation.path[-1] in _NULL_IS_NONE:
+        return True
+    emptied = mutation.op == "delete" or mutation.value == ""
+    key, parent = mutation.path[-1], mutation.path[-2] if len(mutation.path) > 1 else None
+    if parent == "tags" and (emptied or mutation.value is None):  # a null tag value is read as an empty one
+        return True
+    if (emptied or mutation.value is None) and key == "contentType" and mutation.target.endswith("/secrets.json"):
+        return True
+    granted_nothing = mutation.op == "replace" and mutation.value in ("", None) and key == "scope"
+    return granted_nothing and mutation.target.endswith("oauth2PermissionGrants.json")
+
+
 def judge(estate: Estate, mutation: Mutation, run: Run) -> list[str]:
     """What is wrong with this run of this mutation (empty when nothing is)."""
     problems: list[str] = []
@@ -163,7 +189,7 @@ def judge(estate: Estate, mutation: Mutation, run: Run) -> list[str]:
     named = after.get(mutation.target) in ("error", "partial", "skipped") or any(target in w for w in scan["warnings"])
     if named and scan["complete"] and after.get(mutation.target) in ("error", "partial"):
         problems.append("a source failed but the report says complete")
-    if mutation.invalid and not named:
+    if mutation.invalid and not named and not _valid_azure_export(estate, mutation):
         if _findings(report) != _findings(estate.baseline):
             problems.append("silent loss: findings changed, nothing said")
         elif _identities(report) != _identities(estate.baseline):

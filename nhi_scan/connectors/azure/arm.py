@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from nhi_scan.connectors.azure.graph import federated_credential, guid, opt_guid
+from nhi_scan.connectors.azure.graph import federated_credential, guid, opt_guid, subject_or_expression
 from nhi_scan.connectors.azure.names import arm_id, resource_group_of, role_definition_guid, subscription_of
 from nhi_scan.connectors.azure.records import (
     AccessPolicyRecord,
@@ -30,6 +30,7 @@ from nhi_scan.connectors.azure.records import (
     VaultSecretRecord,
 )
 from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.unreadable import note_unreadable
 from nhi_scan.redact import quote
 
 _PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
@@ -45,8 +46,15 @@ def view(entry: Fields, key: str) -> Fields:
 
 
 def tags(entry: Fields, key: str = "tags") -> dict[str, str]:
+    """An ARM ``tags`` object: every value is a string. Another (a number, an object) was damaged, and read as its
+    text it would link a resource or secret to an application it never named."""
     found = entry.obj(key)
-    return {} if found is None else {str(k): "" if v is None else str(v) for k, v in found.raw.items()}
+    if found is None:
+        return {}
+    for name, value in found.raw.items():
+        if value is not None and not isinstance(value, str):
+            found.string(str(name))  # raises, naming the tag
+    return {str(k): "" if v is None else v for k, v in found.raw.items()}
 
 
 #: A control character (a NUL appended, say) is in no ARM id: such an id was damaged, and read as written it
@@ -63,9 +71,18 @@ def resource_id(entry: Fields, key: str = "id") -> str:
     return value
 
 
+def _nonempty_scope(data: Fields) -> str:
+    """A scope as written. ARM writes ``/`` for the root: an empty one was damaged, and read as the root (what
+    ``arm_id`` makes of it) it would grant or deny on every subscription."""
+    raw = data.string("scope")
+    if not raw.strip():
+        raise data.error("scope", "an empty scope (the root is written '/')")
+    return raw
+
+
 def _assignment_scope(data: Fields) -> str:
     """A role assignment's scope: ``/`` (the root), a management group, a subscription or below."""
-    value = arm_id(data.string("scope"))
+    value = arm_id(_nonempty_scope(data))
     if value == "/" and not _CONTROL.search(data.string("scope")):
         return value
     return resource_id(data, "scope")
@@ -94,10 +111,15 @@ def subscription(entry: Fields) -> SubscriptionRecord:
     subscription_id = raw.rsplit("/", 1)[-1].lower()
     if not re.match(r"^[0-9a-f-]{36}$", subscription_id):
         raise entry.error("id", f"not a subscription id: {quote(raw)}")
+    display_name = entry.opt_str("displayName") or entry.opt_str("name")
+    if not display_name:
+        # az account list and ARM name every subscription; the findings would name it by its id unsaid
+        key = "displayName" if raw.startswith("/") else "name"  # REST / AzureHound name it displayName, az name
+        note_unreadable(entry.source, entry.path_of(key), "missing or empty: the subscription is shown by its id")
     return SubscriptionRecord(
         subscription_id=subscription_id,
         tenant_id=opt_guid(entry, "tenantId") or opt_guid(entry, "homeTenantId"),
-        display_name=entry.opt_str("displayName") or entry.opt_str("name"),
+        display_name=display_name,
         state=entry.opt_str("state"),
         source=entry.source,
     )
@@ -169,15 +191,21 @@ def resource(entry: Fields) -> ResourceRecord:
     if identity is not None:
         kind = (identity.opt_str("type") or "").lower()
         system = opt_guid(identity, "principalId") if "systemassigned" in kind or not kind else None
+        if "systemassigned" in kind and system is None:
+            # ARM gives every system-assigned identity its principal: without it the resource would run as no one
+            raise identity.error("principalId", "missing or empty, though the identity is system-assigned")
         users = identity.obj("userAssignedIdentities")
         for key, value in users.raw.items() if users is not None else ():
             details = Fields(value or {}, entry.source, f"{identity.where}.userAssignedIdentities.{key}")
             assigned.append((arm_id(key), opt_guid(details, "principalId")))
+        if "userassigned" in kind and not assigned:
+            # ARM names every identity a user-assigned resource runs as: none would hide what it may do
+            raise identity.error("userAssignedIdentities", "missing or empty, though the identity is user-assigned")
     return ResourceRecord(
         id=identifier,
         name=entry.opt_str("name") or identifier.rsplit("/", 1)[-1],
-        type=entry.string("type"),
-        kind=entry.opt_str("kind"),
+        type=_resource_type(entry),
+        kind=_resource_kind(entry),
         subscription_id=_subscription(entry, identifier),
         resource_group=resource_group_of(identifier),
         tags=tags(entry),
@@ -186,6 +214,32 @@ def resource(entry: Fields) -> ResourceRecord:
         key_auth_disabled=_key_auth_disabled(entry),
         source=entry.source,
     )
+
+
+#: Types ARM always gives a ``kind`` and whose kind the scan reads (a function app or a web app).
+_KIND_READ = frozenset({"microsoft.web/sites"})
+
+
+def _resource_type(entry: Fields) -> str:
+    """The ARM type, never empty: what a resource is decides what its identity may do there."""
+    value = entry.string("type")
+    if not value.strip():
+        raise entry.error("type", "an empty type")
+    return value
+
+
+def _resource_kind(entry: Fields) -> str | None:
+    """The resource's ``kind`` (optional in ARM). For the types whose kind the scan reads, ARM always writes it:
+    one without it was damaged. The resource is still read (its identities matter more than its label), and the
+    note says a function app may be shown as a web app."""
+    value = entry.opt_str("kind")
+    if not value and entry.string("type").lower() in _KIND_READ:
+        note_unreadable(
+            entry.source,
+            entry.path_of("kind"),
+            f"missing or empty (every {quote(entry.string('type'))} has one): read as a web app, may be a function app",
+        )
+    return value
 
 
 def _key_auth_disabled(entry: Fields) -> bool | None:
@@ -218,7 +272,7 @@ def identity_federated_credential(entry: Fields) -> FederatedCredentialRecord:
     if _FIC not in identifier:
         raise entry.error("id", f"not a federated identity credential id: {quote(entry.string('id'))}")
     return federated_credential(
-        view(entry, "issuer"),
+        subject_or_expression(view(entry, "issuer")),
         identity_resource_id=identifier.split(_FIC, 1)[0],
         credential_id=identifier,
     )
@@ -235,6 +289,24 @@ def _role_definition_id(data: Fields) -> str:
     return value
 
 
+#: What every ABAC condition refers to: an attribute (``@Resource[...]``, ``@Request[...]``...) or an action test.
+_CONDITION_TERM = re.compile(r"@(Resource|Request|Principal|Environment)\[|(Action|SubOperation)Matches\s*\{", re.I)
+
+
+def _condition(data: Fields) -> str | None:
+    """A role assignment's ABAC condition. ARM writes ``conditionVersion`` (``2.0``) beside every condition, and a
+    condition tests attributes or actions: text that does neither, or one without its version, was damaged, and read
+    as a condition the assignment would be judged as perhaps not holding."""
+    condition = data.opt_str("condition") or None
+    if condition is None:
+        return None
+    if not data.opt_str("conditionVersion"):
+        raise data.error("conditionVersion", "missing, though the assignment has a condition")
+    if not _CONDITION_TERM.search(condition):
+        raise data.error("condition", "not a role assignment condition (it tests no attribute or action)")
+    return condition
+
+
 def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
     """``az role assignment list`` (flattened, with principalType and roleDefinitionName) or the REST shape."""
     data = view(entry, "roleDefinitionId")
@@ -249,7 +321,7 @@ def rbac_assignment(entry: Fields) -> RbacAssignmentRecord:
         principal_id=principal_id,
         principal_type=data.opt_str("principalType"),
         role_definition_name=data.opt_str("roleDefinitionName") or entry.opt_str("roleDefinitionName"),
-        condition=data.opt_str("condition") or None,
+        condition=_condition(data),
         condition_version=data.opt_str("conditionVersion") or None,
         source=entry.source,
     )
@@ -290,7 +362,7 @@ def deny_assignment(entry: Fields) -> DenyAssignmentRecord:
     return DenyAssignmentRecord(
         id=arm_id(entry.string("id")),
         name=data.opt_str("denyAssignmentName") or entry.opt_str("name"),
-        scope=arm_id(data.string("scope")),
+        scope=arm_id(_nonempty_scope(data)),
         permissions=permissions(data),
         principals=_principals(data, "principals"),
         exclude_principals=_principals(data, "excludePrincipals"),
@@ -304,6 +376,9 @@ def access_policy(entry: Fields, vault_id: str) -> AccessPolicyRecord:
     perms: dict[str, tuple[str, ...]] = {}
     for kind in _VAULT_PERMISSIONS:
         values = granted.strings(kind) if granted is not None else []
+        if granted is not None and any(not v.strip() for v in values):
+            # a permission is a name (Get, List, all): an empty one was damaged, and what it granted would vanish
+            raise granted.error(kind, "holds an empty permission")
         perms[kind] = tuple(v.lower() for v in values)
     return AccessPolicyRecord(
         vault_id=vault_id,
@@ -332,6 +407,32 @@ def key_vault(entry: Fields) -> list[Record]:
     if props is not None:
         found.extend(access_policy(policy, identifier) for policy in props.objects("accessPolicies"))
     return found
+
+
+def arm_written_vault(entry: Fields) -> Fields:
+    """A vault as ARM writes it (``az keyvault show``, REST; AzureHound leaves empty lists out): the access
+    policies listed (``[]`` when none, as under Azure RBAC), each with its ``permissions`` and their ``keys``,
+    ``secrets`` and ``certificates`` lists (``storage`` optional). One without them was damaged, and read as none
+    who may read the vault's secrets would vanish unsaid."""
+    props = entry.obj("properties")
+    if props is None:
+        return entry
+    if props.raw.get("accessPolicies") is None:
+        raise props.error("accessPolicies", "null or missing (written [] when the vault has none)")
+    for policy in props.objects("accessPolicies"):
+        _written_policy(policy)
+    return entry
+
+
+def _written_policy(policy: Fields) -> None:
+    granted = policy.obj("permissions")
+    if granted is None:
+        raise policy.error("permissions", "missing required field")
+    for kind in _VAULT_PERMISSIONS:
+        granted.strings(kind)  # a list of another type is said first, as such
+    for kind in ("keys", "secrets", "certificates"):
+        if not granted.has(kind):
+            raise granted.error(kind, "missing required field (written [] when none)")
 
 
 def vault_secret(entry: Fields) -> VaultSecretRecord:
@@ -376,7 +477,7 @@ def cosmos_sql_role_assignment(entry: Fields) -> CosmosSqlRoleAssignmentRecord:
     (``/``, ``/dbs/DB``), which is read as such."""
     identifier, account = _cosmos_child(entry, "sqlroleassignments")
     data = view(entry, "principalId")
-    raw_scope = data.string("scope")
+    raw_scope = _nonempty_scope(data)
     scope = arm_id(raw_scope)
     if scope == "/" or scope.startswith("/dbs/"):
         scope = account + scope.rstrip("/") if scope != "/" else account

@@ -46,6 +46,15 @@ _SIGN_IN_KINDS = (
 _USER_SIGN_INS = ("lastSignInDateTime", "lastNonInteractiveSignInDateTime", "lastSuccessfulSignInDateTime")
 
 
+def odata_type(entry: Fields, implied: str | None = None) -> str | None:
+    """An object's ``@odata.type``, or the one its cast collection implies; never empty (Graph leaves it out for the
+    collection's own type: an empty one was damaged, and an agent would be read as a plain object)."""
+    written = entry.opt_str("@odata.type")
+    if written == "":
+        raise entry.error("@odata.type", "an empty type")
+    return written or implied
+
+
 def guid(entry: Fields, key: str) -> str:
     """A required object id (GUID), lower-cased (AzureHound upper-cases them). The error quotes the value as
     written: redaction recognises a secret by its case, so a lower-cased copy of one would escape it."""
@@ -118,8 +127,14 @@ def _secret(item: Fields, kind: str) -> SecretRecord:
 
 
 def sp_type(entry: Fields) -> str | None:
+    """The principal's type. Graph writes it on every principal: without it one whose ``alternativeNames`` name its
+    Azure resource (what only a managed identity's do) was damaged, and read as an application's principal its
+    resource would be lost."""
     raw = entry.opt_str("servicePrincipalType")
     if raw is None:
+        names = [n.lower() for n in entry.strings("alternativeNames")]
+        if any(n.startswith("isexplicit=") for n in names) and any(n.startswith("/subscriptions/") for n in names):
+            raise entry.error("servicePrincipalType", "missing, though alternativeNames name a managed identity")
         return None
     known = SP_TYPES.get(raw.lower())
     if known is None:
@@ -139,7 +154,15 @@ def _app_roles(entry: Fields) -> dict[str, str]:
     return roles
 
 
-def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord:
+def _owner_organization(entry: Fields) -> str | None:
+    """The tenant of the principal's application: null (or absent) when Graph does not say; never empty. Read as
+    unknown, an empty one would turn another organisation's application into one of this tenant's."""
+    if entry.opt_str("appOwnerOrganizationId") == "":
+        raise entry.error("appOwnerOrganizationId", "an empty tenant id")
+    return opt_guid(entry, "appOwnerOrganizationId")
+
+
+def service_principal(entry: Fields, notes: list[str], *, implied_type: str | None = None) -> ServicePrincipalRecord:
     object_id = guid(entry, "id")
     sponsors = refs(entry, "sponsors") if entry.has("sponsors") else None
     return ServicePrincipalRecord(
@@ -147,8 +170,8 @@ def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord
         app_id=guid(entry, "appId"),  # every service principal has one (its application's, or its own)
         display_name=entry.opt_str("displayName") or entry.opt_str("appDisplayName"),
         sp_type=sp_type(entry),
-        odata_type=entry.opt_str("@odata.type"),
-        app_owner_organization_id=opt_guid(entry, "appOwnerOrganizationId"),
+        odata_type=odata_type(entry, implied_type),
+        app_owner_organization_id=_owner_organization(entry),
         account_enabled=entry.opt_bool("accountEnabled"),
         alternative_names=tuple(entry.strings("alternativeNames")),
         app_roles=_app_roles(entry),
@@ -165,14 +188,16 @@ def service_principal(entry: Fields, notes: list[str]) -> ServicePrincipalRecord
     )
 
 
-def application(entry: Fields, notes: list[str]) -> tuple[ApplicationRecord, list[FederatedCredentialRecord]]:
+def application(
+    entry: Fields, notes: list[str], *, implied_type: str | None = None
+) -> tuple[ApplicationRecord, list[FederatedCredentialRecord]]:
     """An application and its inline federated credentials (``$expand=federatedIdentityCredentials``)."""
     object_id = guid(entry, "id")
     record = ApplicationRecord(
         object_id=object_id,
         app_id=guid(entry, "appId"),  # every application has one: without it its service principal is not found
         display_name=entry.opt_str("displayName"),
-        odata_type=entry.opt_str("@odata.type"),
+        odata_type=odata_type(entry, implied_type),
         sign_in_audience=entry.opt_str("signInAudience"),
         secrets=secrets(entry, f"applications/{object_id}", notes),
         owners=refs(entry, "owners"),
@@ -184,6 +209,16 @@ def application(entry: Fields, notes: list[str]) -> tuple[ApplicationRecord, lis
     )
     fics = [federated_credential(f, app_object_id=object_id) for f in entry.objects("federatedIdentityCredentials")]
     return record, fics
+
+
+def subject_or_expression(entry: Fields) -> Fields:
+    """A credential of a listing that would show its ``claimsMatchingExpression`` (beta, or a managed identity's,
+    which has none): Entra requires a subject or an expression, so one with neither was damaged, and read as
+    matching no subject the trust it grants would vanish unsaid. (A v1.0 listing leaves a flexible one's expression
+    out: there a credential with neither is as written.)"""
+    if entry.opt_str("subject") is None and entry.obj("claimsMatchingExpression") is None:
+        raise entry.error("subject", "missing, and no claimsMatchingExpression: who may sign in is unknown")
+    return entry
 
 
 def federated_credential(
@@ -225,7 +260,25 @@ def federated_credential(
     )
 
 
-def user(entry: Fields) -> UserRecord:
+_AGENT_USER = "#microsoft.graph.agentuser"
+
+
+def graph_user_type(entry: Fields, implied: str | None = None) -> str | None:
+    """A Graph user's ``@odata.type`` (or the one its collection implies: ``users/microsoft.graph.agentUser``).
+    Graph writes it for a derived type only, and an agent user always has the ``identityParentId`` no other user
+    has (AzureHound's user model leaves it out: not checked there): one without the other was damaged, and an agent
+    (a machine identity) would be read as a person, or its parent lost."""
+    found = odata_type(entry, implied)
+    agent = (found or "").lower() == _AGENT_USER
+    if agent and not entry.opt_str("identityParentId"):
+        raise entry.error("identityParentId", "missing or empty (every agent user has its parent agent identity)")
+    if not agent and entry.opt_str("identityParentId") and (found is None or found.lower() == "#microsoft.graph.user"):
+        raise entry.error("@odata.type", "not #microsoft.graph.agentUser, though identityParentId names an agent")
+    return found
+
+
+def user(entry: Fields, *, implied_type: str | None = None) -> UserRecord:
+    """A user; ``implied_type``: the type of a cast collection's objects (which Graph then leaves out)."""
     activity = entry.obj("signInActivity")
     last = latest(*(activity.timestamp(k) for k in _USER_SIGN_INS)) if activity is not None else None
     return UserRecord(
@@ -237,7 +290,7 @@ def user(entry: Fields) -> UserRecord:
         created=entry.timestamp("createdDateTime"),
         last_sign_in=last,
         sign_in_known=entry.has("signInActivity"),
-        odata_type=entry.opt_str("@odata.type"),
+        odata_type=odata_type(entry, implied_type),
         identity_parent_id=opt_guid(entry, "identityParentId"),
         tenant_id=opt_guid(entry, "tenantId"),
         source=entry.source,
@@ -320,15 +373,23 @@ def role_assignment(entry: Fields, *, eligible: bool) -> DirectoryRoleAssignment
     )
 
 
+def _sign_in_time(activity: Fields) -> datetime | None:
+    """An activity's ``lastSignInDateTime``: Graph writes it in every activity (null when none). One without it was
+    damaged, and read as "never" it would call a principal in use unused."""
+    if not activity.has("lastSignInDateTime"):
+        raise activity.error("lastSignInDateTime", "missing required field (null when no sign-in)")
+    return activity.timestamp("lastSignInDateTime")
+
+
 def sign_in(entry: Fields) -> SignInRecord:
     """servicePrincipalSignInActivity: ``lastSignInActivity`` is the latest of the four kinds; read them all when
     it is absent."""
     overall = entry.obj("lastSignInActivity")
     if overall is not None:
-        last = overall.timestamp("lastSignInDateTime")
+        last = _sign_in_time(overall)
     else:
         kinds = [entry.obj(kind) for kind in _SIGN_IN_KINDS]
-        last = latest(*(k.timestamp("lastSignInDateTime") for k in kinds if k is not None))
+        last = latest(*(_sign_in_time(k) for k in kinds if k is not None))
     return SignInRecord(app_id=guid(entry, "appId"), last_sign_in=last, source=entry.source)
 
 

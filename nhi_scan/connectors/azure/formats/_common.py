@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from nhi_scan.connectors.fields import Fields
+from nhi_scan.connectors.unreadable import note_unreadable
 from nhi_scan.errors import InputError
 
 Predicate = Callable[[dict[str, object]], bool]
@@ -64,6 +65,14 @@ def context_key(value: object, collection: str) -> str | None:
     return match.group(1) if match else None
 
 
+def implied_type(value: object) -> str | None:
+    """The ``@odata.type`` a cast collection implies for its objects (``applications/microsoft.graph.
+    agentIdentityBlueprint`` -> ``#microsoft.graph.agentIdentityBlueprint``), which Graph need not repeat on each."""
+    named = context(value)
+    last = named.rsplit("/", 1)[-1] if named and "/" in named else ""
+    return f"#{last}" if last.lower().startswith("microsoft.graph.") else None
+
+
 def is_beta(value: object) -> bool:
     return "/beta/" in (raw_context(value) or "")
 
@@ -109,6 +118,34 @@ def items(source: str, value: object) -> list[Fields]:
     if isinstance(value, dict) and "value" not in value:
         return [Fields(value, source)]
     raise InputError(source, 'expected a Graph page {"value": [...]}, an array of pages or an array of objects')
+
+
+def expanded_alike(entries: list[Fields], *keys: str) -> list[Fields]:
+    """The entries, each one without a navigation (``owners``, ``federatedIdentityCredentials``) that another entry
+    of the file holds named in a note (the source partial). One query lists the whole file, and Graph writes an
+    expanded navigation on every object (``[]`` when empty): an object without it was damaged, and read as holding
+    none unsaid its owners or credentials would vanish. The object itself is still read."""
+    for key in keys:
+        if any(entry.has(key) for entry in entries):
+            for entry in entries:
+                if not entry.has(key):
+                    note_unreadable(
+                        entry.source,
+                        entry.path_of(key),
+                        "missing, though the file's other objects have it: read as none",
+                    )
+    return entries
+
+
+def no_null_lists(entries: list[Fields], *keys: str) -> list[Fields]:
+    """The entries, each checked to hold no ``null`` for the collections ``keys`` (Graph writes ``[]`` when there
+    are none; AzureHound writes Go's nil, so its reader does not check): a null one was damaged, and read as empty
+    the secrets, owners or credentials it held would vanish unsaid."""
+    for entry in entries:
+        for key in keys:
+            if entry.has(key) and entry.raw[key] is None:
+                raise entry.error(key, "null (Graph writes [] when there are none)")
+    return entries
 
 
 def collection_is(*names: str) -> Callable[[str], bool]:

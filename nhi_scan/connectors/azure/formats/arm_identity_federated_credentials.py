@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.arm import identity_federated_credential
-from nhi_scan.connectors.azure.formats._common import field_of, items, sniff_items
+from nhi_scan.connectors.azure.formats._common import items, sniff_items
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
 
 
 def is_credential(item: dict[str, object]) -> bool:
+    """Known by its id alone: one without its issuer is this format's to refuse (named), not a resource's to read
+    (``az resource list``'s test accepts it, and the credential would vanish unsaid)."""
     identifier = str(item.get("id", "")).lower()
-    return (
-        "/userassignedidentities/" in identifier
-        and "/federatedidentitycredentials/" in identifier
-        and (field_of(item, "issuer") is not None)
-    )
+    return "/userassignedidentities/" in identifier and "/federatedidentitycredentials/" in identifier
 
 
 def sniff(value: object) -> bool:

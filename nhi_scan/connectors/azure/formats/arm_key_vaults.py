@@ -5,7 +5,7 @@ certificates. ``az keyvault list`` omits ``properties``: it is read as a resourc
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.connectors.azure.arm import key_vault
+from nhi_scan.connectors.azure.arm import arm_written_vault, key_vault
 from nhi_scan.connectors.azure.formats._common import items, sniff_items, type_is
 from nhi_scan.connectors.azure.records import Record, Records
 from nhi_scan.connectors.formats import InputFormat
@@ -22,7 +22,7 @@ def sniff(value: object) -> bool:
 def load(source: str, value: object) -> Records:
     found: list[Record] = []
     for entry in items(source, value):
-        found.extend(key_vault(entry))
+        found.extend(key_vault(arm_written_vault(entry)))
     return Records(tuple(found))
 
 

@@ -5,13 +5,26 @@ array of pages ``collect azure`` writes), ``az ad app list --all``, and the beta
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.connectors.azure.formats._common import any_of, collection_is, has, items, sniff_items
+from nhi_scan.connectors.azure.formats._common import (
+    any_of,
+    collection_is,
+    expanded_alike,
+    has,
+    implied_type,
+    items,
+    no_null_lists,
+    sniff_items,
+)
 from nhi_scan.connectors.azure.graph import application
 from nhi_scan.connectors.azure.records import Record, Records
 from nhi_scan.connectors.formats import InputFormat
 
 _COLLECTIONS = collection_is("applications", "applications/microsoft.graph.agentIdentityBlueprint")
 _APP_KEYS = ("signInAudience", "requiredResourceAccess", "identifierUris", "publisherDomain", "web", "api")
+
+
+#: The collections read from an application.
+_LISTS = ("passwordCredentials", "keyCredentials", "owners", "federatedIdentityCredentials")
 
 
 def is_application(item: dict[str, object]) -> bool:
@@ -29,8 +42,10 @@ def sniff(value: object) -> bool:
 def load(source: str, value: object) -> Records:
     found: list[Record] = []
     notes: list[str] = []
-    for entry in items(source, value):
-        record, fics = application(entry, notes)
+    implied = implied_type(value)
+    entries = no_null_lists(items(source, value), *_LISTS)
+    for entry in expanded_alike(entries, "owners", "federatedIdentityCredentials"):
+        record, fics = application(entry, notes, implied_type=implied)
         found.extend((record, *fics))
     return Records(tuple(found), tuple(notes))
 

@@ -10,10 +10,11 @@ from nhi_scan.connectors.azure.formats._common import (
     context_key,
     enclosing,
     has,
+    is_beta,
     items,
     sniff_items,
 )
-from nhi_scan.connectors.azure.graph import federated_credential
+from nhi_scan.connectors.azure.graph import federated_credential, subject_or_expression
 from nhi_scan.connectors.azure.names import GUID
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
@@ -35,7 +36,10 @@ def load_at(source: str, relative: str, value: object) -> Records:
             source,
             "application unknown: put it at graph/applications/APP_OBJECT_ID/federatedIdentityCredentials.json",
         )
-    return Records(tuple(federated_credential(entry, app_object_id=app) for entry in items(source, value)))
+    entries = items(source, value)
+    if is_beta(value):
+        entries = [subject_or_expression(entry) for entry in entries]
+    return Records(tuple(federated_credential(entry, app_object_id=app) for entry in entries))
 
 
 FORMAT = InputFormat(

@@ -4,7 +4,17 @@
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.connectors.azure.formats._common import any_of, collection_is, context, has, items, sniff_items, typed
+from nhi_scan.connectors.azure.formats._common import (
+    any_of,
+    collection_is,
+    context,
+    expanded_alike,
+    has,
+    items,
+    no_null_lists,
+    sniff_items,
+    typed,
+)
 from nhi_scan.connectors.azure.graph import group
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
@@ -25,7 +35,9 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(group(entry) for entry in items(source, value)))
+    return Records(
+        tuple(group(entry) for entry in expanded_alike(no_null_lists(items(source, value), "owners"), "owners"))
+    )
 
 
 FORMAT = InputFormat(

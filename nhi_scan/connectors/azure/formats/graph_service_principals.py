@@ -4,7 +4,16 @@
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.connectors.azure.formats._common import any_of, collection_is, has, items, sniff_items
+from nhi_scan.connectors.azure.formats._common import (
+    any_of,
+    collection_is,
+    expanded_alike,
+    has,
+    implied_type,
+    items,
+    no_null_lists,
+    sniff_items,
+)
 from nhi_scan.connectors.azure.graph import service_principal
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
@@ -14,6 +23,10 @@ _COLLECTIONS = collection_is(
     "servicePrincipals/microsoft.graph.agentIdentity",
     "servicePrincipals/microsoft.graph.agentIdentityBlueprintPrincipal",
 )
+
+
+#: The collections read from a service principal.
+_LISTS = ("passwordCredentials", "keyCredentials", "owners", "alternativeNames", "appRoles", "servicePrincipalNames")
 
 
 def is_service_principal(item: dict[str, object]) -> bool:
@@ -26,7 +39,9 @@ def sniff(value: object) -> bool:
 
 def load(source: str, value: object) -> Records:
     notes: list[str] = []
-    found = tuple(service_principal(entry, notes) for entry in items(source, value))
+    implied = implied_type(value)
+    entries = expanded_alike(no_null_lists(items(source, value), *_LISTS), "owners")
+    found = tuple(service_principal(entry, notes, implied_type=implied) for entry in entries)
     return Records(found, tuple(notes))
 
 

@@ -4,8 +4,16 @@ or ``az ad user list``; agent users (``#microsoft.graph.agentUser``) are machine
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
-from nhi_scan.connectors.azure.formats._common import collection_is, context, has, items, sniff_items, typed
-from nhi_scan.connectors.azure.graph import user
+from nhi_scan.connectors.azure.formats._common import (
+    collection_is,
+    context,
+    has,
+    implied_type,
+    items,
+    sniff_items,
+    typed,
+)
+from nhi_scan.connectors.azure.graph import graph_user_type, user
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
 
@@ -23,7 +31,9 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
-    return Records(tuple(user(entry) for entry in items(source, value)))
+    implied = implied_type(value)
+    entries = items(source, value)
+    return Records(tuple(user(e, implied_type=graph_user_type(e, implied)) for e in entries))
 
 
 FORMAT = InputFormat(
