@@ -405,7 +405,7 @@ def test_application_administrator_reaches_another_organisations_app_only_condit
     edges = result.step(sp_id(1))[sp_id(8)]  # its publisher may have locked the app instance's credentials
     assert edges and all(e.conditional for e in edges)
     # a tenant-wide role reaches every other organisation's app alike: one conditional edge to their hub, not one
-    # per app (on a 100,000-SP tenant, a quarter of all edges), whose reason names the role and the lock
+    # per app (on a 100,000-SP tenant 92,000 edges fewer, 9% of them), whose reason names the role and the lock
     (edge,) = edges
     assert result.graph.node_kind(edge.target) is NodeKind.HUB and edge.target.endswith(":foreign")
     assert "Application Administrator" in edge.reason and "app instance lock" in edge.reason
