@@ -78,3 +78,36 @@ def test_an_identity_that_cannot_be_read_is_left_out_the_rest_read(tmp_path: Pat
     assert source.status is SourceStatus.PARTIAL
     assert len(loaded.documents[0].payload.users) == 1 and not loaded.documents[0].payload.roles  # type: ignore[attr-defined]
     assert "RoleDetailList[0].Arn: not the ARN of an IAM role" in loaded.warnings[0]
+
+
+def _instances(tags: list[dict[str, object]]) -> dict[str, object]:
+    instance = {
+        "InstanceId": "i-0abc",
+        "State": {"Name": "running"},
+        "IamInstanceProfile": {"Arn": "arn:aws:iam::111122223333:instance-profile/web"},
+        "Placement": {"AvailabilityZone": "eu-west-1a"},
+        "Tags": tags,
+    }
+    return {"Reservations": [{"OwnerId": "111122223333", "Instances": [instance]}]}
+
+
+@pytest.mark.parametrize("document", ["gaad", "ec2"])
+def test_a_tag_with_a_null_value_is_left_out_and_named(tmp_path: Path, document: str) -> None:
+    """AWS writes a tag's Value as a string (``""`` at least): read as empty, an owner tag naming nobody would pass
+    for one, so a null one is left out and said, in every AWS format holding tags."""
+    tags = [{"Key": "owner", "Value": None}, {"Key": "team", "Value": "data"}]
+    if document == "gaad":
+        body: dict[str, object] = gaad(users=[user("ci-bot") | {"Tags": tags}])
+        where = "UserDetailList[0].Tags[0]"
+    else:
+        body = _instances(tags)
+        where = "Reservations[0].Instances[0].Tags[0]"
+    (tmp_path / "in.json").write_text(json.dumps(body))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    (warning,) = loaded.warnings
+    assert where in warning and "the tag is left out" in warning
+    payload = loaded.documents[0].payload
+    found = payload.users[0].tags if document == "gaad" else payload.workloads[0].tags  # type: ignore[attr-defined]
+    assert found == {"team": "data"}

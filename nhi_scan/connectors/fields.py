@@ -114,12 +114,13 @@ class Fields:
         return values
 
     def tags(self, key: str = "Tags") -> dict[str, str]:
-        """AWS-style ``[{"Key": k, "Value": v}]`` tags as a dict."""
+        """AWS-style ``[{"Key": k, "Value": v}]`` tags as a dict. A tag whose Value is missing or null (AWS writes a
+        string, ``""`` at least) is left out and said: read as empty, an owner tag naming nobody would pass for one."""
         result: dict[str, str] = {}
         for tag in self.objects(key):
             name = tag.string("Key")
-            if not name or "Value" not in tag.raw:
-                detail = "empty tag key" if not name else "tag without a Value"
+            if not name or tag.raw.get("Value") is None:
+                detail = "empty tag key" if not name else "tag without a Value (missing or null)"
                 note_unreadable(self.source, tag.where, f"{detail}: the tag is left out")
                 continue
             if name in result:

@@ -77,18 +77,6 @@ def _boundary(entry: Fields) -> str | None:
     return arn
 
 
-def _tags(entry: Fields) -> dict[str, str]:
-    """The identity's tags; one whose Value is null (IAM writes a string, ``""`` at least) is left out and said:
-    read as an empty value, an owner tag of no owner would pass for one."""
-    found = entry.tags()
-    for tag in entry.objects("Tags"):
-        if tag.has("Value") and tag.raw["Value"] is None:
-            note_unreadable(entry.source, tag.path_of("Value"), "null: the tag is left out")
-            if found.get(str(tag.raw.get("Key"))) == "":  # unless a later tag of the key gave a value
-                found.pop(str(tag.raw.get("Key")))
-    return found
-
-
 def _user(entry: Fields) -> UserRecord:
     arn = iam_arn(entry, "Arn", "user")
     assert arn is not None
@@ -102,7 +90,7 @@ def _user(entry: Fields) -> UserRecord:
         groups=tuple(entry.strings("GroupList")),
         attached=_attached(entry),
         boundary_arn=_boundary(entry),
-        tags=_tags(entry),
+        tags=entry.tags(),
     )
 
 
@@ -145,7 +133,7 @@ def _role(entry: Fields) -> RoleRecord:
         inline=_inline(entry, "RolePolicyList"),
         attached=_attached(entry),
         boundary_arn=_boundary(entry),
-        tags=_tags(entry),
+        tags=entry.tags(),
         last_used_known=last_used is not None,
         last_used=last_used.timestamp("LastUsedDate") if last_used else None,
         last_used_region=last_used.opt_str("Region") if last_used else None,
