@@ -106,10 +106,13 @@ def test_an_answer_slower_than_the_read_timeout_is_reported_not_waited_for(
     assert f"projects/{e.BETA}/service-accounts.json" in files(tmp_path / "out")
 
 
-def test_an_answer_that_trickles_in_is_cut_off_within_the_call_budget(fake: FakeGcp, tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["AuthorizedSession", "resource-manager library"])
+def test_an_answer_that_trickles_in_is_cut_off_within_the_call_budget(
+    fake: FakeGcp, tmp_path: Path, where: str
+) -> None:
     """A byte every 0.2 s never trips the 0.5 s read timeout (it bounds each socket read): the body is given up
     when the call's budget is spent, the project reported, the other one collected."""
-    fake.inject(ALPHA_SAS, "trickle", seconds=0.2, times=100)
+    fake.inject(ALPHA_SAS if where == "AuthorizedSession" else ALPHA_POLICY, "trickle", seconds=0.2, times=100)
     started = time.monotonic()
     found = _collect(fake, tmp_path / "out")
     assert time.monotonic() - started < 8  # the answer alone would take a minute

@@ -113,6 +113,30 @@ def _translated(call: str) -> Iterator[None]:
         raise ApiError(call, one_line(f"{type(exc).__name__}: {exc}", 200)) from None
 
 
+def _bound_bodies(client: Any, seconds: float) -> None:
+    """Read every answer of ``client``'s REST session as it arrives, given up after ``seconds`` or
+    ``live_limits.MAX_BODY`` bytes (:func:`live_limits.read_body`): the library reads a body whole, so one that
+    trickles in a byte within each read timeout would hold the call forever. The session is the transport's
+    own (the library offers no hook for it); a library version without one keeps its own reading."""
+    from requests import PreparedRequest, Response, Session
+    from requests.adapters import HTTPAdapter
+
+    session = getattr(getattr(client, "transport", None), "_session", None)
+    if not isinstance(session, Session):
+        return
+
+    class BoundedBodies(HTTPAdapter):
+        def send(self, request: PreparedRequest, *args: Any, **kwargs: Any) -> Response:
+            kwargs["stream"] = True  # whatever was asked: the body is read here, bounded
+            response = super().send(request, *args, **kwargs)
+            response._content = live_limits.read_body(live_limits.pieces_of(response.raw), seconds)
+            response._content_consumed = True
+            return response
+
+    for prefix in ("https://", "http://"):
+        session.mount(prefix, BoundedBodies())
+
+
 class _RepeatedToken(Exception):
     """A pager handed the same page token twice (or new ones without end): it would fetch pages forever."""
 
@@ -140,12 +164,14 @@ class ResourceManager:
         with self._lock:
             if kind not in self._clients:
                 factory = getattr(resourcemanager_v3, kind)
-                self._clients[kind] = factory(
+                client = factory(
                     credentials=self._credentials,
                     transport="rest",
                     client_options=ClientOptions(api_endpoint=self._endpoint) if self._endpoint else None,
                     client_info=info(user_agent=USER_AGENT),
                 )
+                _bound_bodies(client, max(self._limits.read_timeout, self._limits.retry_budget))
+                self._clients[kind] = client
             return self._clients[kind]
 
     def _retry(self) -> Any:
