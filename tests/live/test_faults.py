@@ -85,6 +85,26 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(
     assert (tmp_path / "out/authz.json").is_file() and (tmp_path / "out/credential-report.csv").is_file()
 
 
+def test_botocore_back_off_is_capped_at_the_time_budget(
+    proxy: FaultProxy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Throttling without Retry-After is left to botocore's back-off (up to 20 s a wait): its wait is cut to what
+    is left of the call's budget, so no attempt starts after it (botocore asked for 5 s here; the budget is 1.5)."""
+    from botocore.retries import standard
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "10")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setenv(BUDGET_VARIABLE, "1.5")
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 5.0)
+    proxy.add("iam", "ListInstanceProfiles", "status", code="Throttling")
+    started = time.monotonic()
+    _, lines = _collect(tmp_path / "out")
+    assert list(lines) == ["iam:ListInstanceProfiles"] and "Throttling" in lines["iam:ListInstanceProfiles"]
+    asked = proxy.times("iam", "ListInstanceProfiles")
+    assert 2 <= len(asked) <= 3 and asked[-1] - asked[0] < 1.5 + 0.3
+    assert time.monotonic() - started < 30
+
+
 def test_server_errors_are_retried_then_reported(proxy: FaultProxy, tmp_path: Path) -> None:
     proxy.add("ec2", "DescribeInstances", "status", times=1, status=503, code="Unavailable")
     proxy.add("lambda", "ListFunctions", "drop", times=1, path=LAMBDA_PATH)  # a connection closed unanswered

@@ -197,18 +197,22 @@ def _protocol(operation: Any) -> str:
     return str(getattr(getattr(operation, "service_model", None), "protocol", ""))
 
 
-def _retry_rules(limits: CallLimits, attempts_allowed: int) -> tuple[Callable[..., None], Callable[..., Any]]:
-    """Two botocore event handlers: one stamps each call with its retry deadline, the other (run before botocore's
-    own retry handler) vetoes retries of error pages and past the deadline, retries unreadable answers, and waits
-    as ``Retry-After`` asks."""
+def _retry_rules(
+    limits: CallLimits, attempts_allowed: int, botocore_rule: Callable[..., Any] | None = None
+) -> tuple[Callable[..., None], Callable[..., Any]]:
+    """Two botocore event handlers: one stamps each call with its retry deadline, the other (in place of
+    botocore's own retry handler, ``botocore_rule``, which it asks first) vetoes retries of error pages and past
+    the deadline, retries unreadable answers, waits as ``Retry-After`` asks, and caps botocore's back-off at what
+    is left of the budget (it waits up to 20 s, and would start a retry after the budget)."""
 
     def stamp(context: dict[str, Any] | None = None, **_: Any) -> None:
         if context is not None:
             context[_DEADLINE] = time.monotonic() + limits.retry_budget
 
-    def decide(
-        response: Any = None, attempts: int = 1, request_dict: Any = None, operation: Any = None, **_: Any
-    ) -> float | bool | None:
+    def decide(**event: Any) -> float | bool | None:
+        botocore_says = botocore_rule(**event) if botocore_rule is not None else None  # its quota kept as before
+        response, request_dict = event.get("response"), event.get("request_dict")
+        attempts: int = event.get("attempts", 1)
         http_response = response[0] if response else None
         if http_response is not None and _is_error_page(http_response):
             return False
@@ -217,17 +221,34 @@ def _retry_rules(limits: CallLimits, attempts_allowed: int) -> tuple[Callable[..
         left = deadline - time.monotonic() if isinstance(deadline, float) else limits.retry_budget
         if left <= 0:
             return False  # the call has had its time: botocore raises its last error
-        if http_response is None or attempts >= attempts_allowed:
-            return None  # botocore decides (its backoff and attempts)
-        if _unreadable(http_response, _protocol(operation)):
-            return min(0.5 * attempts, left)
-        if http_response.status_code in (429, 503) or _error_code(response) in THROTTLING_CODES:
-            asked = retry_after_seconds(http_response.headers.get("Retry-After"))
-            if asked is not None:
-                return min(asked, MAX_RETRY_AFTER, left)
-        return None
+        if http_response is not None and attempts < attempts_allowed:
+            if _unreadable(http_response, _protocol(event.get("operation"))):
+                return min(0.5 * attempts, left)
+            if http_response.status_code in (429, 503) or _error_code(response) in THROTTLING_CODES:
+                asked = retry_after_seconds(http_response.headers.get("Retry-After"))
+                if asked is not None:
+                    return min(asked, MAX_RETRY_AFTER, left)
+        if isinstance(botocore_says, (int, float)) and not isinstance(botocore_says, bool):
+            return min(float(botocore_says), left)
+        return None if botocore_says is None else False
 
     return stamp, decide
+
+
+def _botocore_retry_rule(client: Any, service_id: str) -> Callable[..., Any] | None:
+    """botocore's standard retry handler of ``client`` (standard and adaptive modes), taken off the client's
+    events so that ``decide`` asks it and caps its delay; None in legacy mode, whose handler stays registered
+    (its back-off is then not capped: README)."""
+    retries = getattr(client.meta.config, "retries", None) or {}
+    if retries.get("mode") not in ("standard", "adaptive"):
+        return None
+    from botocore.retries import standard
+
+    event, unique = f"needs-retry.{service_id}", f"retry-config-{service_id}"
+    client.meta.events.unregister(event, unique_id=unique)
+    handler = standard.register_retry_handler(client, retries.get("total_max_attempts"))
+    client.meta.events.unregister(event, unique_id=unique)
+    return handler.needs_retry  # type: ignore[no-any-return]
 
 
 def _error_code(response: Any) -> str | None:
@@ -308,7 +329,7 @@ class Api:
             if key not in self._clients:
                 client = self.session.client(service, region_name=key[1], config=self._config, **self._credentials)
                 service_id = client.meta.service_model.service_id.hyphenize()
-                stamp, decide = _retry_rules(self.limits, max_attempts())
+                stamp, decide = _retry_rules(self.limits, max_attempts(), _botocore_retry_rule(client, service_id))
                 client.meta.events.register(f"before-call.{service_id}", stamp)
                 client.meta.events.register_first(f"needs-retry.{service_id}", decide)
                 client.meta.events.register(f"after-call.{service_id}", _refuse_unreadable)
