@@ -111,3 +111,21 @@ def test_a_tag_with_a_null_value_is_left_out_and_named(tmp_path: Path, document:
     payload = loaded.documents[0].payload
     found = payload.users[0].tags if document == "gaad" else payload.workloads[0].tags  # type: ignore[attr-defined]
     assert found == {"team": "data"}
+
+
+@pytest.mark.parametrize(
+    ("change", "said"), [("rename", "UserDetailLis: not a key of"), ("delete", "UserDetailList: missing")]
+)
+def test_a_renamed_or_missing_list_of_authorization_details_is_said(tmp_path: Path, change: str, said: str) -> None:
+    """Every page the API answers holds the four lists: a user list renamed or deleted would lose every user (and
+    their keys' findings) with the scan complete, so it is named and the file partial."""
+    document = gaad(users=[user("ci-bot")], roles=[role("app")])
+    users = document.pop("UserDetailList")
+    if change == "rename":
+        document["UserDetailLis"] = users
+    (tmp_path / "authz.json").write_text(json.dumps(document))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    assert any(said in warning for warning in loaded.warnings)
+    assert len(loaded.documents[0].payload.roles) == 1  # type: ignore[attr-defined]

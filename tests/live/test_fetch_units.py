@@ -78,7 +78,7 @@ def test_print_policy_needs_no_credentials(run_cli: RunCli) -> None:
 
 def test_an_answer_missing_a_required_field_names_the_account_and_the_call(tmp_path: Path) -> None:
     snapshot = Snapshot(tmp_path)
-    broken = {"UserDetailList": [{"UserName": "no-arn"}], "RoleDetailList": [], "IsTruncated": False}
+    broken = {"UserDetailList": [{"UserName": "no-arn"}], "GroupDetailList": [], "RoleDetailList": [], "Policies": []}
     with pytest.raises(ApiError, match=r"iam:GetAccountAuthorizationDetails: unusable answer: .*Arn: missing"):
         snapshot.document(
             "authz.json", broken, account="111122223333", call="iam:GetAccountAuthorizationDetails", required=True

@@ -24,6 +24,8 @@ from nhi_scan.errors import InputError
 from nhi_scan.model import PolicyVersion
 
 _KEYS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
+#: What else a page of the API's answer holds (ResponseMetadata where an SDK's raw answer was saved).
+_OTHER_KEYS = frozenset({"IsTruncated", "Marker", "ResponseMetadata"})
 
 
 def _is_page(value: object) -> bool:
@@ -173,12 +175,24 @@ def _page(page: Fields, errors: list[InputError]) -> GaadDocument:
     for key in _KEYS:
         if page.has(key) and not isinstance(page.raw[key], list):
             raise page.error(key, "expected an array")
+    _said_keys(page)
     return GaadDocument(
         users=readable(page.objects("UserDetailList"), _user, errors),
         groups=readable(page.objects("GroupDetailList"), _group, errors),
         roles=readable(page.objects("RoleDetailList"), _role, errors),
         policies=readable(page.objects("Policies"), _policy, errors),
     )
+
+
+def _said_keys(page: Fields) -> None:
+    """Every page of the API's answer holds the four lists (empty ones too, also under ``--filter``): one missing,
+    or a key it never holds (a list renamed), is said, else what it held would be lost in silence."""
+    unknown = sorted(str(key) for key in page.raw if key not in _KEYS and key not in _OTHER_KEYS)
+    for key in unknown:
+        note_unreadable(page.source, page.path_of(key), "not a key of get-account-authorization-details: not read")
+    for key in _KEYS:
+        if not page.has(key):
+            note_unreadable(page.source, page.path_of(key), "missing: this page's list is read as empty")
 
 
 def _truncated(source: str, pages: list[Fields]) -> tuple[str, ...]:
