@@ -892,7 +892,25 @@ KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
 VAULT = f"{RG_APPS}/providers/Microsoft.KeyVault/vaults/kv-orders"
 
 
-def test_reading_a_vault_reaches_the_app_whose_secret_it_appears_to_keep(tmp_path: Path) -> None:
+def _listed_secrets(form: str, *names: str) -> list[dict[str, object]]:
+    """A vault's secrets as ``az keyvault secret list`` prints them, or as ARM lists them (``az rest``)."""
+    if form == "az":
+        secret = {"attributes": {"enabled": True}, "contentType": None, "tags": {}}
+        return [secret | {"name": n, "id": f"https://kv-orders.vault.azure.net/secrets/{n}"} for n in names]
+    return [
+        {
+            "id": f"{VAULT}/secrets/{n}",
+            "name": n,
+            "type": "Microsoft.KeyVault/vaults/secrets",
+            "location": "westeurope",
+            "properties": {"attributes": {"enabled": True, "created": 1767225600, "exp": 1798761600}},
+        }
+        for n in names
+    ]
+
+
+@pytest.mark.parametrize("form", ["az", "arm"])
+def test_reading_a_vault_reaches_the_app_whose_secret_it_appears_to_keep(tmp_path: Path, form: str) -> None:
     tenant = Tenant()
     tenant.service_principals += [
         principal(1, "orders-reader"),
@@ -900,17 +918,16 @@ def test_reading_a_vault_reaches_the_app_whose_secret_it_appears_to_keep(tmp_pat
         principal(3, "rg-contributor"),
     ]
     vault = {"id": VAULT, "name": "kv-orders", "properties": {"enableRbacAuthorization": True, "accessPolicies": []}}
-    secret = {"attributes": {"enabled": True}, "contentType": None, "tags": {}}
     tenant.files[f"arm/subscriptions/{SUB}/keyVaults.json"] = [vault]
-    tenant.files[f"arm/subscriptions/{SUB}/keyVaults/kv-orders/secrets.json"] = [
-        secret | {"name": "orders-api-client-secret", "id": "https://kv-orders.vault.azure.net/secrets/a"},
-        secret | {"name": "smtp-password", "id": "https://kv-orders.vault.azure.net/secrets/b"},
-    ]
+    secrets = _listed_secrets(form, "orders-api-client-secret", "smtp-password")
+    tenant.files[f"arm/subscriptions/{SUB}/keyVaults/kv-orders/secrets.json"] = {"value": secrets}
     tenant.rbac += [
         arm_assignment(1, oid(1), KEY_VAULT_SECRETS_USER, VAULT),
         arm_assignment(3, oid(3), CONTRIBUTOR, RG_APPS),  # control plane only: an RBAC vault's secrets stay shut
     ]
     result = scan(tmp_path, tenant)
+    listed = [s for s in result.result.sources if s.path.endswith("secrets.json")]
+    assert [(s.kind, s.status.value) for s in listed] == [("azure-arm-key-vault-secrets", "used")]
     [read] = result.out(sp_id(1))
     assert read.method == "azure-key-vault-secret-read-rbac" and not read.conditional
     [stored] = result.out(read.target)

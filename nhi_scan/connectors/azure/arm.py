@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from nhi_scan.connectors.azure.graph import federated_credential, guid, opt_guid, subject_or_expression
@@ -36,6 +37,11 @@ from nhi_scan.redact import quote
 _PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
 _VAULT_PERMISSIONS = ("secrets", "keys", "certificates", "storage")
 _SECRET_ID = re.compile(r"^https://([^./]+)\.vault\.[^/]+/secrets/([^/]+)", re.IGNORECASE)
+#: A secret in ARM's own listing (``GET {vault}/secrets`` of Microsoft.KeyVault, as ``az rest`` prints it).
+ARM_SECRET_ID = re.compile(
+    r"^/subscriptions/[^/]+/resourcegroups/[^/]+/providers/microsoft\.keyvault/vaults/([^/]+)/secrets/([^/]+)$",
+    re.IGNORECASE,
+)
 _FIC = "/federatedidentitycredentials/"
 
 
@@ -438,6 +444,9 @@ def _written_policy(policy: Fields) -> None:
 def vault_secret(entry: Fields) -> VaultSecretRecord:
     """``az keyvault secret list``: a name and its attributes. A ``value`` field is never read."""
     identifier = entry.string("id")
+    arm = ARM_SECRET_ID.match(identifier)
+    if arm is not None:
+        return _arm_vault_secret(entry, arm)
     match = _SECRET_ID.match(identifier)
     if match is None:
         raise entry.error(
@@ -454,6 +463,34 @@ def vault_secret(entry: Fields) -> VaultSecretRecord:
         tags=tags(entry),
         source=entry.source,
     )
+
+
+def _arm_vault_secret(entry: Fields, match: re.Match[str]) -> VaultSecretRecord:
+    """ARM's listing of a vault's secrets: the same facts under ``properties``, its dates in Unix seconds."""
+    properties = entry.obj("properties")
+    attributes = properties.obj("attributes") if properties is not None else None
+    return VaultSecretRecord(
+        vault_name=match.group(1).lower(),
+        name=entry.opt_str("name") or match.group(2),
+        content_type=properties.opt_str("contentType") if properties is not None else None,
+        enabled=attributes.opt_bool("enabled") if attributes is not None else None,
+        created=_unix_time(attributes, "created"),
+        expires=_unix_time(attributes, "exp"),
+        tags=tags(entry),
+        source=entry.source,
+    )
+
+
+def _unix_time(attributes: Fields | None, key: str) -> datetime | None:
+    value = attributes.raw.get(key) if attributes is not None else None
+    if value is None or attributes is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise attributes.error(key, f"expected seconds since 1970 (a number): {quote(value)}")
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise attributes.error(key, f"not a time: {quote(value)}") from None
 
 
 _COSMOS_ACCOUNT = "/providers/microsoft.documentdb/databaseaccounts/"

@@ -12,6 +12,7 @@ from nhi_scan.connectors.azure.formats import arm_cosmos_sql_role_definitions as
 from nhi_scan.connectors.azure.formats._common import any_of, has, items, sniff_items
 from nhi_scan.connectors.azure.formats.arm_identities import is_identity
 from nhi_scan.connectors.azure.formats.arm_identity_federated_credentials import is_credential
+from nhi_scan.connectors.azure.formats.arm_key_vault_secrets import is_secret
 from nhi_scan.connectors.azure.formats.arm_key_vaults import is_vault
 from nhi_scan.connectors.azure.records import Records
 from nhi_scan.connectors.formats import InputFormat
@@ -26,7 +27,7 @@ def is_resource(item: dict[str, object]) -> bool:
         and _RESOURCE.match(str(item["id"])) is not None
         and any_of(item, "identity", "resourceGroup", "location")
         and not str(item["type"]).lower().startswith(_NOT_RESOURCES)
-        and not (is_identity(item) or is_vault(item) or is_credential(item))
+        and not (is_identity(item) or is_vault(item) or is_secret(item) or is_credential(item))
         and not (cosmos_assignments.is_assignment(item) or cosmos_definitions.is_definition(item))
     )
 
