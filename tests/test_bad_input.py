@@ -98,6 +98,17 @@ def test_truncated_credential_report_row(tmp_path: Path, run_cli: RunCli) -> Non
     assert_row_left_out(run_cli("scan", path, "-f", "json"), "cr.csv:3", "fewer values")
 
 
+@pytest.mark.parametrize("kept", ["", "2025-06-01T00"])
+def test_a_credential_report_cut_inside_the_last_column_is_said(tmp_path: Path, run_cli: RunCli, kept: str) -> None:
+    """Cut there, every row is still whole (``...,false,`` or ``...,2025-06-01T00``, a time still): the rows after
+    the cut vanished."""
+    row = report_row("svc-b").rsplit(",", 1)[0] + ",2025-06-01T00:00:00+00:00"
+    report = credential_report(report_row("svc-a"), row, report_row("svc-c"))
+    last_value = report.index(row) + len(row) - len("2025-06-01T00:00:00+00:00")
+    path = write(tmp_path, "cr.csv", report[: last_value + len(kept)])
+    assert_row_left_out(run_cli("scan", path, "-f", "json"), "cut short?", repr(kept), "cert_2_last_rotated")
+
+
 def test_credential_report_of_no_readable_row_is_unusable(tmp_path: Path, run_cli: RunCli) -> None:
     report = credential_report(report_row("svc-a").replace("2023-01-01T00:00:00+00:00", "soon", 1))
     path = write(tmp_path, "cr.csv", report)

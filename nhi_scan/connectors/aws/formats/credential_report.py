@@ -164,13 +164,32 @@ def parse_csv(source: str, text: str) -> CredentialReport:
     writes) refuses the file naming the line, since no row after it can be trusted to be cut where IAM cut it."""
     reader = csv.DictReader(io.StringIO(text))
     try:
-        return _parse_rows(source, reader)
+        return _parse_rows(source, reader, ended=text.endswith(("\n", "\r")))
     except csv.Error as exc:
         detail = str(exc).split(" - ")[0][:80]
         raise InputError(source, f"not CSV as IAM writes it: {detail}", line=reader.line_num + 1) from None
 
 
-def _parse_rows(source: str, reader: csv.DictReader[str]) -> CredentialReport:
+#: How IAM writes a row's last value (cert_2_last_rotated): N/A, or a whole timestamp.
+_WHOLE_LAST = re.compile(r"N/A|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)", re.IGNORECASE)
+
+
+def _cut_in_last_value(source: str, header: list[str], last: dict[str, str] | None, line: int) -> None:
+    """A file cut short inside the last column of a row still splits into whole rows (``...,false,`` or
+    ``...,2026-11-28T05``), so the rows after the cut would be lost unsaid: without the final newline, a last value
+    that is not whole is said."""
+    if last is None or not header or None in last or None in last.values():
+        return  # no last row, or one already said to be short or long
+    value = (last.get(header[-1]) or "").strip()
+    if _WHOLE_LAST.fullmatch(value) is None:
+        note_unreadable(
+            source,
+            header[-1],
+            f"line {line}: the file ends inside this value ({quote(value)}): cut short? rows after it are not here",
+        )
+
+
+def _parse_rows(source: str, reader: csv.DictReader[str], *, ended: bool = True) -> CredentialReport:
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     missing_required = [column for column in REQUIRED if column not in header]
     if missing_required:
@@ -190,8 +209,11 @@ def _parse_rows(source: str, reader: csv.DictReader[str]) -> CredentialReport:
     rows: list[CredentialReportRow] = []
     errors: list[InputError] = []
     seen: set[str] = set()
+    last: dict[str, str] | None = None
+    line = 1
     for raw in reader:
         line = reader.line_num
+        last = raw
         if None in raw:
             _skip_row(InputError(source, "more values than header columns: the row is left out", line=line), errors)
         elif any(value is None for value in raw.values()):
@@ -204,6 +226,8 @@ def _parse_rows(source: str, reader: csv.DictReader[str]) -> CredentialReport:
                     continue
                 seen.add(row.arn)
                 rows.append(row)
+    if not ended:
+        _cut_in_last_value(source, header, last, line)
     refuse_if_nothing_read(errors, len(rows))
     if not rows:
         raise InputError(source, "credential report has a header but no rows")
