@@ -701,6 +701,20 @@ def test_owner_of_a_service_principal_of_this_tenants_app_is_certain(tmp_path: P
     assert sp_id(7) in result.step(user_id(21), certain=True)
 
 
+def test_adding_an_owner_to_another_tenants_service_principal_is_as_conditional_as_adding_a_secret(
+    tmp_path: Path,
+) -> None:
+    """Application.ReadWrite.All both adds owners and adds secrets: made an owner, it still has to add a credential,
+    which the publisher's app instance lock may refuse, so that hop is no surer than the direct one."""
+    tenant = foreign_and_home_service_principals()
+    tenant.service_principals.append(principal(12, "app-manager"))
+    tenant.app_role_assignments.append(graph_permission(12, APPLICATION_RW_ALL))
+    result = scan(tmp_path, tenant)
+    assert sp_id(6) in result.reach(sp_id(12), certain=False)
+    assert sp_id(6) not in result.reach(sp_id(12), certain=True)
+    assert sp_id(7) in result.reach(sp_id(12), certain=True)
+
+
 def test_owner_of_a_role_assignable_group_adds_itself_and_gets_the_groups_role(tmp_path: Path) -> None:
     tenant = Tenant()
     tenant.service_principals += [principal(1, "group-lifecycle"), principal(2, "owner-of-plain-group")]
