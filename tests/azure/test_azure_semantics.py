@@ -1456,3 +1456,44 @@ def test_an_unknown_graph_app_role_is_a_warning(tmp_path: Path) -> None:
     tenant.app_role_assignments.append(graph_permission(1, oid(0x79)))
     result = scan(tmp_path, tenant)
     assert any(oid(0x79) in w for w in result.result.warnings), result.result.warnings
+
+
+GROUPS_ADMINISTRATOR = "fdd7a751-b60b-444a-984c-02652fe8fa1c"
+UNIT = oid(40)
+
+
+def unit_scoped_groups_administrator(members: str) -> Tenant:
+    """helpdesk (1) is Groups Administrator over unit 40, which holds group 31 and not group 32; both groups are
+    subscription Owners. ``members``: how the export gives the unit's members (``none``, ``inline``, ``page``)."""
+    tenant = Tenant()
+    tenant.service_principals.append(principal(1, "helpdesk"))
+    tenant.groups += [group(31, "eu-platform"), group(32, "us-platform")]
+    tenant.role_assignments.append(role(1, GROUPS_ADMINISTRATOR, f"/administrativeUnits/{UNIT}"))
+    tenant.rbac += [arm_assignment(n, oid(n), OWNER, SUB_ID, principal_type="Group") for n in (31, 32)]
+    unit: dict[str, Any] = {"id": UNIT, "displayName": "EU", "membershipType": None}
+    if members == "inline":
+        unit["members"] = [ref("group", 31)]
+    elif members == "page":
+        tenant.files[f"graph/administrativeUnits/{UNIT}/members.json"] = page("directoryObjects", ref("group", 31))
+    tenant.files["graph/administrativeUnits.json"] = page("directory/administrativeUnits", unit)
+    return tenant
+
+
+@pytest.mark.parametrize("members", ["inline", "page"])
+def test_a_role_scoped_to_an_administrative_unit_reaches_its_members_only(tmp_path: Path, members: str) -> None:
+    result = scan(tmp_path, unit_scoped_groups_administrator(members))
+    reached = result.step(sp_id(1))
+    assert set(reached) == {group_id(31)}
+    assert not any(e.conditional for e in reached[group_id(31)])
+    assert "azure-group-add-member-directory-role" in methods(reached[group_id(31)])
+    finding = result.findings("privilege-escalation")[sp_id(1)]
+    assert not finding.evidence["conditional"] and finding.path[0].target == group_id(31)
+
+
+def test_a_role_scoped_to_a_unit_whose_members_are_not_listed_reaches_every_group_conditionally(
+    tmp_path: Path,
+) -> None:
+    result = scan(tmp_path, unit_scoped_groups_administrator("none"))
+    reached = result.step(sp_id(1))
+    assert set(reached) == {group_id(31), group_id(32)}
+    assert all(e.conditional for edges in reached.values() for e in edges)

@@ -2,7 +2,8 @@
 
 Alice is Global Administrator; Carol is only eligible (PIM); tier0-admins is a role-assignable group holding
 Privileged Role Administrator, with a nested group; readers holds an Azure role (see estate_arm), so its members
-are collected too; all-staff holds nothing, so its members are not.
+are collected too; all-staff holds nothing, so its members are not. Bob is Groups Administrator over the
+Contractors unit (all-staff its one member), so that unit's members are collected.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from tests.live_azure.estate_graph import (
 
 GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10"
 PRIVILEGED_ROLE_ADMIN = "e8611ab8-c189-46e8-94e1-60213ab1f814"
+GROUPS_ADMIN = "fdd7a751-b60b-444a-984c-02652fe8fa1c"
+CONTRACTORS = oid(700)
 
 GRANTS = [
     {
@@ -58,6 +61,12 @@ ROLE_DEFINITIONS = [
 ROLE_ASSIGNMENTS = [
     {"id": "ra-1", "principalId": ALICE, "roleDefinitionId": GLOBAL_ADMIN, "directoryScopeId": "/"},
     {"id": "ra-2", "principalId": TIER0, "roleDefinitionId": PRIVILEGED_ROLE_ADMIN, "directoryScopeId": "/"},
+    {
+        "id": "ra-3",
+        "principalId": BOB,
+        "roleDefinitionId": GROUPS_ADMIN,
+        "directoryScopeId": f"/administrativeUnits/{CONTRACTORS}",
+    },
 ]
 ELIGIBILITY = [
     {
@@ -117,7 +126,8 @@ MEMBERS = {
     READERS: [ref("servicePrincipal", REPORTING, "reporting")],
     ALL_STAFF: [ref("user", BOB, "Bob")],
 }
-ADMINISTRATIVE_UNITS = [{"id": oid(700), "displayName": "Contractors"}]
+ADMINISTRATIVE_UNITS = [{"id": CONTRACTORS, "displayName": "Contractors"}]
+UNIT_MEMBERS = {CONTRACTORS: [ref("group", ALL_STAFF, "all-staff")]}
 ORGANIZATION = [
     {"id": TENANT, "displayName": "Contoso", "verifiedDomains": [{"name": "contoso.example", "isDefault": True}]}
 ]

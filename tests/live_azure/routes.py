@@ -193,6 +193,11 @@ def members(call: Call, match: re.Match[str]) -> Answer:
     return graph_page(call, d.MEMBERS.get(match.group(1), []), "directoryObjects")
 
 
+@route("graph", rf"/v1\.0/directory/administrativeUnits/({GUID})/members", READ_DIR)
+def unit_members(call: Call, match: re.Match[str]) -> Answer:
+    return graph_page(call, d.UNIT_MEMBERS.get(match.group(1), []), "directoryObjects")
+
+
 SUB = rf"/subscriptions/({GUID})"
 RG = r"/resourceGroups/([^/]+)"
 

@@ -9,6 +9,7 @@ import pytest
 
 from nhi_scan.connectors.azure.fetch_permissions import ARM_ACTIONS, GRAPH_PERMISSIONS, OPTIONAL_GRAPH_PERMISSIONS
 from tests.live_azure import estate_arm as a
+from tests.live_azure import estate_directory as d
 from tests.live_azure import estate_graph as g
 from tests.live_azure.fake_azure import FakeAzure
 from tests.live_azure.helpers import StaticCredential, files, items, jwt, read, run
@@ -29,6 +30,7 @@ def expected_files() -> set[str]:
     found |= {f"graph/{name}.json" for name in GRAPH_FILES}
     found |= {f"graph/groups/{group}/members.json" for group in (g.TIER0, g.NESTED, g.READERS)}  # not all-staff
     found.add(f"graph/applications/{g.CI_APP}/federatedIdentityCredentials.json")  # its flexible credential
+    found.add(f"graph/administrativeUnits/{d.CONTRACTORS}/members.json")  # a role is scoped to it
     for subscription in (g.SUB_PROD, g.SUB_DEV):
         found |= {f"arm/subscriptions/{subscription}/{name}.json" for name in SUBSCRIPTION_FILES}
     found.add(f"arm/subscriptions/{g.SUB_PROD}/keyVaults/kv-ops/secrets.json")

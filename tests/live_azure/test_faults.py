@@ -66,7 +66,7 @@ def test_throttling_that_persists_is_reported_within_the_time_budget(fake: FakeA
 def test_server_errors_are_retried_then_reported(fake: FakeAzure, tmp_path: Path) -> None:
     fake.fail_next(r"^/v1\.0/groups\?", 503, times=1)
     echoed = f"backend failed for token {ECHOED_SECRET}"  # an API's message may echo what it was sent
-    fake.inject(r"^/v1\.0/directory/administrativeUnits", "status", status=500, message=echoed)
+    fake.inject(r"^/v1\.0/directory/administrativeUnits(?:\?|$)", "status", status=500, message=echoed)
     found = _collect(fake, tmp_path / "out")
     [record] = found.values()
     assert ECHOED_SECRET not in record["Error"] and "[redacted]" in record["Error"]

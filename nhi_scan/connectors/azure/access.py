@@ -39,6 +39,7 @@ from nhi_scan.connectors.azure.records import (
     RbacAssignmentRecord,
     RoleDefinitionRecord,
     SecretRecord,
+    UnitMembersRecord,
 )
 from nhi_scan.model import (
     ClaimTest,
@@ -186,6 +187,7 @@ class Access:
         definitions = {d.id: d for d in self.c.of(DirectoryRoleDefinitionRecord)}
         definitions |= {d.template_id: d for d in definitions.values() if d.template_id not in definitions}
         found: dict[tuple[str, str, str, bool], Grant] = {}
+        units = self._unit_members()
         for record in self.c.of(DirectoryRoleAssignmentRecord):
             definition = definitions.get(record.role_definition_id)
             template = definition.template_id if definition else record.role_definition_id
@@ -198,6 +200,15 @@ class Access:
                 )
             principal = self._principal(record.principal_id, None, f"directory role {name}", record.source)
             scope = self.directory.directory_scope(record.directory_scope_id)
+            document: dict[str, Any] = {
+                "role_definition_id": record.role_definition_id,
+                "directory_scope_id": scope,
+                "is_privileged": definition.is_privileged if definition else None,
+                "built_in": bundled is not None or bool(definition and definition.is_built_in),
+            }
+            members = units.get(scope.lower())
+            if members is not None:
+                document["unit_members"] = members
             found.setdefault(
                 (principal, template, scope, record.eligible),
                 Grant(
@@ -205,18 +216,22 @@ class Access:
                     policy_id=template,
                     policy_name=name,
                     policy_kind=PolicyKind.DIRECTORY_ROLE,
-                    document={
-                        "role_definition_id": record.role_definition_id,
-                        "directory_scope_id": scope,
-                        "is_privileged": definition.is_privileged if definition else None,
-                        "built_in": bundled is not None or bool(definition and definition.is_built_in),
-                    },
+                    document=document,
                     provider=AZURE,
                     resource_scope=scope,
                     eligible=record.eligible,
                 ),
             )
         return list(found.values())
+
+    def _unit_members(self) -> dict[str, list[str]]:
+        """Identity ids of the members of each administrative unit whose members the inputs list, by its scope
+        (``/administrativeunits/id``): a role scoped to one reaches those only."""
+        found: dict[str, set[str]] = {}
+        for record in self.c.of(UnitMembersRecord):
+            members = found.setdefault(f"/administrativeunits/{record.unit_id.lower()}", set())
+            members.update(self.directory.ref(m.object_id, m.collection) for m in record.members)
+        return {unit: sorted(members) for unit, members in found.items()}
 
     def _consent(self, record: DelegatedGrantRecord) -> dict[str, Any]:
         return {

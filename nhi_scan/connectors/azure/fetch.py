@@ -20,7 +20,7 @@ from nhi_scan import __version__
 from nhi_scan.connectors.azure.fetch_arm import SubscriptionCollector, management_groups, subscriptions
 from nhi_scan.connectors.azure.fetch_auth import caller, default_credential, quiet_sdk_logs, ready
 from nhi_scan.connectors.azure.fetch_context import Context, Progress
-from nhi_scan.connectors.azure.fetch_graph import GraphCollector, GraphFacts
+from nhi_scan.connectors.azure.fetch_graph import GraphCollector, GraphFacts, scoped_units
 from nhi_scan.connectors.azure.fetch_http import (
     ARM_VARIABLE,
     FAILURES,
@@ -152,6 +152,7 @@ def _collect(out: Path, options: FetchOptions, progress: Progress, credential: T
             outcomes = list(threads.map(lambda name: _subscription(ctx, name), names))
         failed += [name for name, (ok, _) in zip(names, outcomes, strict=True) if not ok]
         graph.members(_groups_to_expand(facts, {p for _, held in outcomes for p in held}))
+        graph.unit_members(scoped_units(facts))
         tenant_ok = not [f for f in snapshot.failures if f.scope == ctx.tenant_scope]
         progress.finished(ctx.tenant_scope, f"{len(facts.found)} Graph listings", tenant_ok)
     finally:

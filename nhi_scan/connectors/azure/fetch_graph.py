@@ -171,6 +171,38 @@ class GraphCollector:
         if queue:
             self.optional("group members", "members of groups holding roles unknown", waves)
 
+    def unit_members(self, units: Iterable[str]) -> None:
+        """``graph/administrativeUnits/ID/members.json`` of each unit a directory role is scoped to: what such a
+        role reaches (without them it stays conditional)."""
+
+        def one(unit: str) -> None:
+            path = f"v1.0/directory/administrativeUnits/{unit}/members"
+            relative = f"graph/administrativeUnits/{safe_name(unit)}/members.json"
+            try:
+                self.ctx.graph_pages(relative, path, perm.UNIT_MEMBERS, {"$top": "999"})
+            except ApiError as exc:
+                if not exc.missing:
+                    raise
+
+        wanted = list(dict.fromkeys(u.lower() for u in units))
+        if wanted:
+            self.optional(
+                "administrative unit members",
+                "what roles scoped to administrative units reach stays conditional",
+                lambda: each(one, wanted, self.ctx.call_workers),
+            )
+
+
+def scoped_units(facts: GraphFacts) -> list[str]:
+    """Administrative units a directory role (active or eligible) is scoped to."""
+    prefix = "/administrativeunits/"
+    scopes = (
+        str(item.get("directoryScopeId") or "").lower()
+        for name in ("roleAssignments", "roleEligibilitySchedules")
+        for item in facts.of(name)
+    )
+    return sorted({scope[len(prefix) :] for scope in scopes if scope.startswith(prefix) and len(scope) > len(prefix)})
+
 
 def _grants_app_roles(sp: dict[str, Any]) -> bool:
     return any("Application" in (role.get("allowedMemberTypes") or ()) for role in sp.get("appRoles") or ())

@@ -38,6 +38,7 @@ USERS_SIGN_IN = _graph("/v1.0/users?$select=...,signInActivity", f"{DIRECTORY_RE
 GROUPS = _graph("/v1.0/groups", DIRECTORY_READ)
 GROUP_MEMBERS = _graph("/v1.0/groups/{id}/members", DIRECTORY_READ)
 ADMINISTRATIVE_UNITS = _graph("/v1.0/directory/administrativeUnits", DIRECTORY_READ)
+UNIT_MEMBERS = _graph("/v1.0/directory/administrativeUnits/{id}/members", DIRECTORY_READ)
 SIGN_IN_ACTIVITY = _graph("/beta/reports/servicePrincipalSignInActivities", AUDIT_READ)
 BLUEPRINTS = _graph("/beta/applications/microsoft.graph.agentIdentityBlueprint", BLUEPRINT_READ)
 AGENT_IDENTITIES = _graph("/beta/servicePrincipals/microsoft.graph.agentIdentity", AGENT_READ)

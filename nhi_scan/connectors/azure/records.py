@@ -142,6 +142,16 @@ class MembershipRecord:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class UnitMembersRecord:
+    """The members of an administrative unit, listed whole (``administrativeUnits?$expand=members`` or the unit's
+    members page): a role scoped to the unit then reaches these and no other object."""
+
+    unit_id: str
+    members: tuple[ObjectRef, ...]
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AppRoleAssignmentRecord:
     app_role_id: str
     principal_id: str
@@ -380,6 +390,7 @@ Record = (
     | GroupRecord
     | OwnershipRecord
     | MembershipRecord
+    | UnitMembersRecord
     | FederatedCredentialRecord
     | AppRoleAssignmentRecord
     | DelegatedGrantRecord

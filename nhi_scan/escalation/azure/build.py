@@ -56,14 +56,20 @@ _APP_ONLY = (IdentityKind.SERVICE_PRINCIPAL, IdentityKind.MANAGED_IDENTITY, Iden
 Held = tuple[Tri, str]
 
 
-def _scope_fits(wanted: RoleScope, held: str, app_scope: str | None) -> Tri:
-    """Whether a role assignment at ``held`` (directoryScopeId) suffices where the method needs ``wanted``."""
-    if held == "/" or wanted is RoleScope.ANY:
+def _scope_fits(wanted: RoleScope, held: DirectoryRoleHeld, target: Identity | None) -> Tri:
+    """Whether a role assignment at ``held.scope`` (directoryScopeId) suffices on ``target`` where the method needs
+    ``wanted`` (``target`` None: on some target)."""
+    scope = held.scope
+    if scope == "/" or wanted is RoleScope.ANY:
         return Tri.TRUE
-    if wanted is RoleScope.APPLICATION and app_scope is not None and held.lower() == app_scope.lower():
-        return Tri.TRUE
-    if wanted is RoleScope.ADMINISTRATIVE_UNIT and held.startswith("/administrativeUnits/"):
-        return Tri.UNKNOWN  # the unit's members are not in the export
+    if wanted is RoleScope.APPLICATION and target is not None:
+        return Tri.TRUE if scope.lower() == f"/{target.attributes.get('object_id')}".lower() else Tri.FALSE
+    if wanted is RoleScope.ADMINISTRATIVE_UNIT and scope.startswith("/administrativeUnits/"):
+        if held.unit_members is None:
+            return Tri.UNKNOWN  # the unit's members are not in the export
+        if target is None:
+            return Tri.TRUE if held.unit_members else Tri.FALSE
+        return Tri.TRUE if target.id in held.unit_members else Tri.FALSE
     return Tri.FALSE
 
 
@@ -285,13 +291,12 @@ class _Builder:
     ) -> Held:
         best: Held = (Tri.FALSE, "")
         wanted = (grantor.id or "").lower()
-        app_scope = f"/{target.attributes.get('object_id')}" if target is not None else None
         for held in self.grants(principal).roles:
             if held.template_id != wanted and held.name != grantor.name:
                 continue
             if eligible_only and not held.eligible:
                 continue  # activating an eligible assignment: an active one is another method
-            outcome = _scope_fits(grantor.scope or RoleScope.TENANT, held.scope, app_scope)
+            outcome = _scope_fits(grantor.scope or RoleScope.TENANT, held, target)
             if outcome is Tri.FALSE:
                 continue
             if held.eligible:
@@ -586,9 +591,11 @@ class _Builder:
             for held in self.grants(principal).roles:
                 if (held.template_id != wanted and held.name != grantor.name) or (eligible_only and not held.eligible):
                     continue
-                if _scope_fits(wanted_scope, held.scope, None) is not Tri.FALSE:
+                if wanted_scope is RoleScope.ADMINISTRATIVE_UNIT and held.scope != "/" and held.unit_members:
+                    found |= index.owned(held.unit_members)  # the unit's members, listed
+                elif _scope_fits(wanted_scope, held, None) is not Tri.FALSE:
                     return None  # tenant-wide, any scope, or an administrative unit (members not in the export)
-                if wanted_scope is RoleScope.APPLICATION:
+                elif wanted_scope is RoleScope.APPLICATION:
                     found |= index.object_scoped(held.scope)
             return found
         if kind is GrantorKind.GRAPH_PERMISSION:

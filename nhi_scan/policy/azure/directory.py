@@ -21,6 +21,9 @@ class DirectoryRoleHeld:
     eligible: bool
     #: The group it comes through, when it does.
     via: str | None = None
+    #: Identity ids of the members of the administrative unit it is scoped to, when the inputs list them (None:
+    #: not listed, or not scoped to a unit).
+    unit_members: frozenset[str] | None = None
 
     def describe(self) -> str:
         where = "tenant-wide" if self.scope == "/" else f"scoped to {self.scope}"
@@ -39,9 +42,14 @@ class Directory:
         graph_roles = graph_app_roles()
         for grant in grants:
             if grant.policy_kind is PolicyKind.DIRECTORY_ROLE:
+                members = grant.document.get("unit_members")
                 self.roles[grant.principal_id].append(
                     DirectoryRoleHeld(
-                        grant.policy_id.lower(), grant.policy_name, grant.resource_scope or "/", grant.eligible
+                        grant.policy_id.lower(),
+                        grant.policy_name,
+                        grant.resource_scope or "/",
+                        grant.eligible,
+                        unit_members=frozenset(members) if isinstance(members, list) else None,
                     )
                 )
             elif grant.policy_kind is PolicyKind.APP_ROLE:
@@ -65,7 +73,7 @@ class Directory:
         found = list(self.roles.get(identity.id, ()))
         for group in identity.groups:
             found.extend(
-                DirectoryRoleHeld(r.template_id, r.name, r.scope, r.eligible, via=group)
+                DirectoryRoleHeld(r.template_id, r.name, r.scope, r.eligible, via=group, unit_members=r.unit_members)
                 for r in self.roles.get(group, ())
             )
         return found

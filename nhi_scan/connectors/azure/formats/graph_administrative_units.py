@@ -1,12 +1,13 @@
-"""Microsoft Graph ``directory/administrativeUnits``: recognised so that it is not reported as unknown. A scoped
-directory role names its unit by id (``/administrativeUnits/ID``), which is all the analysis needs."""
+"""Microsoft Graph ``directory/administrativeUnits``, with the members of each unit where the listing expands them
+(``$expand=members``): a directory role scoped to a unit (``/administrativeUnits/ID``) reaches its members only.
+Without them, what such a role reaches stays conditional."""
 
 from __future__ import annotations
 
 from nhi_scan.connectors.azure import AZURE
 from nhi_scan.connectors.azure.formats._common import any_of, collection_is, has, items, sniff_items
-from nhi_scan.connectors.azure.graph import guid
-from nhi_scan.connectors.azure.records import Records
+from nhi_scan.connectors.azure.graph import guid, ref
+from nhi_scan.connectors.azure.records import Records, UnitMembersRecord
 from nhi_scan.connectors.formats import InputFormat
 
 
@@ -23,9 +24,13 @@ def sniff(value: object) -> bool:
 
 
 def load(source: str, value: object) -> Records:
+    found: list[UnitMembersRecord] = []
     for entry in items(source, value):
-        guid(entry, "id")  # a unit that is not one is named, as in every other listing
-    return Records(())
+        unit = guid(entry, "id")  # a unit that is not one is named, as in every other listing
+        if entry.has("members"):
+            members = tuple(ref(member) for member in entry.objects("members"))
+            found.append(UnitMembersRecord(unit_id=unit, members=members, source=source))
+    return Records(tuple(found))
 
 
 FORMAT = InputFormat(
