@@ -129,3 +129,71 @@ def test_a_renamed_or_missing_list_of_authorization_details_is_said(tmp_path: Pa
     assert source.status is SourceStatus.PARTIAL
     assert any(said in warning for warning in loaded.warnings)
     assert len(loaded.documents[0].payload.roles) == 1  # type: ignore[attr-defined]
+
+
+def test_control_characters_in_a_field_are_named_and_ordinary_text_is_not() -> None:
+    """A name holding a terminal escape is no longer the name it was (a service namespace that matches nothing made
+    a used service look unused): the field is named. Accents, scripts, tabs and newlines are ordinary text."""
+    text = json.dumps(
+        {
+            "ServicesLastAccessed": [
+                {"ServiceNamespace": "s3\x1b]0;PWNED\x07", "ServiceName": "Amazon S3"},
+                {"ServiceNamespace": "iam\u202e", "ServiceName": "Zoë's IAM 東京\tline\nbreak"},
+                {"ServiceNamespace": "sts", "ServiceName": "AWS STS \x9b31m"},
+            ]
+        },
+        ensure_ascii=False,
+    )
+    with unreadable.collecting() as notes:
+        json_text.decode("advisor.json", text)
+    fields = [note.split(": ")[1] for note in notes]
+    assert fields == [
+        "field ServicesLastAccessed[0].ServiceNamespace",
+        "field ServicesLastAccessed[1].ServiceNamespace",
+        "field ServicesLastAccessed[2].ServiceName",
+    ]
+    with unreadable.collecting() as clean:
+        json_text.decode("ok.json", json.dumps({"name": "Zoë 東京\tx\ny", "path": "C:\\bin\\far"}))
+    assert clean == []
+
+
+@pytest.mark.parametrize(
+    ("change", "where", "said"),
+    [
+        ("null-tags", "RoleDetailList[0].Tags", "null: AWS writes tags as a list"),
+        ("region-alone", "RoleDetailList[0].RoleLastUsed.LastUsedDate", "missing beside Region"),
+    ],
+)
+def test_a_damaged_role_is_read_and_said(tmp_path: Path, change: str, where: str, said: str) -> None:
+    """AWS never writes null tags, nor a RoleLastUsed Region without its date: read as none, a missing owner or an
+    unused role would be invented without a word."""
+    app = role("app")
+    if change == "null-tags":
+        app["Tags"] = None
+    else:
+        app["RoleLastUsed"] = {"Region": "eu-west-1"}
+    (tmp_path / "authz.json").write_text(json.dumps(gaad(roles=[app])))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    (warning,) = loaded.warnings
+    assert where in warning and said in warning
+    assert len(loaded.documents[0].payload.roles) == 1  # type: ignore[attr-defined]
+
+
+def test_a_damaged_project_id_of_a_service_account_is_said_and_taken_from_its_email(tmp_path: Path) -> None:
+    email = "deployer@nw-prod-apps.iam.gserviceaccount.com"
+    account = {
+        "email": email,
+        "name": f"projects/nw-prod-apps/serviceAccounts/{email}",
+        "projectId": "nw-prod-apps" + "x" * 1_000_000,
+        "uniqueId": "112233445566778899001",
+    }
+    (tmp_path / "service-accounts.json").write_text(json.dumps([account]))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    (warning,) = loaded.warnings
+    assert "[0].projectId: not a project id" in warning and len(warning) < 300
+    (record,) = loaded.documents[0].payload.items  # type: ignore[attr-defined]
+    assert record.project == "nw-prod-apps"

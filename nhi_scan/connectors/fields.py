@@ -117,6 +117,10 @@ class Fields:
         """AWS-style ``[{"Key": k, "Value": v}]`` tags as a dict. A tag whose Value is missing or null (AWS writes a
         string, ``""`` at least) is left out and said: read as empty, an owner tag naming nobody would pass for one."""
         result: dict[str, str] = {}
+        if self.has(key) and self.raw[key] is None:
+            # AWS writes the list (empty, or left out, when there is none): a null one was damaged, and read as none
+            # an owner tag would vanish unsaid
+            note_unreadable(self.source, self._path(key), "null: AWS writes tags as a list; read as no tags")
         for tag in self.objects(key):
             name = tag.string("Key")
             if not name or tag.raw.get("Value") is None:

@@ -44,6 +44,9 @@ _MEMBER = re.compile(
     r"principal(Set)?://\S+|project(Owner|Editor|Viewer):\S+)$"
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: What a project id may look like: Google's are 6-30 of a-z, 0-9 and hyphens, legacy ones domain-scoped
+#: (``example.com:project``); loosely, so that only a damaged one (a megabyte, a space, an escape) is refused.
+_PROJECT_ID = re.compile(r"[a-z0-9][a-z0-9.:-]{0,99}")
 _LOCATED = re.compile(r"projects/([^/]+)/locations/([^/]+)/[^/]+/([^/]+)")
 #: Project numbers are int64s.
 _MAX_NUMBER_DIGITS = 19
@@ -145,6 +148,9 @@ def service_account(data: Fields) -> ServiceAccountRecord:
     if not _EMAIL.match(email):
         raise data.error("email", f"not an e-mail address: {quote(email)}")
     project = data.opt_str("projectId")
+    if project is not None and _PROJECT_ID.fullmatch(project) is None:
+        note_unreadable(data.source, data.path_of("projectId"), f"not a project id ({quote(project)}): not read")
+        project = None
     if project is None:
         match = _SA_NAME.search(data.opt_str("name") or "")
         project = match.group(1) if match else email.partition("@")[2].split(".", 1)[0]

@@ -118,6 +118,11 @@ def _role(entry: Fields) -> RoleRecord:
         # invent an unused role: when the role was last used is unknown instead.
         note_unreadable(entry.source, last_used.path_of("LastUsedDate"), "null: when the role was last used is unknown")
         last_used = None
+    elif last_used is not None and last_used.has("Region") and not last_used.has("LastUsedDate"):
+        # IAM writes both or neither: a Region alone is a date lost, not a role never used
+        where = last_used.path_of("LastUsedDate")
+        note_unreadable(entry.source, where, "missing beside Region: when the role was last used is unknown")
+        last_used = None
     trust = _document(entry, "AssumeRolePolicyDocument", trust=True) if entry.has("AssumeRolePolicyDocument") else None
     if trust is None:
         note_unreadable(
