@@ -72,3 +72,13 @@ def test_quote_and_the_error_line() -> None:
     assert len(quote("x" * 10_000)) < 80
     error = InputError("f.json", f"bad value {TOKEN} here", field="Tags[0].Value")
     assert TOKEN not in str(error) and "[redacted]" in str(error)
+
+
+@pytest.mark.parametrize("glued", ["x", "ab12", "id-", "2026-11-29T"])
+def test_a_token_glued_to_what_precedes_it_is_still_a_token(glued: str) -> None:
+    """A damaged field may hold a token right after other text (``xghp_...``): a word boundary before the prefix
+    let it through every error line and report."""
+    for token in (TOKEN, "xoxb-1234567890-abcdefghij", "glpat-" + "a1B2c3D4e5F6g7H8i9J0", "AIza" + "x1" * 17):
+        value = glued + token
+        assert "not shown" in quote(value)
+        assert token[:12] not in str(InputError("f.json", f"bad value {value}", field="CreateDate"))
