@@ -53,6 +53,8 @@ from nhi_scan.redact import quote
 _HUMAN_KINDS = {"user": IdentityKind.USER, "group": IdentityKind.GROUP}
 _APP_LABELS = ("app", "application", "service", "component", "workload", "system", "project")
 _SCOPE_KINDS = {"organization": ScopeKind.ORGANIZATION, "folder": ScopeKind.FOLDER, "project": ScopeKind.PROJECT}
+#: A GKE Workload Identity member's account: ``PROJECT.svc.id.goog[NAMESPACE/KSA]``.
+_GKE_ACCOUNT = re.compile(r"([a-z0-9][a-z0-9.:-]*)\.svc\.id\.goog\[([^\]]+)\]")
 _WIF_MEMBER = re.compile(
     r"^principal(Set)?://iam\.googleapis\.com/projects/([^/]+)/locations/[^/]+/workloadIdentityPools/([^/]+)/(.*)$"
 )
@@ -236,7 +238,14 @@ class _Builder:
                             sources=(record.source,),
                         )
                     elif kind == "serviceAccount" and email:
-                        project = self.names.project_of_account(email) or "unknown"
+                        gke = _GKE_ACCOUNT.fullmatch(email)
+                        project = gke.group(1) if gke else self.names.project_of_account(email) or "unknown"
+                        why = (
+                            f"Kubernetes service account {gke.group(2)} of GKE Workload Identity (pool "
+                            f"{gke.group(1)}.svc.id.goog), named in IAM policies"
+                            if gke
+                            else "service account named in IAM policies (not in the service account lists)"
+                        )
                         found[member] = Identity(
                             id=member,
                             provider=GCP,
@@ -244,7 +253,7 @@ class _Builder:
                             name=email,
                             scope=project,
                             machine=True,
-                            machine_reason="service account named in IAM policies (not in the service account lists)",
+                            machine_reason=why,
                             provider_managed=service_agent(email),
                             sources=(record.source,),
                             aliases=(email,),

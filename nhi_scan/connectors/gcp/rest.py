@@ -37,9 +37,12 @@ _ROLE = re.compile(r"^(roles/[\w.]+|(projects/[^/\s]+|organizations/\d+)/roles/[
 #: user:, serviceAccount: and group: hold an e-mail address (deleted: ones add
 #: ``?uid=ID``), domain: a domain name: ``serviceAccount:ci@`` or an address without its ``@`` is damaged, and read
 #: as written it would be a new identity in place of the real one.
-_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+#: Labels of at most 63 characters, as DNS has them: a megabyte glued to an e-mail is no domain.
+_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+"
+#: A Kubernetes service account of GKE Workload Identity: ``serviceAccount:PROJECT.svc.id.goog[NAMESPACE/KSA]``.
+_GKE_MEMBER = r"serviceAccount:[a-z0-9][a-z0-9.:-]{0,99}\.svc\.id\.goog\[[a-z0-9.-]{1,253}/[a-z0-9.-]{1,253}\]"
 _MEMBER = re.compile(
-    rf"^(allUsers|allAuthenticatedUsers|(user|serviceAccount|group):[^@\s:?]+@{_DOMAIN}|"
+    rf"^(allUsers|allAuthenticatedUsers|{_GKE_MEMBER}|(user|serviceAccount|group):[^@\s:?]{{1,64}}@{_DOMAIN}|"
     rf"deleted:(user|serviceAccount|group):[^@\s:?]+@{_DOMAIN}(\?uid=\d+)?|domain:{_DOMAIN}|"
     r"principal(Set)?://\S+|project(Owner|Editor|Viewer):\S+)$"
 )
