@@ -36,7 +36,8 @@ KINDS = (
 )
 #: A value of exactly an AWS secret access key's shape (40 of [A-Za-z0-9/+], not a hex digest): recognised in a
 #: field's whole value or an error's quoted value, not inside free text, where names of that length occur.
-_AWS_SECRET = ("an AWS secret access key", r"(?<![A-Za-z0-9/+=])(?![0-9a-fA-F]{40})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
+#: An ``=`` before it is an assignment (``AWS_SECRET_ACCESS_KEY=...``), not base64 padding (which only ends a run).
+_AWS_SECRET = ("an AWS secret access key", r"(?<![A-Za-z0-9/+])(?![0-9a-fA-F]{40})[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _SECRET = re.compile("|".join(f"(?:{pattern})" for _, pattern in KINDS))
 #: Every shape of KINDS holds one of these: text with none of them needs no regex.
 _MARKERS = (
