@@ -39,10 +39,29 @@ def _cut(text: str, limit: int) -> str:
     return f"{text[: limit - _KEPT_END - 1]}…{text[-_KEPT_END:]}"
 
 
+#: Characters a message line never holds raw: controls (a newline would make it two lines, an escape would drive the
+#: terminal), DEL, C1 controls and bidirectional overrides (which reorder what a reader sees).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or bidirectional character escaped (``\\x1b``) and credential shapes redacted:
+    a file's name is data too (an escape or a token in it reached stderr raw)."""
+    from nhi_scan.redact import redact_text
+
+    if _UNPRINTABLE.search(text):
+        text = _UNPRINTABLE.sub(
+            lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
+        )
+    return redact_text(text, loose=True)
+
+
 def bounded(line: str) -> str:
     """One message line bounded: a long file path leading it shortened (:func:`short_path`), and what follows the
     path cut in its middle to a budget of its own, so the same message reads the same whatever directory the file
-    was in (the line is at most :data:`MAX_LINE` characters)."""
+    was in (the line is at most :data:`MAX_LINE` characters); nothing in it unprintable or secret
+    (:func:`printable`)."""
+    line = printable(line)
     match = _LEADING_PATH.match(line)
     if match is None:
         return _cut(line, MAX_LINE)

@@ -12,7 +12,7 @@ import typer
 from nhi_scan import __version__
 from nhi_scan.cli._common import err_console
 from nhi_scan.discovery import iter_modules
-from nhi_scan.errors import NhiScanError
+from nhi_scan.errors import NhiScanError, printable
 from nhi_scan.gc_tuning import few_collections
 from nhi_scan.redact import redact_text
 from nhi_scan.reporters._text import escape, visible
@@ -65,7 +65,7 @@ def main() -> None:
         with few_collections():
             code = app(standalone_mode=False)  # usage errors come back here, to be said in one line
     except NhiScanError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        err_console.print(f"[red]error:[/] {escape(printable(str(exc)))}", soft_wrap=True)
         sys.exit(2)
     except (KeyboardInterrupt, typer.Abort):
         err_console.print("interrupted")
@@ -99,5 +99,5 @@ def _usage_error(exc: Exception) -> int | None:
     command = getattr(context, "command_path", "nhi-scan") if context is not None else "nhi-scan"
     text = " ".join(str(message()).split())
     if text:
-        err_console.print(f"[red]error:[/] {escape(text)} (see {command} --help)", soft_wrap=True)
+        err_console.print(f"[red]error:[/] {escape(printable(text))} (see {command} --help)", soft_wrap=True)
     return exit_code

@@ -12,6 +12,7 @@ from nhi_scan import governance
 from nhi_scan.cli._common import err_console
 from nhi_scan.cli._progress import scan_progress
 from nhi_scan.engine import run_scan
+from nhi_scan.errors import printable
 from nhi_scan.governance import Baseline, Config
 from nhi_scan.model import ScanResult
 from nhi_scan.settings import Settings
@@ -33,7 +34,7 @@ def governed_scan(
     if not quiet:
         for source in result.sources:
             if source.failed:
-                err_console.print(f"[red]error:[/] {escape(source.detail)}", soft_wrap=True)
+                err_console.print(f"[red]error:[/] {escape(printable(source.detail))}", soft_wrap=True)
     return governance.apply(result, config, baseline)
 
 
@@ -41,4 +42,4 @@ def print_governance_warnings(result: ScanResult) -> None:
     """Expired and unused suppressions go to stderr too, so a CI log shows them whatever the format."""
     for warning in result.warnings:
         if warning.startswith(("expired suppression:", "unused suppression:")):
-            err_console.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
+            err_console.print(f"[yellow]warning:[/] {escape(printable(warning))}", soft_wrap=True)

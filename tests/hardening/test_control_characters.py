@@ -61,3 +61,28 @@ def test_the_sanitisers() -> None:
     assert safe('=HYPERLINK("http://x")').startswith("'=")
     assert safe("  @SUM(A1)").startswith("'")
     assert safe("-1") == "'-1" and safe("plain") == "plain"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown"])
+def test_a_file_name_cannot_drive_the_terminal_or_carry_a_token_out(tmp_path: Path, fmt: str) -> None:
+    """A file's name is data too: a broken file named with escapes, a carriage return and a token is reported
+    with the name escaped and the token redacted, on stderr and in the report."""
+    token = "ghp_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8"
+    root = aws_copy(tmp_path)
+    hostile = root / f"access-keys-a\x1b[2Jb\rc\x9b31m-{token}.json"
+    (root / "access-keys-ci-deploy.json").rename(hostile)
+    hostile.write_text('{"AccessKeyMetadata": [')
+    done = subprocess.run(
+        [sys.executable, "-m", "nhi_scan", "scan", str(root), "-f", fmt, "--now", "2026-11-29T00:00:00Z"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    printed = (done.stdout + done.stderr).decode("utf-8", errors="replace")
+    assert done.returncode in (0, 1), printed[-500:]
+    assert token[4:20] not in printed
+    for raw in ("\x1b[2J", "\r", "\x9b"):
+        assert raw not in done.stderr.decode("utf-8", errors="replace")
+    if fmt != "json":
+        assert "\x1b[2J" not in printed and "\x9b" not in printed
+    assert "access-keys-a" in done.stderr.decode()
