@@ -197,3 +197,30 @@ def test_a_damaged_project_id_of_a_service_account_is_said_and_taken_from_its_em
     assert "[0].projectId: not a project id" in warning and len(warning) < 300
     (record,) = loaded.documents[0].payload.items  # type: ignore[attr-defined]
     assert record.project == "nw-prod-apps"
+
+
+def test_a_user_listed_twice_in_one_page_with_other_contents_is_said(tmp_path: Path) -> None:
+    """The second copy holding AdministratorAccess became a critical finding with the file used and no warning."""
+    admin = {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+    twin = user("acme-auditor") | {"AttachedManagedPolicies": [admin]}
+    (tmp_path / "authz.json").write_text(json.dumps(gaad(users=[user("acme-auditor"), twin, user("ci-bot")])))
+    loaded = load_inputs([tmp_path])
+    (source,) = loaded.sources
+    assert source.status is SourceStatus.PARTIAL
+    (warning,) = loaded.warnings
+    assert "UserDetailList" in warning and "user/acme-auditor is twice in this page" in warning
+    same = gaad(users=[user("ci-bot"), user("ci-bot")])  # the same entry twice changes nothing: nothing to say
+    (tmp_path / "authz.json").write_text(json.dumps(same))
+    assert not load_inputs([tmp_path]).warnings
+
+
+def test_a_user_in_two_files_with_other_contents_is_warned_about(tmp_path: Path) -> None:
+    from nhi_scan.engine import run_scan
+
+    admin = {"PolicyName": "AdministratorAccess", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}
+    (tmp_path / "a.json").write_text(json.dumps(gaad(users=[user("acme-auditor")])))
+    (tmp_path / "b.json").write_text(
+        json.dumps(gaad(users=[user("acme-auditor") | {"AttachedManagedPolicies": [admin]}]))
+    )
+    result = run_scan([tmp_path])
+    assert [w for w in result.warnings if "user/acme-auditor is also in another" in w]

@@ -88,16 +88,29 @@ class _Merged:
     accounts: set[str] = field(default_factory=set)
 
 
+def _differs(merged: _Merged, earlier: object, record: UserRecord | GroupRecord | RoleRecord, source: str) -> None:
+    """Two authorization-details files giving one identity different contents (two snapshots of an account, one
+    edited): the one read last is used, and that is said."""
+    if earlier is not None and earlier != record:
+        merged.warnings.append(
+            f"{source}: {record.arn} is also in another authorization-details file with other contents: this one "
+            "is read"
+        )
+
+
 def _merge(documents: AwsDocuments) -> _Merged:
     merged = _Merged()
     for source, gaad in documents.gaad:
         merged.warnings.extend(gaad.warnings)
         for user in gaad.users:
+            _differs(merged, merged.users.get(user.arn), user, source)
             merged.users[user.arn] = user
             merged.user_sources[user.arn].add(source)
         for group in gaad.groups:
+            _differs(merged, merged.groups.get(group.arn), group, source)
             merged.groups[group.arn] = group
         for role in gaad.roles:
+            _differs(merged, merged.roles.get(role.arn), role, source)
             merged.roles[role.arn] = role
             merged.role_sources[role.arn] = source
         for policy in gaad.policies:

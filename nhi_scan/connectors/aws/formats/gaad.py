@@ -213,31 +213,21 @@ def _truncated(source: str, pages: list[Fields]) -> tuple[str, ...]:
 
 
 def _conflicts(source: str, documents: list[GaadDocument]) -> None:
-    """The same ARN given in two pages with other contents is said (the later one is read, as before): merged in
-    silence, a role's trust or policies would be whichever page came last."""
-    for kind, key in (("users", "UserDetailList"), ("groups", "GroupDetailList"), ("roles", "RoleDetailList")):
+    """The same ARN given twice (in two pages, or twice in one) with other contents is said (the later one is read,
+    as before): merged in silence, a user's or role's policies would be whichever entry came last."""
+    lists = (("users", "UserDetailList"), ("groups", "GroupDetailList"), ("roles", "RoleDetailList"))
+    for kind, key in (*lists, ("policies", "Policies")):
         seen: dict[str, tuple[int, object]] = {}
         for index, document in enumerate(documents):
             for record in getattr(document, kind):
                 earlier = seen.get(record.arn)
                 if earlier is not None and earlier[1] != record:
+                    where = "twice in this page" if earlier[0] == index else f"also in page [{earlier[0]}]"
+                    prefix = f"[{index}]." if len(documents) > 1 else ""
                     note_unreadable(
-                        source,
-                        f"[{index}].{key}",
-                        f"{record.arn} is also in page [{earlier[0]}] with other contents: the later one is read",
+                        source, f"{prefix}{key}", f"{record.arn} is {where} with other contents: the later one is read"
                     )
                 seen[record.arn] = (index, record)
-    policies: dict[str, tuple[int, object]] = {}
-    for index, document in enumerate(documents):
-        for policy in document.policies:
-            earlier = policies.get(policy.arn)
-            if earlier is not None and earlier[1] != policy:
-                note_unreadable(
-                    source,
-                    f"[{index}].Policies",
-                    f"{policy.arn} is also in page [{earlier[0]}] with other contents: the later one is read",
-                )
-            policies[policy.arn] = (index, policy)
 
 
 def load(source: str, value: object) -> GaadDocument:
@@ -247,8 +237,7 @@ def load(source: str, value: object) -> GaadDocument:
     documents = [_page(page, errors) for page in pages]
     if not documents:
         raise InputError(source, "empty list of GAAD pages")
-    if len(documents) > 1:
-        _conflicts(source, documents)
+    _conflicts(source, documents)
     refuse_if_nothing_read(
         errors, sum(len(d.users) + len(d.groups) + len(d.roles) + len(d.policies) for d in documents)
     )
